@@ -1,0 +1,232 @@
+#include "validator/checks.h"
+
+#include "gtest/gtest.h"
+#include "validator/community.h"
+
+namespace pfx {
+namespace {
+
+IpPrefix P(const char* s) { return *IpPrefix::Parse(s); }
+
+SessionObservation Session(const char* peer, const char* location, const char* prefix,
+                           const char* path, std::vector<uint32_t> communities = {kMapsCommunity}) {
+  SessionObservation s{.router = "msee-1", .peer_address = peer, .location = location,
+                       .state = FeedSessionState::kEstablished};
+  if (prefix != nullptr) {
+    s.route = ObservedRoute{P(prefix), *AsPath::Parse(path), std::move(communities), "192.0.2.1"};
+  }
+  return s;
+}
+
+const CheckReport& Find(const ValidationResult& r, const std::string& check) {
+  for (const CheckReport& c : r.checks) {
+    if (c.check == check) return c;
+  }
+  static CheckReport missing;
+  ADD_FAILURE() << "no check " << check;
+  return missing;
+}
+
+class RegisteredPrefixChecks : public testing::Test {
+ protected:
+  RegisteredPrefixChecks() { irr_.Add(P("1.1.1.0/24"), 13335, "RADB"); }
+
+  ValidationResult Run(std::vector<SessionObservation> sessions, const char* prefix = "1.1.1.0/24") {
+    return CheckRegisteredPrefix({P(prefix), std::move(sessions), &irr_});
+  }
+
+  IrrIndex irr_;
+};
+
+TEST_F(RegisteredPrefixChecks, VerifiedWhenEverySessionAdvertisesCorrectly) {
+  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+                Session("10.0.0.2", "Seattle", "1.1.1.0/24", "13335")});
+  EXPECT_EQ(r.state, ValidationState::kVerified) << r.error_message;
+  EXPECT_EQ(r.checks.size(), 5u);
+  EXPECT_TRUE(r.error_message.empty());
+}
+
+TEST_F(RegisteredPrefixChecks, MissingSessionIsFailedAndNamesIt) {
+  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+                Session("10.0.0.2", "Seattle", nullptr, nullptr)});
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_EQ(r.error_message,
+            "Prefix not received from IP: 1.1.1.0/24 not advertised on session 10.0.0.2 at Seattle");
+  EXPECT_TRUE(r.only_missing_routes);
+}
+
+TEST_F(RegisteredPrefixChecks, InitialTableIsUnknownNotFailed) {
+  auto pending = Session("10.0.0.2", "Seattle", nullptr, nullptr);
+  pending.state = FeedSessionState::kInitialTable;
+  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"), pending});
+  EXPECT_EQ(r.state, ValidationState::kUnknown) << r.error_message;
+}
+
+TEST_F(RegisteredPrefixChecks, NoRequiredSessionsFails) {
+  auto r = Run({});
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_EQ(Find(r, "all-sessions-advertise").outcome, Outcome::kFail);
+}
+
+TEST_F(RegisteredPrefixChecks, MissingCommunityNamesWhatWasSeen) {
+  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+                Session("2001:db8::1", "Seattle", "1.1.1.0/24", "13335",
+                        {MakeCommunity(8075, 8001)})});
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_EQ(r.error_message,
+            "Advertisement missing MAPS community: community 8075:8007 missing on session "
+            "2001:db8::1 at Seattle (route 1.1.1.0/24 has 8075:8001)");
+  EXPECT_FALSE(r.only_missing_routes);
+}
+
+TEST_F(RegisteredPrefixChecks, AsPathThreeVersusFour) {
+  irr_.Add(P("1.1.1.0/24"), 3356, "RADB");
+  auto ok = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335 174 3356")});
+  EXPECT_EQ(ok.state, ValidationState::kVerified) << ok.error_message;
+  irr_.Add(P("1.1.1.0/24"), 1299, "RADB");
+  auto bad = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335 174 3356 1299")});
+  EXPECT_EQ(bad.state, ValidationState::kFailed);
+  EXPECT_EQ(bad.error_message.rfind("AS path isn't correct: ", 0), 0u) << bad.error_message;
+}
+
+TEST_F(RegisteredPrefixChecks, MoreSpecificThan24HasTheSameBound) {
+  irr_.Add(P("1.1.1.0/25"), 3356, "RADB");
+  irr_.Add(P("1.1.1.0/25"), 1299, "RADB");
+  auto ok = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/25", "13335 174 3356")}, "1.1.1.0/25");
+  EXPECT_EQ(ok.state, ValidationState::kVerified) << ok.error_message;
+  auto bad = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/25", "13335 174 3356 1299")},
+                 "1.1.1.0/25");
+  EXPECT_EQ(bad.state, ValidationState::kFailed);
+}
+
+TEST_F(RegisteredPrefixChecks, PrivateAsnHasItsOwnHeading) {
+  irr_.Add(P("1.1.1.0/24"), 13335, "RADB");
+  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "64512 13335")});
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_EQ(r.error_message.rfind("AS path for prefix shouldn't have any private ASN", 0), 0u)
+      << r.error_message;
+}
+
+TEST_F(RegisteredPrefixChecks, PrependingFails) {
+  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335 13335")});
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_NE(r.error_message.find("prepending"), std::string::npos);
+}
+
+TEST_F(RegisteredPrefixChecks, PrivatePrefixIsInvalid) {
+  auto r = Run({Session("10.0.0.1", "Seattle", "10.1.0.0/16", "13335")}, "10.1.0.0/16");
+  EXPECT_EQ(r.state, ValidationState::kInvalid);
+  EXPECT_EQ(r.error_message.rfind("Peering service prefix is invalid: 10.1.0.0/16 is inside", 0),
+            0u)
+      << r.error_message;
+}
+
+TEST_F(RegisteredPrefixChecks, IrrOutcomes) {
+  irr_.Add(P("8.0.0.0/12"), 3356, "ARIN");
+  irr_.Add(P("9.9.9.0/24"), 19281, "RIPE");
+  auto less = Run({Session("10.0.0.1", "Seattle", "8.8.8.0/24", "3356")}, "8.8.8.0/24");
+  EXPECT_EQ(less.state, ValidationState::kVerified);
+  EXPECT_NE(Find(less, "irr-origin").reason.find("less-specific"), std::string::npos);
+  auto mismatch = Run({Session("10.0.0.1", "Seattle", "9.9.9.0/24", "13335")}, "9.9.9.0/24");
+  EXPECT_EQ(mismatch.state, ValidationState::kFailed);
+  EXPECT_NE(Find(mismatch, "irr-origin").reason.find("origin: AS19281 source: RIPE"),
+            std::string::npos);
+  auto none = Run({Session("10.0.0.1", "Seattle", "4.4.4.0/24", "3356")}, "4.4.4.0/24");
+  EXPECT_EQ(none.state, ValidationState::kFailed);
+  EXPECT_EQ(Find(none, "irr-origin").outcome, Outcome::kFail);
+}
+
+class ServicePrefixChecks : public testing::Test {
+ protected:
+  ServicePrefixChecks() {
+    irr_.Add(P("1.1.1.0/24"), 13335, "RADB");
+    key_ = *PrefixKey::Generate();
+  }
+  ServicePrefixInput Input() {
+    ServicePrefixInput in;
+    in.prefix = P("1.1.1.0/24");
+    in.given_key = key_;
+    in.provider_found = true;
+    in.primary_sessions = {Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+                           Session("10.0.0.2", "Seattle", "1.1.1.0/24", "13335")};
+    in.has_backup_location = true;
+    auto backup = Session("10.0.1.1", "Dallas", "1.1.1.0/24", "13335");
+    backup.backup = true;
+    in.backup_sessions = {backup};
+    in.registered_asn_keys[13335] = {key_, "registered ASN rs-1/cust (AS13335)"};
+    in.irr = &irr_;
+    return in;
+  }
+  IrrIndex irr_;
+  PrefixKey key_ = *PrefixKey::Parse("00000000-0000-0000-0000-000000000000");
+};
+
+TEST_F(ServicePrefixChecks, VerifiedViaRegisteredAsn) {
+  auto r = CheckServicePrefix(Input());
+  EXPECT_EQ(r.state, ValidationState::kVerified) << r.error_message;
+  EXPECT_TRUE(r.learned_via_provider);
+  EXPECT_EQ(r.checks.size(), 6u);
+}
+
+TEST_F(ServicePrefixChecks, VerifiedViaCoveringRegisteredPrefix) {
+  auto in = Input();
+  in.registered_asn_keys.clear();
+  in.registered_prefix_keys.push_back({key_, "registered prefix voice/r (1.1.0.0/16)"});
+  EXPECT_EQ(CheckServicePrefix(in).state, ValidationState::kVerified);
+}
+
+TEST_F(ServicePrefixChecks, KeyOffByOneByteIsInvalid) {
+  auto in = Input();
+  auto bytes = key_.bytes();
+  bytes[15] ^= 1;
+  in.given_key = PrefixKey::FromBytes(bytes);
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kInvalid);
+  EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kFail);
+}
+
+TEST_F(ServicePrefixChecks, UnregisteredPrefixIsInvalid) {
+  auto in = Input();
+  in.registered_asn_keys.clear();
+  EXPECT_EQ(CheckServicePrefix(in).state, ValidationState::kInvalid);
+}
+
+TEST_F(ServicePrefixChecks, BackupMissingFails) {
+  auto in = Input();
+  in.backup_sessions[0].route.reset();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_NE(r.error_message.find("10.0.1.1 at Dallas"), std::string::npos) << r.error_message;
+  EXPECT_TRUE(r.only_missing_routes);
+}
+
+TEST_F(ServicePrefixChecks, FewerThanTwoPrimarySessions) {
+  auto in = Input();
+  in.primary_sessions.pop_back();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_EQ(r.error_message.rfind("Provider has fewer than two sessions in its primary location", 0),
+            0u);
+}
+
+TEST_F(ServicePrefixChecks, NoBackupSessions) {
+  auto in = Input();
+  in.backup_sessions.clear();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.error_message.rfind("Provider has no sessions in its backup location", 0), 0u);
+  in.has_backup_location = false;
+  EXPECT_EQ(CheckServicePrefix(in).state, ValidationState::kVerified);
+}
+
+TEST_F(ServicePrefixChecks, ProviderNotFound) {
+  auto in = Input();
+  in.provider_found = false;
+  in.primary_sessions.clear();
+  in.backup_sessions.clear();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kInvalid);  // no route: no registered ASN, key-match fails
+  EXPECT_EQ(Find(r, "primary-and-backup-advertise").heading, "Peering service provider not found");
+}
+
+}  // namespace
+}  // namespace pfx

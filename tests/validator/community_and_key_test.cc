@@ -1,0 +1,54 @@
+#include "gtest/gtest.h"
+#include "validator/community.h"
+#include "validator/prefix_key.h"
+
+namespace pfx {
+namespace {
+
+TEST(CommunityTest, ParseFormat) {
+  EXPECT_EQ(*ParseCommunity("8075:8007"), kMapsCommunity);
+  EXPECT_EQ(CommunityToString(kMapsCommunity), "8075:8007");
+  EXPECT_EQ(*ParseCommunity("65535:65535"), 0xFFFFFFFFu);
+  for (const char* bad : {"8075", "8075:", ":8007", "65536:1", "1:65536", "a:b", "8075:8007:1"}) {
+    EXPECT_FALSE(ParseCommunity(bad).ok()) << bad;
+  }
+  const uint32_t seen[] = {MakeCommunity(8075, 8001), kMapsCommunity};
+  EXPECT_TRUE(HasCommunity(seen, kMapsCommunity));
+  EXPECT_FALSE(HasCommunity(std::span(seen, 1), kMapsCommunity));
+}
+
+TEST(PrefixKeyTest, GeneratesDistinctWellFormedKeys) {
+  auto a = PrefixKey::Generate();
+  auto b = PrefixKey::Generate();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_FALSE(ConstantTimeEquals(*a, *b));
+  std::string text = a->ToString();
+  ASSERT_EQ(text.size(), 36u);
+  EXPECT_EQ(text[8], '-');
+  EXPECT_EQ(text[23], '-');
+  auto parsed = PrefixKey::Parse(text);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(ConstantTimeEquals(*parsed, *a));
+}
+
+TEST(PrefixKeyTest, ParseAcceptsUpperCaseRejectsMalformed) {
+  auto k = PrefixKey::Parse("3F2504E0-4F89-11D3-9A0C-0305E82C3301");
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(k->ToString(), "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+  for (const char* bad : {"", "3f2504e0-4f89-11d3-9a0c-0305e82c330", "3f2504e04f8911d39a0c0305e82c3301",
+                          "3f2504e0-4f89-11d3-9a0c-0305e82c330g", "3f2504e0_4f89-11d3-9a0c-0305e82c3301"}) {
+    EXPECT_FALSE(PrefixKey::Parse(bad).ok()) << bad;
+  }
+}
+
+TEST(PrefixKeyTest, MismatchInAnySingleByteIsDetected) {
+  auto key = *PrefixKey::Generate();
+  for (size_t i = 0; i < PrefixKey::kBytes; ++i) {
+    auto bytes = key.bytes();
+    bytes[i] ^= 0x01;
+    EXPECT_FALSE(ConstantTimeEquals(key, PrefixKey::FromBytes(bytes))) << "byte " << i;
+  }
+}
+
+}  // namespace
+}  // namespace pfx

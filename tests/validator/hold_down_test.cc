@@ -1,0 +1,55 @@
+#include "validator/hold_down.h"
+
+#include "gtest/gtest.h"
+
+namespace pfx {
+namespace {
+
+ValidationResult Missing() {
+  ValidationResult r;
+  r.state = ValidationState::kFailed;
+  r.only_missing_routes = true;
+  return r;
+}
+
+TEST(HoldDownTest, VerifiedLosingARouteWarnsUntilDeadline) {
+  absl::Time t0 = absl::FromUnixSeconds(1000);
+  auto d = ApplyHoldDown(ValidationState::kVerified, std::nullopt, Missing(), t0, absl::Minutes(5));
+  EXPECT_EQ(d.state, ValidationState::kWarning);
+  ASSERT_TRUE(d.deadline.has_value());
+  EXPECT_EQ(*d.deadline, t0 + absl::Minutes(5));
+
+  auto before = ApplyHoldDown(ValidationState::kWarning, d.deadline, Missing(),
+                              t0 + absl::Minutes(5) - absl::Seconds(1), absl::Minutes(5));
+  EXPECT_EQ(before.state, ValidationState::kWarning);
+  EXPECT_EQ(before.deadline, d.deadline);
+
+  auto at = ApplyHoldDown(ValidationState::kWarning, d.deadline, Missing(), t0 + absl::Minutes(5),
+                          absl::Minutes(5));
+  EXPECT_EQ(at.state, ValidationState::kFailed);
+  EXPECT_FALSE(at.deadline.has_value());
+}
+
+TEST(HoldDownTest, NeverVerifiedFailsAtOnce) {
+  auto d = ApplyHoldDown(ValidationState::kPending, std::nullopt, Missing(), absl::Now(),
+                         absl::Minutes(5));
+  EXPECT_EQ(d.state, ValidationState::kFailed);
+}
+
+TEST(HoldDownTest, OtherFailuresAreNotSoftened) {
+  ValidationResult r = Missing();
+  r.only_missing_routes = false;
+  auto d = ApplyHoldDown(ValidationState::kVerified, std::nullopt, r, absl::Now(), absl::Minutes(5));
+  EXPECT_EQ(d.state, ValidationState::kFailed);
+}
+
+TEST(HoldDownTest, RecoveryClearsTheDeadline) {
+  ValidationResult ok;
+  ok.state = ValidationState::kVerified;
+  auto d = ApplyHoldDown(ValidationState::kWarning, absl::Now(), ok, absl::Now(), absl::Minutes(5));
+  EXPECT_EQ(d.state, ValidationState::kVerified);
+  EXPECT_FALSE(d.deadline.has_value());
+}
+
+}  // namespace
+}  // namespace pfx

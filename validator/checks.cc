@@ -1,0 +1,293 @@
+#include "validator/checks.h"
+
+#include "absl/container/btree_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "validator/community.h"
+#include "validator/special_purpose_registry.h"
+
+namespace pfx {
+namespace {
+
+constexpr char kNotReceived[] = "Prefix not received from IP";
+constexpr char kMissingCommunity[] = "Advertisement missing MAPS community";
+constexpr char kBadAsPath[] = "AS path isn't correct";
+constexpr char kPrivateAsn[] = "AS path for prefix shouldn't have any private ASN";
+constexpr char kInvalidPrefix[] = "Peering service prefix is invalid";
+constexpr char kFewPrimary[] = "Provider has fewer than two sessions in its primary location";
+constexpr char kNoBackup[] = "Provider has no sessions in its backup location";
+constexpr char kNoProvider[] = "Peering service provider not found";
+
+std::vector<const SessionObservation*> SessionsWithRoutes(
+    const std::vector<SessionObservation>& sessions) {
+  std::vector<const SessionObservation*> out;
+  for (const SessionObservation& s : sessions) {
+    if (s.route.has_value()) out.push_back(&s);
+  }
+  return out;
+}
+
+CheckReport NotPrivate(const IpPrefix& prefix) {
+  CheckReport r{.check = "not-private"};
+  PrivacyVerdict v = SpecialPurposeRegistry::Default().Classify(prefix);
+  r.reason = v.reason;
+  if (v.entry.has_value()) {
+    r.matched_objects.push_back(
+        absl::StrCat(v.entry->prefix, " ", v.entry->name, " (", v.entry->rfc, ")"));
+  }
+  if (v.is_private) {
+    r.outcome = Outcome::kFail;
+    r.heading = kInvalidPrefix;
+    r.invalidates = true;
+  }
+  return r;
+}
+
+CheckReport IrrOrigin(const IpPrefix& prefix, const std::vector<SessionObservation>& sessions,
+                      const IrrIndex* irr) {
+  CheckReport r{.check = "irr-origin", .heading = "IRR origin mismatch"};
+  absl::btree_set<uint32_t> origins;
+  std::vector<std::string> problems;
+  for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
+    r.evidence.push_back(*s);
+    std::optional<uint32_t> origin = s->route->as_path.Origin();
+    if (origin.has_value()) {
+      origins.insert(*origin);
+    } else {
+      problems.push_back(absl::StrCat("route on session ", s->Label(), " has no single origin AS (",
+                                      s->route->as_path.ToString(), ")"));
+    }
+  }
+  if (origins.empty() && problems.empty()) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = "no route seen, so no origin AS to look up";
+    return r;
+  }
+  std::vector<std::string> passes;
+  for (uint32_t origin : origins) {
+    IrrVerdict v = irr != nullptr ? irr->Lookup(prefix, origin) : IrrVerdict{};
+    std::vector<std::string> objects;
+    for (const IrrObject& o : v.objects) objects.push_back(o.ToString());
+    r.matched_objects.insert(r.matched_objects.end(), objects.begin(), objects.end());
+    switch (v.match) {
+      case IrrMatch::kExact:
+        passes.push_back(absl::StrCat("AS", origin, " has ", absl::StrJoin(objects, "; ")));
+        break;
+      case IrrMatch::kLessSpecific:
+        passes.push_back(absl::StrCat("AS", origin, " matches less-specific ",
+                                      absl::StrJoin(objects, "; ")));
+        break;
+      case IrrMatch::kMismatch:
+        problems.push_back(absl::StrCat("origin AS", origin, " has no route object for ",
+                                        prefix.ToString(), "; objects have other origins: ",
+                                        absl::StrJoin(objects, "; ")));
+        break;
+      case IrrMatch::kNotFound:
+        problems.push_back(absl::StrCat("no route object for ", prefix.ToString(),
+                                        " or a covering prefix with origin AS", origin,
+                                        irr == nullptr ? " (no IRR data loaded)" : ""));
+        break;
+    }
+  }
+  if (!problems.empty()) {
+    r.outcome = Outcome::kFail;
+    r.reason = absl::StrJoin(problems, "; ");
+  } else {
+    r.reason = absl::StrJoin(passes, "; ");
+  }
+  return r;
+}
+
+// Every session in `sessions` must advertise the prefix. `what` names the group in messages.
+CheckReport Advertise(std::string check, const IpPrefix& prefix,
+                      const std::vector<SessionObservation>& sessions) {
+  CheckReport r{.check = std::move(check), .heading = kNotReceived};
+  r.evidence = sessions;
+  std::vector<std::string> missing;
+  std::vector<std::string> pending;
+  for (const SessionObservation& s : sessions) {
+    if (s.route.has_value()) continue;
+    switch (s.state) {
+      case FeedSessionState::kInitialTable:
+        pending.push_back(s.Label());
+        break;
+      case FeedSessionState::kDown:
+        missing.push_back(absl::StrCat(s.Label(), " (session down)"));
+        break;
+      case FeedSessionState::kUnknownSession:
+        missing.push_back(absl::StrCat(s.Label(), " (session never seen by the feed)"));
+        break;
+      case FeedSessionState::kEstablished:
+        missing.push_back(s.Label());
+        break;
+    }
+  }
+  if (!missing.empty()) {
+    r.outcome = Outcome::kFail;
+    r.reason = absl::StrCat(prefix.ToString(), " not advertised on session",
+                            missing.size() > 1 ? "s " : " ", absl::StrJoin(missing, ", "));
+  } else if (!pending.empty()) {
+    r.outcome = Outcome::kUndetermined;
+    r.reason = absl::StrCat("initial table not complete on session",
+                            pending.size() > 1 ? "s " : " ", absl::StrJoin(pending, ", "));
+  } else {
+    r.reason = absl::StrCat("advertised on all ", sessions.size(), " required sessions");
+  }
+  return r;
+}
+
+CheckReport Community(const std::vector<SessionObservation>& sessions) {
+  CheckReport r{.check = "community", .heading = kMissingCommunity};
+  std::vector<std::string> problems;
+  int routes = 0;
+  for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
+    ++routes;
+    r.evidence.push_back(*s);
+    const ObservedRoute& route = *s->route;
+    if (HasCommunity(route.communities, kMapsCommunity)) continue;
+    std::vector<std::string> seen;
+    for (uint32_t c : route.communities) seen.push_back(CommunityToString(c));
+    problems.push_back(absl::StrCat(
+        "community 8075:8007 missing on session ", s->Label(), " (route ", route.prefix.ToString(),
+        seen.empty() ? " has no communities" : absl::StrCat(" has ", absl::StrJoin(seen, " ")),
+        ")"));
+  }
+  if (routes == 0) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = "no route seen";
+  } else if (!problems.empty()) {
+    r.outcome = Outcome::kFail;
+    r.reason = absl::StrJoin(problems, "; ");
+  } else {
+    r.reason = absl::StrCat("8075:8007 present on all ", routes, " routes");
+  }
+  return r;
+}
+
+CheckReport AsPathRule(const std::vector<SessionObservation>& sessions) {
+  CheckReport r{.check = "as-path", .heading = kBadAsPath};
+  std::vector<std::string> problems;
+  int routes = 0;
+  for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
+    ++routes;
+    r.evidence.push_back(*s);
+    AsPathVerdict v = CheckAsPath(s->route->as_path);
+    if (v.ok) continue;
+    if (v.private_asn) r.heading = kPrivateAsn;
+    problems.push_back(absl::StrCat(v.problem, " on session ", s->Label()));
+  }
+  if (routes == 0) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = "no route seen";
+  } else if (!problems.empty()) {
+    r.outcome = Outcome::kFail;
+    r.reason = absl::StrJoin(problems, "; ");
+  } else {
+    r.reason = absl::StrCat("length <= ", kMaxAsPathLength,
+                            ", public ASNs only, no prepending on all ", routes, " routes");
+  }
+  return r;
+}
+
+CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObservation>& all) {
+  CheckReport r{.check = "key-match", .heading = kInvalidPrefix, .invalidates = true};
+  std::vector<const KeyCandidate*> candidates;
+  for (const KeyCandidate& c : in.registered_prefix_keys) candidates.push_back(&c);
+  absl::btree_set<uint32_t> origins;
+  for (const SessionObservation* s : SessionsWithRoutes(all)) {
+    if (auto origin = s->route->as_path.Origin(); origin.has_value()) origins.insert(*origin);
+  }
+  for (uint32_t origin : origins) {
+    if (auto it = in.registered_asn_keys.find(origin); it != in.registered_asn_keys.end()) {
+      candidates.push_back(&it->second);
+    }
+  }
+  if (candidates.empty()) {
+    r.outcome = Outcome::kFail;
+    r.reason = absl::StrCat(
+        in.prefix.ToString(),
+        " is not registered by the provider (no registered prefix equal to or covering it",
+        origins.empty() ? ", and no route seen to find a registered ASN)"
+                        : ", and no registered ASN for the route's origin)");
+    return r;
+  }
+  // Compare against every candidate without stopping early: constant time per candidate.
+  const KeyCandidate* match = nullptr;
+  for (const KeyCandidate* c : candidates) {
+    if (ConstantTimeEquals(c->key, in.given_key) && match == nullptr) match = c;
+  }
+  if (match == nullptr) {
+    r.outcome = Outcome::kFail;
+    std::vector<std::string> owners;
+    for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
+    r.reason = absl::StrCat("the prefix key does not match the key of ",
+                            absl::StrJoin(owners, " or "));
+    return r;
+  }
+  r.reason = absl::StrCat("key matches ", match->owner);
+  r.matched_objects.push_back(match->owner);
+  return r;
+}
+
+CheckReport PrimaryAndBackup(const ServicePrefixInput& in) {
+  std::vector<SessionObservation> all = in.primary_sessions;
+  all.insert(all.end(), in.backup_sessions.begin(), in.backup_sessions.end());
+  if (!in.provider_found) {
+    return {.check = "primary-and-backup-advertise",
+            .outcome = Outcome::kFail,
+            .reason = "no peering has the peering service's provider ASN",
+            .heading = kNoProvider};
+  }
+  if (in.primary_sessions.size() < 2) {
+    return {.check = "primary-and-backup-advertise",
+            .outcome = Outcome::kFail,
+            .reason = absl::StrCat("the provider has ", in.primary_sessions.size(),
+                                   " session(s) on ACTIVE connections at the primary location"),
+            .heading = kFewPrimary,
+            .evidence = all};
+  }
+  if (in.has_backup_location && in.backup_sessions.empty()) {
+    return {.check = "primary-and-backup-advertise",
+            .outcome = Outcome::kFail,
+            .reason = "the provider has no session on an ACTIVE connection at the backup location",
+            .heading = kNoBackup,
+            .evidence = all};
+  }
+  return Advertise("primary-and-backup-advertise", in.prefix, all);
+}
+
+}  // namespace
+
+ValidationResult CheckRegisteredPrefix(const RegisteredPrefixInput& in) {
+  ValidationResult result;
+  result.checks.push_back(NotPrivate(in.prefix));
+  result.checks.push_back(IrrOrigin(in.prefix, in.required_sessions, in.irr));
+  CheckReport advertise = Advertise("all-sessions-advertise", in.prefix, in.required_sessions);
+  if (in.required_sessions.empty()) {
+    advertise.outcome = Outcome::kFail;
+    advertise.reason = "the peering has no session on an ACTIVE connection";
+  }
+  result.checks.push_back(std::move(advertise));
+  result.checks.push_back(Community(in.required_sessions));
+  result.checks.push_back(AsPathRule(in.required_sessions));
+  result.learned_via_provider = !SessionsWithRoutes(in.required_sessions).empty();
+  Summarize(result);
+  return result;
+}
+
+ValidationResult CheckServicePrefix(const ServicePrefixInput& in) {
+  std::vector<SessionObservation> all = in.primary_sessions;
+  all.insert(all.end(), in.backup_sessions.begin(), in.backup_sessions.end());
+  ValidationResult result;
+  result.checks.push_back(NotPrivate(in.prefix));
+  result.checks.push_back(IrrOrigin(in.prefix, all, in.irr));
+  result.checks.push_back(KeyMatch(in, all));
+  result.checks.push_back(PrimaryAndBackup(in));
+  result.checks.push_back(Community(all));
+  result.checks.push_back(AsPathRule(all));
+  result.learned_via_provider = !SessionsWithRoutes(all).empty();
+  Summarize(result);
+  return result;
+}
+
+}  // namespace pfx

@@ -1,0 +1,58 @@
+// File: checks.h
+// -----------------------------------------------------------------------------
+// The check pipelines of SPEC §3. Each takes everything it needs as plain values (what the
+// feed saw on each required session, the IRR index, the candidate keys) and returns a
+// ValidationResult with one CheckReport per check, in SPEC order, every check evaluated so
+// Explain can show them all. No I/O, no clock: hold-down is applied by hold_down.h.
+// Thread-safe: pure functions (the IrrIndex must not be mutated concurrently).
+
+#ifndef PFX_VALIDATOR_CHECKS_H_
+#define PFX_VALIDATOR_CHECKS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "validator/check_result.h"
+#include "validator/irr_index.h"
+#include "validator/prefix_key.h"
+
+namespace pfx {
+
+struct RegisteredPrefixInput {
+  IpPrefix prefix;
+  // Every session of every ACTIVE connection of the parent peering.
+  std::vector<SessionObservation> required_sessions;
+  const IrrIndex* irr = nullptr;  // null: no IRR data loaded (irr-origin fails)
+};
+
+// Checks: not-private, irr-origin, all-sessions-advertise, community, as-path.
+ValidationResult CheckRegisteredPrefix(const RegisteredPrefixInput& input);
+
+struct KeyCandidate {
+  PrefixKey key;
+  std::string owner;  // e.g. "registered prefix voice-1/r1 (203.0.112.0/23)"
+};
+
+struct ServicePrefixInput {
+  IpPrefix prefix;
+  PrefixKey given_key;
+  bool provider_found = false;  // a peering with peer_asn == provider_asn exists
+  // Sessions of the provider's ACTIVE connections at the primary / backup location.
+  std::vector<SessionObservation> primary_sessions;
+  bool has_backup_location = false;
+  std::vector<SessionObservation> backup_sessions;
+  // VOICE: registered prefixes equal to or covering this prefix on the provider's peerings.
+  std::vector<KeyCandidate> registered_prefix_keys;
+  // ROUTE SERVER: registered ASNs on the provider's peerings, by customer ASN.
+  absl::flat_hash_map<uint32_t, KeyCandidate> registered_asn_keys;
+  const IrrIndex* irr = nullptr;
+};
+
+// Checks: not-private, irr-origin, key-match, primary-and-backup-advertise, community, as-path.
+ValidationResult CheckServicePrefix(const ServicePrefixInput& input);
+
+}  // namespace pfx
+
+#endif  // PFX_VALIDATOR_CHECKS_H_

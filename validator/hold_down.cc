@@ -1,0 +1,20 @@
+#include "validator/hold_down.h"
+
+namespace pfx {
+
+HoldDownDecision ApplyHoldDown(ValidationState previous_state,
+                               std::optional<absl::Time> previous_deadline,
+                               const ValidationResult& result, absl::Time now,
+                               absl::Duration hold_down) {
+  bool softenable = result.state == ValidationState::kFailed && result.only_missing_routes;
+  if (!softenable) return {result.state, std::nullopt};
+  bool was_verified = previous_state == ValidationState::kVerified;
+  bool in_hold_down = previous_state == ValidationState::kWarning && previous_deadline.has_value();
+  if (was_verified) return {ValidationState::kWarning, now + hold_down};
+  if (in_hold_down && now < *previous_deadline) {
+    return {ValidationState::kWarning, previous_deadline};
+  }
+  return {ValidationState::kFailed, std::nullopt};
+}
+
+}  // namespace pfx

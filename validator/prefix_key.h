@@ -1,0 +1,44 @@
+// File: prefix_key.h
+// -----------------------------------------------------------------------------
+// PrefixKey: the secret peering service prefix key, 128 bits from the kernel CSPRNG
+// (getrandom(2)), printed as 8-4-4-4-12 lowercase hex like Azure's keys
+// ("3f2504e0-4f89-11d3-9a0c-0305e82c3301"). Parsing accepts either case.
+// Equality is ConstantTimeEquals, which takes the same time wherever the keys differ.
+// Thread-safe: value type; Generate() may be called from any thread.
+
+#ifndef PFX_VALIDATOR_PREFIX_KEY_H_
+#define PFX_VALIDATOR_PREFIX_KEY_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace pfx {
+
+class PrefixKey {
+ public:
+  static constexpr size_t kBytes = 16;
+
+  PrefixKey() = default;  // all zero: never produced by Generate()
+
+  static absl::StatusOr<PrefixKey> Generate();
+  static absl::StatusOr<PrefixKey> Parse(absl::string_view text);
+  static PrefixKey FromBytes(const std::array<uint8_t, kBytes>& bytes) { return PrefixKey(bytes); }
+
+  std::string ToString() const;
+  const std::array<uint8_t, kBytes>& bytes() const { return bytes_; }
+
+  // No early exit: the time does not depend on where the keys differ.
+  friend bool ConstantTimeEquals(const PrefixKey& a, const PrefixKey& b);
+
+ private:
+  explicit PrefixKey(const std::array<uint8_t, kBytes>& bytes) : bytes_(bytes) {}
+  std::array<uint8_t, kBytes> bytes_{};
+};
+
+}  // namespace pfx
+
+#endif  // PFX_VALIDATOR_PREFIX_KEY_H_
