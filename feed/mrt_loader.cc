@@ -1,0 +1,98 @@
+#include "feed/mrt_loader.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "feed/file_reader.h"
+
+namespace pfx {
+namespace {
+
+// Collects routes per session and hands them to the index in batches, so a full table takes
+// the index lock once per kBatchSize routes instead of once per route.
+class IndexingVisitor : public MrtVisitor {
+ public:
+  static constexpr size_t kBatchSize = 4096;
+
+  IndexingVisitor(const std::string& router, RouteIndex& index) : router_(router), index_(index) {}
+
+  void OnRibEntry(uint32_t timestamp, const MrtPeer& peer, const IpPrefix& prefix,
+                  const RouteAttributes& attributes) override {
+    RouteBatch& b = BatchFor(peer);
+    b.announced.push_back({prefix, attributes, absl::FromUnixSeconds(timestamp)});
+    ++result_.announced;
+    if (b.announced.size() >= kBatchSize) Flush(b);
+  }
+
+  void OnUpdate(uint32_t timestamp, const MrtPeer& peer, const BgpUpdate& update) override {
+    RouteBatch& b = BatchFor(peer);
+    // Keep the order of operations: a withdrawal after an announcement in an earlier UPDATE
+    // must not be applied first, so flush pending announcements before withdrawing.
+    if (!update.withdrawn.empty() && !b.announced.empty()) Flush(b);
+    for (const IpPrefix& p : update.withdrawn) b.withdrawn.push_back(p);
+    if (!update.withdrawn.empty()) Flush(b);
+    result_.withdrawn += update.withdrawn.size();
+    for (const IpPrefix& p : update.announced) {
+      b.announced.push_back({p, update.attributes, absl::FromUnixSeconds(timestamp)});
+    }
+    result_.announced += update.announced.size();
+    if (b.announced.size() >= kBatchSize) Flush(b);
+  }
+
+  void OnStateChange(uint32_t timestamp, const MrtPeer& peer, uint16_t old_state,
+                     uint16_t new_state) override {
+    RouteBatch& b = BatchFor(peer);
+    Flush(b);
+    index_.SetEstablished(b.session, new_state == 6, peer.asn);
+  }
+
+  MrtLoadResult Finish(MrtStats stats) {
+    for (auto& [address, batch] : batches_) {
+      Flush(batch);
+      index_.MarkInitialTableComplete(batch.session);
+    }
+    result_.stats = std::move(stats);
+    result_.sessions = batches_.size();
+    return result_;
+  }
+
+ private:
+  RouteBatch& BatchFor(const MrtPeer& peer) {
+    auto [it, inserted] = batches_.try_emplace(peer.address);
+    if (inserted) {
+      it->second.session = SessionKey{router_, peer.address};
+      index_.SetEstablished(it->second.session, true, peer.asn);
+    }
+    return it->second;
+  }
+
+  void Flush(RouteBatch& b) {
+    if (b.announced.empty() && b.withdrawn.empty()) return;
+    index_.Apply(b);
+    b.announced.clear();
+    b.withdrawn.clear();
+  }
+
+  std::string router_;
+  RouteIndex& index_;
+  absl::flat_hash_map<IpAddress, RouteBatch> batches_;
+  MrtLoadResult result_;
+};
+
+}  // namespace
+
+MrtLoadResult LoadMrtBuffer(absl::Span<const uint8_t> data, const std::string& router,
+                            RouteIndex& index) {
+  IndexingVisitor visitor(router, index);
+  MrtStats stats = ReadMrt(data, visitor);
+  return visitor.Finish(std::move(stats));
+}
+
+absl::StatusOr<MrtLoadResult> LoadMrtFile(const std::string& path, const std::string& router,
+                                          RouteIndex& index) {
+  absl::StatusOr<std::string> data = ReadMaybeCompressedFile(path);
+  if (!data.ok()) return data.status();
+  return LoadMrtBuffer(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data->data()), data->size()), router,
+      index);
+}
+
+}  // namespace pfx

@@ -1,0 +1,192 @@
+#include "feed/mrt_reader.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "feed/byte_reader.h"
+
+namespace pfx {
+namespace {
+
+constexpr uint16_t kTableDumpV2 = 13;
+constexpr uint16_t kBgp4mp = 16;
+constexpr uint16_t kBgp4mpEt = 17;
+
+constexpr uint16_t kPeerIndexTable = 1;
+constexpr uint16_t kRibIpv4Unicast = 2;
+constexpr uint16_t kRibIpv6Unicast = 4;
+constexpr uint16_t kRibIpv4UnicastAddPath = 8;
+constexpr uint16_t kRibIpv6UnicastAddPath = 10;
+
+constexpr uint16_t kStateChange = 0;
+constexpr uint16_t kMessage = 1;
+constexpr uint16_t kMessageAs4 = 4;
+constexpr uint16_t kStateChangeAs4 = 5;
+
+class RecordDecoder {
+ public:
+  RecordDecoder(MrtVisitor& visitor, MrtStats& stats) : visitor_(visitor), stats_(stats) {}
+
+  absl::Status Decode(uint32_t timestamp, uint16_t type, uint16_t subtype,
+                      absl::Span<const uint8_t> body) {
+    if (type == kTableDumpV2) {
+      switch (subtype) {
+        case kPeerIndexTable: return PeerIndexTable(body);
+        case kRibIpv4Unicast: return Rib(timestamp, body, Family::kIpv4, false);
+        case kRibIpv6Unicast: return Rib(timestamp, body, Family::kIpv6, false);
+        case kRibIpv4UnicastAddPath: return Rib(timestamp, body, Family::kIpv4, true);
+        case kRibIpv6UnicastAddPath: return Rib(timestamp, body, Family::kIpv6, true);
+      }
+    } else if (type == kBgp4mp || type == kBgp4mpEt) {
+      switch (subtype) {
+        case kStateChange: return Bgp4mp(timestamp, body, false, true);
+        case kStateChangeAs4: return Bgp4mp(timestamp, body, true, true);
+        case kMessage: return Bgp4mp(timestamp, body, false, false);
+        case kMessageAs4: return Bgp4mp(timestamp, body, true, false);
+      }
+    }
+    ++stats_.skipped_records;
+    return absl::OkStatus();
+  }
+
+ private:
+  static absl::Status Bad(absl::string_view what) {
+    return absl::DataLossError(absl::StrCat("MRT: ", what));
+  }
+
+  absl::Status PeerIndexTable(absl::Span<const uint8_t> body) {
+    ByteReader r(body);
+    uint16_t view_length, count;
+    if (!r.Skip(4) || !r.U16(&view_length) || !r.Skip(view_length) || !r.U16(&count)) {
+      return Bad("PEER_INDEX_TABLE header truncated");
+    }
+    peers_.clear();
+    peers_.reserve(count);
+    for (int i = 0; i < count; ++i) {
+      uint8_t peer_type;
+      uint8_t addr[16];
+      MrtPeer peer;
+      if (!r.U8(&peer_type) || !r.Skip(4)) return Bad("PEER_INDEX_TABLE entry truncated");
+      bool v6 = peer_type & 0x1, as4 = peer_type & 0x2;
+      if (!r.Copy(v6 ? 16 : 4, addr)) return Bad("PEER_INDEX_TABLE peer address truncated");
+      peer.address = IpAddress::FromBytes(v6 ? Family::kIpv6 : Family::kIpv4, addr);
+      uint16_t as16;
+      if (as4 ? !r.U32(&peer.asn) : !(r.U16(&as16) && ((peer.asn = as16), true))) {
+        return Bad("PEER_INDEX_TABLE peer AS truncated");
+      }
+      peers_.push_back(peer);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Rib(uint32_t timestamp, absl::Span<const uint8_t> body, Family family,
+                   bool add_path) {
+    ByteReader r(body);
+    uint8_t length;
+    uint16_t count;
+    uint8_t addr[16] = {};
+    const int width = family == Family::kIpv4 ? 32 : 128;
+    if (!r.Skip(4) || !r.U8(&length)) return Bad("RIB header truncated");
+    if (length > width) return Bad(absl::StrCat("RIB prefix length ", length));
+    if (!r.Copy((length + 7) / 8, addr) || !r.U16(&count)) return Bad("RIB prefix truncated");
+    IpPrefix prefix(IpAddress::FromBytes(family, addr), length);
+    for (int i = 0; i < count; ++i) {
+      uint16_t peer_index, attr_length;
+      absl::Span<const uint8_t> attrs;
+      if (!r.U16(&peer_index) || !r.Skip(4) || (add_path && !r.Skip(4)) || !r.U16(&attr_length) ||
+          !r.Bytes(attr_length, &attrs)) {
+        return Bad("RIB entry truncated");
+      }
+      if (peer_index >= peers_.size()) {
+        return Bad(absl::StrCat("RIB entry names peer ", peer_index, " of ", peers_.size()));
+      }
+      RouteAttributes attributes;
+      std::vector<IpPrefix> unused_announced, unused_withdrawn;
+      bool unused_unreach = false;
+      absl::Status s = DecodePathAttributes(
+          attrs, {.four_byte_as = true, .mrt_abbreviated_mp_reach = true}, &attributes,
+          &unused_announced, &unused_withdrawn, &unused_unreach);
+      if (!s.ok()) return s;
+      ++stats_.rib_entries;
+      visitor_.OnRibEntry(timestamp, peers_[peer_index], prefix, attributes);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Bgp4mp(uint32_t timestamp, absl::Span<const uint8_t> body, bool as4,
+                      bool state_change) {
+    ByteReader r(body);
+    MrtPeer peer;
+    uint16_t afi, as16;
+    if (as4 ? !(r.U32(&peer.asn) && r.Skip(4))
+            : !(r.U16(&as16) && ((peer.asn = as16), true) && r.Skip(2))) {
+      return Bad("BGP4MP header truncated");
+    }
+    uint8_t addr[16];
+    if (!r.Skip(2) || !r.U16(&afi)) return Bad("BGP4MP header truncated");
+    if (afi != 1 && afi != 2) return Bad(absl::StrCat("BGP4MP address family ", afi));
+    size_t addr_size = afi == 1 ? 4 : 16;
+    if (!r.Copy(addr_size, addr) || !r.Skip(addr_size)) return Bad("BGP4MP addresses truncated");
+    peer.address = IpAddress::FromBytes(afi == 1 ? Family::kIpv4 : Family::kIpv6, addr);
+    if (state_change) {
+      uint16_t old_state, new_state;
+      if (!r.U16(&old_state) || !r.U16(&new_state)) return Bad("STATE_CHANGE truncated");
+      ++stats_.state_changes;
+      visitor_.OnStateChange(timestamp, peer, old_state, new_state);
+      return absl::OkStatus();
+    }
+    absl::Span<const uint8_t> message;
+    r.Bytes(r.remaining(), &message);
+    if (message.size() < 19) return Bad("BGP message truncated");
+    if (message[18] != 2) {  // OPEN, KEEPALIVE, NOTIFICATION: nothing to index
+      ++stats_.skipped_records;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<BgpUpdate> update = DecodeUpdateMessage(message, {.four_byte_as = as4});
+    if (!update.ok()) return update.status();
+    ++stats_.updates;
+    visitor_.OnUpdate(timestamp, peer, *update);
+    return absl::OkStatus();
+  }
+
+  MrtVisitor& visitor_;
+  MrtStats& stats_;
+  std::vector<MrtPeer> peers_;
+};
+
+}  // namespace
+
+MrtStats ReadMrt(absl::Span<const uint8_t> data, MrtVisitor& visitor) {
+  MrtStats stats;
+  RecordDecoder decoder(visitor, stats);
+  ByteReader r(data);
+  while (!r.empty()) {
+    uint32_t timestamp, length;
+    uint16_t type, subtype;
+    absl::Span<const uint8_t> body;
+    if (!r.U32(&timestamp) || !r.U16(&type) || !r.U16(&subtype) || !r.U32(&length) ||
+        !r.Bytes(length, &body)) {
+      stats.truncated = true;
+      if (stats.first_error.empty()) {
+        stats.first_error = absl::StrCat("MRT: record at offset ", r.position(), " is truncated");
+      }
+      break;
+    }
+    ++stats.records;
+    if (type == kBgp4mpEt) {
+      if (body.size() < 4) {
+        ++stats.malformed_records;
+        continue;
+      }
+      body = body.subspan(4);  // microsecond timestamp
+    }
+    absl::Status s = decoder.Decode(timestamp, type, subtype, body);
+    if (!s.ok()) {
+      ++stats.malformed_records;
+      if (stats.first_error.empty()) stats.first_error = std::string(s.message());
+    }
+  }
+  return stats;
+}
+
+}  // namespace pfx

@@ -1,0 +1,65 @@
+// File: route_attributes.h
+// -----------------------------------------------------------------------------
+// RouteAttributes: the path attributes pfxd validates (AS path, communities, next hop,
+// ORIGIN), and AttributeStore, which interns them: routes of one UPDATE, and most routes of a
+// full table, share a handful of attribute sets, so the index stores a 32-bit id per route.
+// AttributeStore is reference counted so withdrawn attribute sets are freed.
+// Thread-safety: AttributeStore is not synchronized; RouteIndex guards it with its lock.
+
+#ifndef PFX_FEED_ROUTE_ATTRIBUTES_H_
+#define PFX_FEED_ROUTE_ATTRIBUTES_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "validator/as_path.h"
+#include "validator/ip_prefix.h"
+
+namespace pfx {
+
+struct RouteAttributes {
+  AsPath as_path;
+  std::vector<uint32_t> communities;
+  IpAddress next_hop;
+  uint8_t origin = 0;  // 0 IGP, 1 EGP, 2 INCOMPLETE
+
+  friend bool operator==(const RouteAttributes&, const RouteAttributes&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const RouteAttributes& a) {
+    return H::combine(std::move(h), a.as_path, a.communities, a.next_hop, a.origin);
+  }
+};
+
+class AttributeStore {
+ public:
+  using Id = uint32_t;
+
+  // Returns the id of an equal attribute set, adding one reference.
+  Id Acquire(const RouteAttributes& attributes);
+  void Release(Id id);
+  const RouteAttributes& Get(Id id) const { return *slots_[id].attributes; }
+  size_t size() const { return by_value_.size(); }
+
+ private:
+  struct Slot {
+    std::unique_ptr<RouteAttributes> attributes;
+    uint32_t references = 0;
+  };
+  struct PtrHash {
+    using is_transparent = void;
+    size_t operator()(const RouteAttributes* a) const { return absl::HashOf(*a); }
+  };
+  struct PtrEq {
+    using is_transparent = void;
+    bool operator()(const RouteAttributes* a, const RouteAttributes* b) const { return *a == *b; }
+  };
+  std::vector<Slot> slots_;
+  std::vector<Id> free_ids_;
+  absl::flat_hash_map<const RouteAttributes*, Id, PtrHash, PtrEq> by_value_;
+};
+
+}  // namespace pfx
+
+#endif  // PFX_FEED_ROUTE_ATTRIBUTES_H_

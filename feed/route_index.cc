@@ -1,0 +1,177 @@
+#include "feed/route_index.h"
+
+#include <algorithm>
+
+namespace pfx {
+
+void RouteIndex::AddListener(Listener listener) {
+  absl::MutexLock lock(&listeners_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+void RouteIndex::Notify(const std::vector<RouteChange>& changes) {
+  if (changes.empty()) return;
+  absl::MutexLock lock(&listeners_mu_);
+  for (const Listener& l : listeners_) l(changes);
+}
+
+RouteIndex::SessionData& RouteIndex::SessionLocked(const SessionKey& key) {
+  auto [it, inserted] = sessions_.try_emplace(key);
+  if (inserted) {
+    it->second.status.key = key;
+    it->second.status.established = true;
+  }
+  return it->second;
+}
+
+void RouteIndex::AnnounceLocked(SessionData& s, const Route& route) {
+  AttributeStore::Id id = attributes_.Acquire(route.attributes);
+  uint32_t received = static_cast<uint32_t>(absl::ToUnixSeconds(route.received));
+  auto [it, inserted] = s.routes.try_emplace(route.prefix, Slot{id, received});
+  if (inserted) {
+    ++route_count_;
+  } else {
+    attributes_.Release(it->second.attributes);
+    it->second = Slot{id, received};
+  }
+  s.status.route_count = s.routes.size();
+  s.status.last_update = std::max(s.status.last_update, route.received);
+}
+
+bool RouteIndex::WithdrawLocked(SessionData& s, const IpPrefix& prefix) {
+  auto it = s.routes.find(prefix);
+  if (it == s.routes.end()) return false;
+  attributes_.Release(it->second.attributes);
+  s.routes.erase(it);
+  --route_count_;
+  s.status.route_count = s.routes.size();
+  return true;
+}
+
+void RouteIndex::Apply(const RouteBatch& batch) {
+  std::vector<RouteChange> changes;
+  changes.reserve(batch.announced.size() + batch.withdrawn.size());
+  {
+    absl::MutexLock lock(&mu_);
+    SessionData& s = SessionLocked(batch.session);
+    for (const IpPrefix& p : batch.withdrawn) {
+      if (WithdrawLocked(s, p)) {
+        changes.push_back({RouteChange::Kind::kWithdraw, batch.session, p});
+      }
+    }
+    for (const Route& r : batch.announced) {
+      AnnounceLocked(s, r);
+      changes.push_back({RouteChange::Kind::kAnnounce, batch.session, r.prefix});
+    }
+    if (!batch.withdrawn.empty()) s.status.last_update = std::max(s.status.last_update, absl::Now());
+  }
+  Notify(changes);
+}
+
+void RouteIndex::Announce(const SessionKey& session, const Route& route) {
+  Apply(RouteBatch{session, {route}, {}});
+}
+
+void RouteIndex::Withdraw(const SessionKey& session, const IpPrefix& prefix) {
+  Apply(RouteBatch{session, {}, {prefix}});
+}
+
+void RouteIndex::SetEstablished(const SessionKey& session, bool established, uint32_t peer_as) {
+  {
+    absl::MutexLock lock(&mu_);
+    SessionData& s = SessionLocked(session);
+    if (established && !s.status.established) s.status.initial_table_complete = false;
+    s.status.established = established;
+    if (peer_as != 0) s.status.peer_as = peer_as;
+    s.status.last_update = absl::Now();
+  }
+  Notify({{established ? RouteChange::Kind::kSessionUp : RouteChange::Kind::kSessionDown, session,
+           IpPrefix()}});
+}
+
+void RouteIndex::MarkInitialTableComplete(const SessionKey& session) {
+  {
+    absl::MutexLock lock(&mu_);
+    SessionData& s = SessionLocked(session);
+    s.status.initial_table_complete = true;
+  }
+  Notify({{RouteChange::Kind::kInitialTableComplete, session, IpPrefix()}});
+}
+
+void RouteIndex::ResetSession(const SessionKey& session) {
+  std::vector<RouteChange> changes;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = sessions_.find(session);
+    if (it == sessions_.end()) return;
+    for (const auto& [prefix, slot] : it->second.routes) {
+      attributes_.Release(slot.attributes);
+      changes.push_back({RouteChange::Kind::kWithdraw, session, prefix});
+    }
+    route_count_ -= it->second.routes.size();
+    it->second.routes.clear();
+    it->second.status.route_count = 0;
+    it->second.status.initial_table_complete = false;
+  }
+  Notify(changes);
+}
+
+Route RouteIndex::ToRoute(const IpPrefix& prefix, const Slot& slot) const {
+  return Route{prefix, attributes_.Get(slot.attributes), absl::FromUnixSeconds(slot.received_unix)};
+}
+
+std::optional<Route> RouteIndex::Lookup(const SessionKey& session, const IpPrefix& prefix) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto s = sessions_.find(session);
+  if (s == sessions_.end()) return std::nullopt;
+  auto r = s->second.routes.find(prefix);
+  if (r == s->second.routes.end()) return std::nullopt;
+  return ToRoute(r->first, r->second);
+}
+
+std::optional<SessionStatus> RouteIndex::GetSession(const SessionKey& session) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto s = sessions_.find(session);
+  if (s == sessions_.end()) return std::nullopt;
+  return s->second.status;
+}
+
+std::vector<SessionStatus> RouteIndex::Sessions() const {
+  std::vector<SessionStatus> out;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    for (const auto& [key, data] : sessions_) out.push_back(data.status);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SessionStatus& a, const SessionStatus& b) { return a.key < b.key; });
+  return out;
+}
+
+std::vector<Route> RouteIndex::ListRoutes(const SessionKey& session, std::optional<IpPrefix> after,
+                                          size_t limit,
+                                          const std::function<bool(const Route&)>& filter) const {
+  std::vector<Route> out;
+  absl::ReaderMutexLock lock(&mu_);
+  auto s = sessions_.find(session);
+  if (s == sessions_.end()) return out;
+  const auto& routes = s->second.routes;
+  auto it = after.has_value() ? routes.upper_bound(*after) : routes.begin();
+  for (; it != routes.end() && out.size() < limit; ++it) {
+    Route r = ToRoute(it->first, it->second);
+    if (filter && !filter(r)) continue;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+size_t RouteIndex::route_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return route_count_;
+}
+
+size_t RouteIndex::attribute_set_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return attributes_.size();
+}
+
+}  // namespace pfx

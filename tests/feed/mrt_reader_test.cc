@@ -1,0 +1,156 @@
+// Cross-checks the MRT reader against bgpdump (the reference parser, a Debian package) on every
+// file in testdata/mrt: the full multiset of (kind, peer, prefix, AS path, next hop,
+// communities) must be equal, line for line.
+#include "feed/mrt_reader.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "feed/file_reader.h"
+#include "feed/mrt_loader.h"
+#include "gtest/gtest.h"
+#include "validator/community.h"
+
+namespace pfx {
+namespace {
+
+std::string Line(absl::string_view kind, const MrtPeer& peer, const IpPrefix& prefix,
+                 const RouteAttributes* a) {
+  if (a == nullptr) return absl::StrCat(kind, "|", peer.address.ToString(), "|", prefix.ToString());
+  std::vector<std::string> communities;
+  for (uint32_t c : a->communities) communities.push_back(CommunityToString(c));
+  return absl::StrCat(kind, "|", peer.address.ToString(), "|", prefix.ToString(), "|",
+                      a->as_path.ToString(), "|", a->next_hop.ToString(), "|",
+                      absl::StrJoin(communities, " "));
+}
+
+class LineVisitor : public MrtVisitor {
+ public:
+  void OnRibEntry(uint32_t, const MrtPeer& peer, const IpPrefix& prefix,
+                  const RouteAttributes& a) override {
+    lines.push_back(Line("B", peer, prefix, &a));
+  }
+  void OnUpdate(uint32_t, const MrtPeer& peer, const BgpUpdate& u) override {
+    for (const IpPrefix& p : u.withdrawn) lines.push_back(Line("W", peer, p, nullptr));
+    for (const IpPrefix& p : u.announced) lines.push_back(Line("A", peer, p, &u.attributes));
+  }
+  void OnStateChange(uint32_t, const MrtPeer& peer, uint16_t old_state,
+                     uint16_t new_state) override {
+    lines.push_back(absl::StrCat("STATE|", peer.address.ToString(), "|", old_state, "|", new_state));
+  }
+  std::vector<std::string> lines;
+};
+
+// bgpdump -m: TYPE|time|A/W/B|peer|peer_as|prefix|path|origin|next_hop|lp|med|communities|...
+std::vector<std::string> BgpdumpLines(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cmd = absl::StrCat("bgpdump -m '", path, "' 2>/dev/null");
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
+  if (pipe == nullptr) return out;
+  std::string current;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) current.append(buf, n);
+  for (absl::string_view line : absl::StrSplit(current, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> f = absl::StrSplit(line, '|');
+    if (f.size() >= 7 && f[2] == "STATE") {
+      out.push_back(absl::StrCat("STATE|", f[3], "|", f[5], "|", f[6]));
+    } else if (f.size() >= 6 && f[2] == "W") {
+      out.push_back(absl::StrCat("W|", f[3], "|", f[5]));
+    } else if (f.size() >= 12) {
+      out.push_back(absl::StrCat(f[2], "|", f[3], "|", f[5], "|", f[6], "|", f[8], "|", f[11]));
+    }
+  }
+  return out;
+}
+
+class MrtAgainstBgpdump : public testing::TestWithParam<const char*> {};
+
+TEST_P(MrtAgainstBgpdump, SameRoutesAsReferenceParser) {
+  std::string path = absl::StrCat(PFX_SOURCE_DIR, "/testdata/mrt/", GetParam());
+  absl::StatusOr<std::string> data = ReadMaybeCompressedFile(path);
+  ASSERT_TRUE(data.ok()) << data.status();
+  LineVisitor visitor;
+  MrtStats stats = ReadMrt(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data->data()), data->size()), visitor);
+  EXPECT_EQ(stats.malformed_records, 0u) << stats.first_error;
+  EXPECT_FALSE(stats.truncated);
+
+  std::vector<std::string> expected = BgpdumpLines(path);
+  ASSERT_FALSE(expected.empty()) << "bgpdump produced nothing for " << path;
+  std::sort(expected.begin(), expected.end());
+  std::sort(visitor.lines.begin(), visitor.lines.end());
+  ASSERT_EQ(visitor.lines.size(), expected.size());
+  size_t differences = 0;
+  for (size_t i = 0; i < expected.size() && differences < 5; ++i) {
+    if (visitor.lines[i] != expected[i]) {
+      ++differences;
+      ADD_FAILURE() << "pfxd:    " << visitor.lines[i] << "\nbgpdump: " << expected[i];
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedData, MrtAgainstBgpdump,
+                         testing::Values("routeviews.route-views.jinx.ribs.1401487200.bz2",
+                                         "routeviews.route-views.jinx.updates.1401493500.bz2",
+                                         "ris.rrc06.updates.1401488100.gz",
+                                         "rrc15-updates.20100227.1600.gz"));
+
+TEST(MrtLoaderTest, FullTableCountsMatchTheDataReadme) {
+  RouteIndex index;
+  auto result = LoadMrtFile(
+      absl::StrCat(PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2"),
+      "jinx", index);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stats.rib_entries, 503590u);
+  EXPECT_EQ(result->sessions, 14u);
+  EXPECT_EQ(index.route_count(), 503590u);
+  auto peer = IpAddress::Parse("196.223.14.55");
+  auto status = index.GetSession({"jinx", *peer});
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->route_count, 497321u);
+  EXPECT_EQ(status->peer_as, 30844u);
+  EXPECT_TRUE(status->initial_table_complete);
+  // Interning: a full table shares far fewer attribute sets than routes.
+  EXPECT_LT(index.attribute_set_count(), index.route_count() / 2);
+}
+
+TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
+  std::string path =
+      absl::StrCat(PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2");
+  auto data = ReadMaybeCompressedFile(path);
+  ASSERT_TRUE(data.ok());
+  LineVisitor visitor;
+  auto bytes = absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data->data()), data->size());
+  MrtStats stats = ReadMrt(bytes.subspan(0, bytes.size() - 7), visitor);
+  EXPECT_TRUE(stats.truncated);
+  EXPECT_FALSE(stats.first_error.empty());
+
+  // A BGP4MP record whose body is cut short: counted as malformed, the walk continues.
+  const uint8_t bad[] = {0, 0, 0, 1, 0, 16, 0, 4, 0, 0, 0, 3, 1, 2, 3,
+                         0, 0, 0, 1, 0, 99, 0, 1, 0, 0, 0, 0};
+  LineVisitor v2;
+  MrtStats s2 = ReadMrt(bad, v2);
+  EXPECT_EQ(s2.records, 2u);
+  EXPECT_EQ(s2.malformed_records, 1u);
+  EXPECT_EQ(s2.skipped_records, 1u);
+  EXPECT_FALSE(s2.truncated);
+}
+
+TEST(FileReaderTest, MissingAndCorruptFiles) {
+  EXPECT_EQ(ReadMaybeCompressedFile("/nonexistent/file.mrt").status().code(),
+            absl::StatusCode::kNotFound);
+  std::string tmp = testing::TempDir() + "/corrupt.gz";
+  FILE* f = fopen(tmp.c_str(), "wb");
+  fwrite("\x1f\x8b\x08\x00garbage", 1, 11, f);
+  fclose(f);
+  EXPECT_EQ(ReadMaybeCompressedFile(tmp).status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace pfx

@@ -1,0 +1,149 @@
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "feed/route_index.h"
+#include "feed/rpsl_loader.h"
+#include "gtest/gtest.h"
+
+namespace pfx {
+namespace {
+
+IpPrefix P(const char* s) { return *IpPrefix::Parse(s); }
+
+std::string Sample(const char* name) {
+  std::ifstream in(absl::StrCat(PFX_SOURCE_DIR, "/testdata/irr/real-samples/", name));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(RpslLoaderTest, RealSamplesWithCommentsAndContinuations) {
+  IrrIndex irr;
+  RpslLoadStats radb = LoadRpsl(Sample("radb.db.sample"), irr);
+  EXPECT_EQ(radb.route_objects, 2u);
+  EXPECT_EQ(radb.added, 2u);
+  EXPECT_EQ(radb.malformed, 0u) << radb.first_error;
+  EXPECT_EQ(irr.Lookup(P("167.96.0.0/16"), 2900).match, IrrMatch::kExact);
+  EXPECT_EQ(irr.Lookup(P("2001:1988::/32"), 16467).match, IrrMatch::kExact);
+
+  RpslLoadStats ripe = LoadRpsl(Sample("ripe.db.sample"), irr);
+  EXPECT_GE(ripe.route_objects, 1u);
+  // "origin: as12726   # haha gotcha": lower case and a trailing comment.
+  auto v = irr.Lookup(P("193.254.30.0/24"), 12726);
+  EXPECT_EQ(v.match, IrrMatch::kExact);
+  ASSERT_FALSE(v.objects.empty());
+  EXPECT_EQ(v.objects[0].source, "RIPE");
+}
+
+TEST(RpslLoaderTest, NrtmMarkersAreSkipped) {
+  IrrIndex irr;
+  RpslLoadStats s = LoadRpsl(Sample("radb.updates.sample"), irr);
+  EXPECT_EQ(s.malformed, 0u) << s.first_error;
+}
+
+TEST(RpslLoaderTest, MalformedObjectsAreCountedAndPolicyApplies) {
+  IrrIndex irr({"RADB"});
+  RpslLoadStats s = LoadRpsl(
+      "route: 10.0.0.0/33\norigin: AS1\nsource: RADB\n\n"
+      "route: 1.1.1.0/24\norigin: 13335\nsource: RADB\n\n"
+      "route: 1.1.1.0/24\norigin: AS13335\n\n"
+      "route: 1.1.1.0/24\norigin: AS13335\nsource: EVIL\n\n"
+      "route: 1.1.1.0/24\norigin: AS13335\nsource: RADB\n",
+      irr);
+  EXPECT_EQ(s.route_objects, 5u);
+  EXPECT_EQ(s.malformed, 3u);
+  EXPECT_EQ(s.rejected_source, 1u);
+  EXPECT_EQ(s.added, 1u);
+  EXPECT_NE(s.first_error.find("10.0.0.0/33"), std::string::npos);
+}
+
+TEST(RpslLoaderTest, SharedRegistryDumps) {
+  IrrIndex irr;
+  size_t objects = 0;
+  for (const char* f : {"radb", "ripe", "arin", "apnic", "nttcom", "lacnic", "afrinic", "altdb"}) {
+    auto s = LoadRpslFile(absl::StrCat(PFX_SOURCE_DIR, "/testdata/irr/", f, ".db.gz"), irr);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->malformed, 0u) << f << ": " << s->first_error;
+    objects += s->route_objects;
+  }
+  EXPECT_EQ(objects, 422660u);  // testdata/README.md
+}
+
+SessionKey S(const char* router, const char* peer) { return {router, *IpAddress::Parse(peer)}; }
+
+Route R(const char* prefix, const char* path) {
+  return {P(prefix), {*AsPath::Parse(path), {}, {}, 0}, absl::FromUnixSeconds(1000)};
+}
+
+TEST(RouteIndexTest, AnnounceReplaceWithdrawAndListeners) {
+  RouteIndex index;
+  std::vector<RouteChange> seen;
+  index.AddListener([&](const std::vector<RouteChange>& c) { seen.insert(seen.end(), c.begin(), c.end()); });
+  auto s1 = S("r1", "10.0.0.1");
+  index.Announce(s1, R("1.1.1.0/24", "13335"));
+  index.Announce(s1, R("1.1.1.0/24", "174 13335"));
+  EXPECT_EQ(index.route_count(), 1u);
+  EXPECT_EQ(index.attribute_set_count(), 1u);  // the replaced set was released
+  EXPECT_EQ(index.Lookup(s1, P("1.1.1.0/24"))->attributes.as_path.ToString(), "174 13335");
+  EXPECT_FALSE(index.Lookup(S("r2", "10.0.0.1"), P("1.1.1.0/24")).has_value());
+  index.Withdraw(s1, P("1.1.1.0/24"));
+  index.Withdraw(s1, P("1.1.1.0/24"));  // a second withdrawal is not a change
+  EXPECT_EQ(index.route_count(), 0u);
+  EXPECT_EQ(index.attribute_set_count(), 0u);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].kind, RouteChange::Kind::kWithdraw);
+}
+
+TEST(RouteIndexTest, SessionStateAndReset) {
+  RouteIndex index;
+  auto s = S("r1", "2001:db8::1");
+  index.Announce(s, R("2606:4700::/32", "13335"));
+  EXPECT_TRUE(index.GetSession(s)->established);
+  EXPECT_FALSE(index.GetSession(s)->initial_table_complete);
+  index.MarkInitialTableComplete(s);
+  EXPECT_TRUE(index.GetSession(s)->initial_table_complete);
+  index.SetEstablished(s, false);
+  EXPECT_FALSE(index.GetSession(s)->established);
+  EXPECT_EQ(index.GetSession(s)->route_count, 1u);  // routes kept while down
+  index.SetEstablished(s, true);
+  EXPECT_FALSE(index.GetSession(s)->initial_table_complete);
+  index.ResetSession(s);
+  EXPECT_EQ(index.route_count(), 0u);
+}
+
+TEST(RouteIndexTest, ListRoutesPagesInPrefixOrder) {
+  RouteIndex index;
+  auto s = S("r1", "10.0.0.1");
+  for (const char* p : {"9.9.9.0/24", "1.1.1.0/24", "8.8.8.0/24", "1.1.0.0/16"}) {
+    index.Announce(s, R(p, "13335"));
+  }
+  auto page1 = index.ListRoutes(s, std::nullopt, 2);
+  ASSERT_EQ(page1.size(), 2u);
+  EXPECT_EQ(page1[0].prefix.ToString(), "1.1.0.0/16");
+  EXPECT_EQ(page1[1].prefix.ToString(), "1.1.1.0/24");
+  auto page2 = index.ListRoutes(s, page1.back().prefix, 2);
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[1].prefix.ToString(), "9.9.9.0/24");
+}
+
+TEST(RouteIndexTest, ConcurrentSourcesKeepCountsExact) {
+  RouteIndex index;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&index, t] {
+      SessionKey s{absl::StrCat("r", t), *IpAddress::Parse("10.0.0.1")};
+      for (int i = 0; i < 2000; ++i) {
+        IpPrefix p(IpAddress::V4(0x01000000u + (uint32_t(i) << 8)), 24);
+        index.Announce(s, {p, {*AsPath::Parse("13335"), {}, {}, 0}, absl::Now()});
+        if (i % 2 == 0) index.Withdraw(s, p);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(index.route_count(), 4u * 1000u);
+}
+
+}  // namespace
+}  // namespace pfx
