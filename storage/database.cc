@@ -1,0 +1,128 @@
+#include "storage/database.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/write_batch.h"
+
+namespace pfx {
+namespace {
+
+constexpr const char* kColumnNames[] = {
+    "default",
+    "peerings",    "registered_prefixes", "registered_asns", "peering_services",
+    "service_prefixes", "idx_prefix", "idx_asn", "idx_key", "idx_request", "queue", "events",
+};
+static_assert(std::size(kColumnNames) == static_cast<size_t>(Column::kCount));
+
+constexpr char kSchemaKey[] = "schema_version";
+
+absl::Status ToAbsl(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError()) return absl::UnavailableError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+}  // namespace
+
+void WriteSet::Put(Column column, absl::string_view key, absl::string_view value) {
+  ops_.push_back({true, column, std::string(key), std::string(value)});
+}
+
+void WriteSet::Delete(Column column, absl::string_view key) {
+  ops_.push_back({false, column, std::string(key), ""});
+}
+
+size_t WriteSet::size() const { return ops_.size(); }
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  // Resources and indexes are small and read by point lookups: bloom filters help Get().
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options(options);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kColumnNames) descriptors.emplace_back(name, cf_options);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(options), path, descriptors, &handles, &raw);
+  if (!s.ok()) return ToAbsl(s, absl::StrCat("opening RocksDB at ", path));
+
+  auto db = std::unique_ptr<Database>(new Database());
+  db->db_.reset(raw);
+  for (size_t i = 0; i < handles.size(); ++i) db->handles_[i] = handles[i];
+
+  absl::StatusOr<std::optional<std::string>> version = db->Get(Column::kMeta, kSchemaKey);
+  if (!version.ok()) return version.status();
+  if (!version->has_value()) {
+    WriteSet w;
+    w.Put(Column::kMeta, kSchemaKey, absl::StrCat(kSchemaVersion));
+    if (absl::Status st = db->Commit(w, Durability::kSynced); !st.ok()) return st;
+  } else {
+    int stored = 0;
+    if (!absl::SimpleAtoi(**version, &stored) || stored > kSchemaVersion) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " has schema version '", **version, "'; this pfxd understands up to ",
+                       kSchemaVersion));
+    }
+  }
+  return db;
+}
+
+Database::~Database() {
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
+  if (db_ != nullptr) db_->Close();
+}
+
+absl::StatusOr<std::optional<std::string>> Database::Get(Column column,
+                                                         absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(column), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return ToAbsl(s, "RocksDB Get");
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status Database::Commit(WriteSet& writes, Durability durability) {
+  rocksdb::WriteBatch batch;
+  for (const WriteSet::Op& op : writes.ops_) {
+    rocksdb::Status s = op.put ? batch.Put(Handle(op.column), ToSlice(op.key), ToSlice(op.value))
+                               : batch.Delete(Handle(op.column), ToSlice(op.key));
+    if (!s.ok()) return ToAbsl(s, "RocksDB WriteBatch");
+  }
+  rocksdb::WriteOptions options;
+  options.sync = durability == Durability::kSynced;
+  return ToAbsl(db_->Write(options, &batch), "RocksDB Write");
+}
+
+absl::Status Database::Scan(
+    Column column, absl::string_view start, absl::string_view end,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), Handle(column)));
+  for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
+    absl::string_view key(it->key().data(), it->key().size());
+    if (!end.empty() && key >= end) break;
+    if (!visit(key, absl::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return ToAbsl(it->status(), "RocksDB iterator");
+}
+
+}  // namespace pfx

@@ -1,0 +1,108 @@
+// File: database.h
+// -----------------------------------------------------------------------------
+// Database: pfxd's one RocksDB instance and its column families, the only place that
+// touches RocksDB types. Everything else speaks absl::Status and Column enums.
+//
+// Column families (see docs/storage.md):
+//   meta                 schema version
+//   peerings, registered_prefixes, registered_asns, peering_services, service_prefixes
+//                        resources as serialized pfx.v1 messages, keyed by keys.h
+//   idx_prefix           prefix text -> registered prefix key       (unique)
+//   idx_asn              ASN (8 hex digits) -> registered ASN key   (unique)
+//   idx_key              prefix key text -> owner resource          (unique)
+//   idx_request          method + request_id -> serialized reply    (idempotent retries)
+//   queue                big-endian sequence -> ValidationTarget    (durable validation queue)
+//   events               resource key + big-endian sequence -> PrefixEvent
+//
+// Commit(batch, Durability::kSynced) returns only after the batch is in the WAL on disk, so
+// an acknowledged mutation survives a crash; a batch is all-or-nothing.
+// Thread-safe: RocksDB handles concurrent reads and writes (and groups concurrent commits).
+
+#ifndef PFX_STORAGE_DATABASE_H_
+#define PFX_STORAGE_DATABASE_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace pfx {
+
+enum class Column : int {
+  kMeta = 0,
+  kPeerings,
+  kRegisteredPrefixes,
+  kRegisteredAsns,
+  kPeeringServices,
+  kServicePrefixes,
+  kIdxPrefix,
+  kIdxAsn,
+  kIdxKey,
+  kIdxRequest,
+  kQueue,
+  kEvents,
+  kCount,
+};
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class Durability { kSynced, kBuffered };
+
+class Database;
+
+// A set of writes applied atomically by Database::Commit.
+class WriteSet {
+ public:
+  void Put(Column column, absl::string_view key, absl::string_view value);
+  void Delete(Column column, absl::string_view key);
+  size_t size() const;
+
+ private:
+  friend class Database;
+  struct Op {
+    bool put;
+    Column column;
+    std::string key, value;
+  };
+  std::vector<Op> ops_;
+};
+
+class Database {
+ public:
+  // Opens or creates the database in `path`, creating missing column families. Refuses a
+  // database written by a newer schema version (FAILED_PRECONDITION).
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  ~Database();
+
+  absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key) const;
+  absl::Status Commit(WriteSet& writes, Durability durability);
+
+  // Calls `visit(key, value)` for keys in [start, end) (empty end: to the end of the column)
+  // in key order until it returns false.
+  absl::Status Scan(Column column, absl::string_view start, absl::string_view end,
+                    const std::function<bool(absl::string_view, absl::string_view)>& visit) const;
+
+  int schema_version() const { return kSchemaVersion; }
+
+ private:
+  Database() = default;
+  rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
+};
+
+}  // namespace pfx
+
+#endif  // PFX_STORAGE_DATABASE_H_

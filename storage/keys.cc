@@ -1,0 +1,62 @@
+#include "storage/keys.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace pfx::keys {
+
+std::string Child(absl::string_view parent, absl::string_view name) {
+  return absl::StrCat(parent, absl::string_view("\0", 1), name);
+}
+
+std::string ChildrenStart(absl::string_view parent) {
+  return absl::StrCat(parent, absl::string_view("\0", 1));
+}
+
+std::string ChildrenEnd(absl::string_view parent) {
+  return absl::StrCat(parent, absl::string_view("\1", 1));
+}
+
+std::string Asn(uint32_t asn) { return absl::StrFormat("%08x", asn); }
+
+std::string Request(absl::string_view method, absl::string_view request_id) {
+  return Child(method, request_id);
+}
+
+std::string Sequence(uint64_t seq) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(seq & 0xFF);
+    seq >>= 8;
+  }
+  return out;
+}
+
+uint64_t ParseSequence(absl::string_view key) {
+  uint64_t seq = 0;
+  if (key.size() < 8) return 0;
+  for (char c : key.substr(key.size() - 8)) seq = seq << 8 | static_cast<uint8_t>(c);
+  return seq;
+}
+
+std::string EventPrefix(char kind, absl::string_view resource_key) {
+  return absl::StrCat(absl::string_view(&kind, 1), resource_key, absl::string_view("\0", 1));
+}
+
+std::string Event(char kind, absl::string_view resource_key, uint64_t seq) {
+  return absl::StrCat(EventPrefix(kind, resource_key), Sequence(seq));
+}
+
+std::string PrefixEnd(absl::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    if (static_cast<uint8_t>(end.back()) != 0xFF) {
+      end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;  // empty: no upper bound
+}
+
+}  // namespace pfx::keys

@@ -1,0 +1,38 @@
+// File: keys.h
+// -----------------------------------------------------------------------------
+// Key encodings for every column family. Resource names never contain NUL (names are
+// validated against [A-Za-z0-9._-]), so "parent\0name" keys sort children of one parent
+// together and prefix scans by "parent\0" list exactly that parent's children.
+// Sequence numbers are big-endian so byte order is numeric order.
+
+#ifndef PFX_STORAGE_KEYS_H_
+#define PFX_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace pfx::keys {
+
+std::string Child(absl::string_view parent, absl::string_view name);
+// Scan bounds [ChildrenStart(p), ChildrenEnd(p)) cover every Child(p, *).
+std::string ChildrenStart(absl::string_view parent);
+std::string ChildrenEnd(absl::string_view parent);
+
+std::string Asn(uint32_t asn);  // 8 lowercase hex digits
+std::string Request(absl::string_view method, absl::string_view request_id);
+
+std::string Sequence(uint64_t seq);
+uint64_t ParseSequence(absl::string_view key);  // the last 8 bytes
+
+// Events of one resource: kind ('R' registered prefix, 'S' service prefix) + resource key.
+std::string EventPrefix(char kind, absl::string_view resource_key);
+std::string Event(char kind, absl::string_view resource_key, uint64_t seq);
+
+// The smallest key greater than every key starting with `prefix`.
+std::string PrefixEnd(absl::string_view prefix);
+
+}  // namespace pfx::keys
+
+#endif  // PFX_STORAGE_KEYS_H_

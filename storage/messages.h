@@ -1,0 +1,91 @@
+// File: messages.h
+// -----------------------------------------------------------------------------
+// Protobuf messages in column families: typed get / put / paged listing over Database.
+// Page tokens are opaque (web-safe base64 of the next key) and only valid for the same
+// listing; a token that does not decode or belongs to another listing is INVALID_ARGUMENT.
+
+#ifndef PFX_STORAGE_MESSAGES_H_
+#define PFX_STORAGE_MESSAGES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "storage/database.h"
+#include "storage/keys.h"
+
+namespace pfx {
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> GetMessage(const Database& db, Column column,
+                                                  absl::string_view key) {
+  absl::StatusOr<std::optional<std::string>> raw = db.Get(column, key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<Message>();
+  Message m;
+  if (!m.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("stored ", Message::descriptor()->name(),
+                                            " does not parse"));
+  }
+  return std::optional<Message>(std::move(m));
+}
+
+template <typename Message>
+void PutMessage(WriteSet& writes, Column column, absl::string_view key, const Message& m) {
+  writes.Put(column, key, m.SerializeAsString());
+}
+
+template <typename Message>
+struct Page {
+  std::vector<Message> items;
+  std::string next_page_token;
+};
+
+inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxPageSize = 1000;
+
+// Lists messages whose keys start with `key_prefix` (empty: the whole column).
+template <typename Message>
+absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
+                                           absl::string_view key_prefix,
+                                           absl::string_view page_token, int page_size) {
+  if (page_size < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  size_t limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  std::string start(key_prefix);
+  if (!page_token.empty()) {
+    std::string decoded;
+    if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||
+        !absl::StartsWith(decoded, key_prefix)) {
+      return absl::InvalidArgumentError("page_token: not a token of this listing");
+    }
+    start = decoded;
+  }
+  Page<Message> page;
+  std::string end = key_prefix.empty() ? "" : keys::PrefixEnd(key_prefix);
+  absl::Status parse_error;
+  absl::Status s = db.Scan(column, start, end, [&](absl::string_view key, absl::string_view value) {
+    if (page.items.size() == limit) {
+      absl::WebSafeBase64Escape(key, &page.next_page_token);
+      return false;
+    }
+    Message m;
+    if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      parse_error = absl::DataLossError(absl::StrCat("stored ", Message::descriptor()->name(),
+                                                     " does not parse"));
+      return false;
+    }
+    page.items.push_back(std::move(m));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!parse_error.ok()) return parse_error;
+  return page;
+}
+
+}  // namespace pfx
+
+#endif  // PFX_STORAGE_MESSAGES_H_

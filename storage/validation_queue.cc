@@ -1,0 +1,112 @@
+#include "storage/validation_queue.h"
+
+#include "absl/strings/str_cat.h"
+#include "storage/keys.h"
+
+namespace pfx {
+
+std::string TargetKey(const v1::ValidationTarget& target) {
+  return absl::StrCat(static_cast<int>(target.kind()), "|", target.parent(), "|", target.name());
+}
+
+absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database* db) {
+  auto queue = std::unique_ptr<ValidationQueue>(new ValidationQueue(db));
+  WriteSet duplicates;
+  absl::Status parse_error;
+  absl::MutexLock lock(&queue->mu_);
+  absl::Status s = db->Scan(Column::kQueue, "", "", [&](absl::string_view key, absl::string_view value) {
+    QueueItem item;
+    item.seq = keys::ParseSequence(key);
+    queue->next_seq_ = std::max(queue->next_seq_, item.seq + 1);
+    if (!item.target.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      parse_error = absl::DataLossError("queue entry does not parse");
+      return false;
+    }
+    if (!queue->waiting_.insert(TargetKey(item.target)).second) {
+      duplicates.Delete(Column::kQueue, key);
+      return true;
+    }
+    queue->items_.push_back(std::move(item));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!parse_error.ok()) return parse_error;
+  if (duplicates.size() > 0) {
+    if (absl::Status c = db->Commit(duplicates, Durability::kBuffered); !c.ok()) return c;
+  }
+  return queue;
+}
+
+std::optional<QueueItem> ValidationQueue::Stage(WriteSet& writes,
+                                                const v1::ValidationTarget& target) {
+  absl::MutexLock lock(&mu_);
+  if (waiting_.contains(TargetKey(target))) return std::nullopt;
+  QueueItem item{next_seq_++, target};
+  writes.Put(Column::kQueue, keys::Sequence(item.seq), target.SerializeAsString());
+  return item;
+}
+
+void ValidationQueue::Publish(const QueueItem& item) {
+  absl::MutexLock lock(&mu_);
+  if (!waiting_.insert(TargetKey(item.target)).second) return;  // raced with another Stage
+  items_.push_back(item);
+}
+
+absl::Status ValidationQueue::Enqueue(const std::vector<v1::ValidationTarget>& targets,
+                                      Durability durability) {
+  WriteSet writes;
+  std::vector<QueueItem> staged;
+  for (const v1::ValidationTarget& t : targets) {
+    if (auto item = Stage(writes, t); item.has_value()) staged.push_back(std::move(*item));
+  }
+  if (staged.empty()) return absl::OkStatus();
+  if (absl::Status s = db_->Commit(writes, durability); !s.ok()) return s;
+  for (const QueueItem& item : staged) Publish(item);
+  return absl::OkStatus();
+}
+
+std::optional<QueueItem> ValidationQueue::Pop(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  std::optional<QueueItem> found;
+  auto ready = [this, &found]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (shutdown_) return true;
+    for (auto it = items_.begin(); it != items_.end(); ++it) {
+      std::string key = TargetKey(it->target);
+      if (in_flight_.contains(key)) continue;
+      found = std::move(*it);
+      items_.erase(it);
+      waiting_.erase(key);
+      in_flight_.insert(std::move(key));
+      return true;
+    }
+    return false;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  return found;
+}
+
+void ValidationQueue::Complete(WriteSet& writes, const QueueItem& item) {
+  writes.Delete(Column::kQueue, keys::Sequence(item.seq));
+}
+
+void ValidationQueue::Release(const QueueItem& item) {
+  absl::MutexLock lock(&mu_);
+  in_flight_.erase(TargetKey(item.target));
+}
+
+void ValidationQueue::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  shutdown_ = true;
+}
+
+size_t ValidationQueue::waiting() const {
+  absl::MutexLock lock(&mu_);
+  return items_.size();
+}
+
+size_t ValidationQueue::in_flight() const {
+  absl::MutexLock lock(&mu_);
+  return in_flight_.size();
+}
+
+}  // namespace pfx

@@ -1,0 +1,80 @@
+// File: validation_queue.h
+// -----------------------------------------------------------------------------
+// ValidationQueue: the durable queue of prefixes waiting for validation.
+//
+// Durability: an entry is a row of the `queue` column (sequence -> ValidationTarget). A
+// producer adds the row to its own WriteSet (Stage), commits, then Publish()es, so a
+// registration and its queue entry land in one atomic batch. A worker Pop()s an entry,
+// validates, and deletes the row in the same batch that stores the result (Complete), so a
+// crash at any point leaves the entry queued and it is validated again after restart.
+//
+// Deduplication: a target already waiting is not queued twice (IsWaiting); a target being
+// validated may be queued again (the route changed meanwhile) but is not handed to a second
+// worker until the first one completes.
+// Thread-safe.
+
+#ifndef PFX_STORAGE_VALIDATION_QUEUE_H_
+#define PFX_STORAGE_VALIDATION_QUEUE_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "pfx/v1/validation.pb.h"
+#include "storage/database.h"
+
+namespace pfx {
+
+struct QueueItem {
+  uint64_t seq = 0;
+  v1::ValidationTarget target;
+};
+
+// A stable text key for a target: "<kind>|parent|name".
+std::string TargetKey(const v1::ValidationTarget& target);
+
+class ValidationQueue {
+ public:
+  // Loads the entries left by a previous run (in order, duplicates dropped).
+  static absl::StatusOr<std::unique_ptr<ValidationQueue>> Open(Database* db);
+
+  // Adds `target` to `writes` unless it is already waiting; returns the item to Publish after
+  // the WriteSet is committed, or nullopt when nothing was staged.
+  std::optional<QueueItem> Stage(WriteSet& writes, const v1::ValidationTarget& target);
+  void Publish(const QueueItem& item);
+  // Stage + commit (buffered durability is enough for requeues the feed can redo) + Publish.
+  absl::Status Enqueue(const std::vector<v1::ValidationTarget>& targets, Durability durability);
+
+  // Waits up to `timeout` for an entry whose target is not being validated by another worker.
+  std::optional<QueueItem> Pop(absl::Duration timeout);
+  // Adds the deletion of the entry to `writes`; call Release after committing it.
+  void Complete(WriteSet& writes, const QueueItem& item);
+  void Release(const QueueItem& item);
+
+  // Wakes every waiting Pop, which then returns nullopt; later Pops return at once.
+  void Shutdown();
+
+  size_t waiting() const;
+  size_t in_flight() const;
+
+ private:
+  explicit ValidationQueue(Database* db) : db_(db) {}
+
+  Database* db_;
+  mutable absl::Mutex mu_;
+  uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
+  std::deque<QueueItem> items_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> waiting_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
+  bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace pfx
+
+#endif  // PFX_STORAGE_VALIDATION_QUEUE_H_

@@ -1,0 +1,181 @@
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "pfx/v1/peering.pb.h"
+#include "storage/database.h"
+#include "storage/event_log.h"
+#include "storage/keys.h"
+#include "storage/messages.h"
+#include "storage/validation_queue.h"
+
+namespace pfx {
+namespace {
+
+class StorageTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = absl::StrCat(testing::TempDir(), "/storage_test_", getpid(), "_",
+                         testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    Reopen();
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(path_);
+  }
+  void Reopen() {
+    db_.reset();
+    auto db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  v1::ValidationTarget Target(const char* name) {
+    v1::ValidationTarget t;
+    t.set_kind(v1::ValidationTarget::REGISTERED_PREFIX);
+    t.set_parent("peering-1");
+    t.set_name(name);
+    return t;
+  }
+
+  std::string path_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(StorageTest, SyncedCommitSurvivesReopen) {
+  v1::Peering p;
+  p.set_name("voice-1");
+  p.set_peer_asn(13335);
+  WriteSet w;
+  PutMessage(w, Column::kPeerings, "voice-1", p);
+  w.Put(Column::kIdxAsn, keys::Asn(13335), "voice-1");
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  Reopen();
+  auto got = GetMessage<v1::Peering>(*db_, Column::kPeerings, "voice-1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->peer_asn(), 13335);
+  EXPECT_TRUE(db_->Get(Column::kIdxAsn, keys::Asn(13335))->has_value());
+  EXPECT_FALSE(GetMessage<v1::Peering>(*db_, Column::kPeerings, "other")->has_value());
+}
+
+TEST_F(StorageTest, RefusesNewerSchema) {
+  WriteSet w;
+  w.Put(Column::kMeta, "schema_version", "99");
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  db_.reset();
+  auto db = Database::Open(path_);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StorageTest, ListPagesThroughChildrenOfOneParent) {
+  WriteSet w;
+  for (int i = 0; i < 5; ++i) {
+    v1::Peering p;
+    p.set_name(absl::StrCat("p", i));
+    PutMessage(w, Column::kPeerings, keys::Child("a", p.name()), p);
+    PutMessage(w, Column::kPeerings, keys::Child("b", p.name()), p);
+  }
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  std::vector<std::string> names;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = ListMessages<v1::Peering>(*db_, Column::kPeerings, keys::ChildrenStart("a"), token, 2);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (auto& p : page->items) names.push_back(p.name());
+    token = page->next_page_token;
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(names, (std::vector<std::string>{"p0", "p1", "p2", "p3", "p4"}));
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "!!notatoken", 2).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "", -1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StorageTest, QueueResumesAfterReopenAndDeduplicates) {
+  {
+    auto q = ValidationQueue::Open(db_.get());
+    ASSERT_TRUE(q.ok());
+    ASSERT_TRUE((*q)->Enqueue({Target("a"), Target("b"), Target("a")}, Durability::kSynced).ok());
+    EXPECT_EQ((*q)->waiting(), 2u);
+    auto item = (*q)->Pop(absl::Seconds(1));
+    ASSERT_TRUE(item.has_value());
+    EXPECT_EQ(item->target.name(), "a");
+    // Popped but not completed: still durable.
+  }
+  Reopen();
+  auto q = ValidationQueue::Open(db_.get());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ((*q)->waiting(), 2u);
+  auto a = (*q)->Pop(absl::Seconds(1));
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->target.name(), "a");
+  WriteSet w;
+  (*q)->Complete(w, *a);
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  (*q)->Release(*a);
+  Reopen();
+  auto q2 = ValidationQueue::Open(db_.get());
+  EXPECT_EQ((*q2)->waiting(), 1u);
+}
+
+TEST_F(StorageTest, QueueNeverHandsOneTargetToTwoWorkers) {
+  auto q = std::move(*ValidationQueue::Open(db_.get()));
+  ASSERT_TRUE(q->Enqueue({Target("a")}, Durability::kBuffered).ok());
+  auto first = q->Pop(absl::Seconds(1));
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(q->Enqueue({Target("a")}, Durability::kBuffered).ok());  // changed meanwhile
+  EXPECT_EQ(q->waiting(), 1u);
+  EXPECT_FALSE(q->Pop(absl::Milliseconds(50)).has_value());
+  q->Release(*first);
+  auto second = q->Pop(absl::Seconds(1));
+  ASSERT_TRUE(second.has_value());
+  EXPECT_GT(second->seq, first->seq);
+}
+
+TEST_F(StorageTest, ShutdownWakesWaiters) {
+  auto q = std::move(*ValidationQueue::Open(db_.get()));
+  std::thread t([&] { EXPECT_FALSE(q->Pop(absl::Seconds(30)).has_value()); });
+  absl::SleepFor(absl::Milliseconds(20));
+  q->Shutdown();
+  t.join();
+}
+
+TEST_F(StorageTest, EventLogKeepsOrderAndDeletes) {
+  auto log = std::move(*EventLog::Open(db_.get()));
+  WriteSet w;
+  for (int i = 0; i < 5; ++i) {
+    v1::PrefixEvent e;
+    e.set_event_summary(absl::StrCat("e", i));
+    log->Append(w, EventLog::kRegisteredPrefix, keys::Child("p", "r1"), e);
+    log->Append(w, EventLog::kRegisteredPrefix, keys::Child("p", "r10"), e);
+  }
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  auto recent = log->Recent(EventLog::kRegisteredPrefix, keys::Child("p", "r1"), 3);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->size(), 3u);
+  EXPECT_EQ((*recent)[0].event_summary(), "e2");
+  EXPECT_EQ((*recent)[2].event_summary(), "e4");
+  WriteSet d;
+  ASSERT_TRUE(log->DeleteAll(d, EventLog::kRegisteredPrefix, keys::Child("p", "r1")).ok());
+  EXPECT_EQ(d.size(), 5u);  // r10's events are not r1's
+  ASSERT_TRUE(db_->Commit(d, Durability::kSynced).ok());
+  Reopen();
+  auto log2 = std::move(*EventLog::Open(db_.get()));
+  EXPECT_TRUE(log2->Recent(EventLog::kRegisteredPrefix, keys::Child("p", "r1"), 10)->empty());
+  EXPECT_EQ(log2->Recent(EventLog::kRegisteredPrefix, keys::Child("p", "r10"), 10)->size(), 5u);
+}
+
+TEST(KeysTest, SequenceOrderAndPrefixEnd) {
+  EXPECT_LT(keys::Sequence(255), keys::Sequence(256));
+  EXPECT_EQ(keys::ParseSequence(keys::Sequence(0x0102030405060708ULL)), 0x0102030405060708ULL);
+  EXPECT_EQ(keys::PrefixEnd("ab"), "ac");
+  EXPECT_EQ(keys::Asn(13335), "00003417");
+}
+
+}  // namespace
+}  // namespace pfx
