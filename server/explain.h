@@ -1,0 +1,20 @@
+// File: explain.h
+// -----------------------------------------------------------------------------
+// Conversion of the pipeline's ValidationResult into the Explain API message, and of
+// validator states into pfx.v1.PrefixValidationState.
+
+#ifndef PFX_SERVER_EXPLAIN_H_
+#define PFX_SERVER_EXPLAIN_H_
+
+#include "pfx/v1/validation.pb.h"
+#include "validator/check_result.h"
+
+namespace pfx {
+
+v1::PrefixValidationState ToProtoState(ValidationState state);
+v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const std::string& prefix,
+                                      const ValidationResult& result);
+
+}  // namespace pfx
+
+#endif  // PFX_SERVER_EXPLAIN_H_

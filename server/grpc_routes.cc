@@ -1,0 +1,248 @@
+// Routes (read-only view of the feed) and RouteInjection (tests and demos).
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "server/events.h"
+#include "server/grpc_services.h"
+#include "server/input_rules.h"
+#include "server/session_map.h"
+#include "validator/community.h"
+
+namespace pfx {
+namespace {
+
+std::string OriginValidation(const IrrIndex& irr, const Route& route) {
+  std::optional<uint32_t> origin = route.attributes.as_path.Origin();
+  if (!origin.has_value()) return "NotFound";
+  switch (irr.Lookup(route.prefix, *origin).match) {
+    case IrrMatch::kExact:
+    case IrrMatch::kLessSpecific:
+      return "Valid";
+    case IrrMatch::kMismatch:
+      return "Invalid";
+    case IrrMatch::kNotFound:
+      return "NotFound";
+  }
+  return "NotFound";
+}
+
+// Page token: "<session index>|<last prefix>", web-safe base64.
+std::string EncodeToken(size_t session, const IpPrefix& last) {
+  return absl::WebSafeBase64Escape(absl::StrCat(session, "|", last.ToString()));
+}
+
+bool DecodeToken(absl::string_view token, size_t* session, std::optional<IpPrefix>* last) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return false;
+  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], session)) return false;
+  absl::StatusOr<IpPrefix> p = IpPrefix::Parse(parts[1]);
+  if (!p.ok()) return false;
+  *last = *p;
+  return true;
+}
+
+absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
+  if (auto s = CheckName("session.router", ref.router()); !s.ok()) return s;
+  absl::StatusOr<IpAddress> peer = IpAddress::Parse(ref.peer_address());
+  if (!peer.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("session.peer_address: ", peer.status().message()));
+  }
+  return SessionKey{ref.router(), *peer};
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
+    const v1::ListReceivedRoutesRequest& request) const {
+  v1::GetPeeringRequest get;
+  get.set_name(request.peering_name());
+  absl::StatusOr<v1::Peering> peering = registry_->GetPeering(get);
+  if (!peering.ok()) return peering.status();
+  std::optional<IpPrefix> exact;
+  if (!request.prefix().empty()) {
+    absl::StatusOr<IpPrefix> p = ParsePrefixField("prefix", request.prefix());
+    if (!p.ok()) return p.status();
+    exact = *p;
+  }
+  std::vector<RequiredSession> sessions;
+  for (const RequiredSession& s : AllSessionsOfPeering(*peering)) {
+    if (request.connection_id().empty() || s.connection_id == request.connection_id()) {
+      sessions.push_back(s);
+    }
+  }
+  if (!request.connection_id().empty() && sessions.empty()) {
+    return absl::NotFoundError(absl::StrCat("connection_id: peering '", peering->name(),
+                                            "' has no connection '", request.connection_id(), "' with sessions"));
+  }
+  if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  size_t limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  size_t first_session = 0;
+  std::optional<IpPrefix> after;
+  if (!request.page_token().empty() && !DecodeToken(request.page_token(), &first_session, &after)) {
+    return absl::InvalidArgumentError("page_token: not a token of this listing");
+  }
+  std::shared_ptr<const IrrIndex> irr = irr_->Get();
+  auto filter = [&](const Route& r) {
+    if (exact.has_value() && !(r.prefix == *exact)) return false;
+    if (!request.as_path().empty() &&
+        !absl::StrContains(r.attributes.as_path.ToString(), request.as_path())) {
+      return false;
+    }
+    if (!request.origin_as_validation_state().empty() &&
+        !absl::EqualsIgnoreCase(OriginValidation(*irr, r), request.origin_as_validation_state())) {
+      return false;
+    }
+    if (!request.rpki_validation_state().empty() &&
+        !absl::EqualsIgnoreCase("NotEvaluated", request.rpki_validation_state())) {
+      return false;
+    }
+    return true;
+  };
+  v1::ListReceivedRoutesResponse response;
+  for (size_t i = first_session; i < sessions.size(); ++i) {
+    std::optional<IpPrefix> start = i == first_session ? after : std::nullopt;
+    std::vector<Route> routes;
+    if (exact.has_value()) {
+      if (auto r = routes_->Lookup(sessions[i].key, *exact); r.has_value() && !(start.has_value())) {
+        if (filter(*r)) routes.push_back(*r);
+      }
+    } else {
+      routes = routes_->ListRoutes(sessions[i].key, start,
+                                   limit - response.received_routes_size(), filter);
+    }
+    for (const Route& r : routes) {
+      v1::ReceivedRoute* out = response.add_received_routes();
+      out->set_prefix(r.prefix.ToString());
+      out->set_next_hop(r.attributes.next_hop.ToString());
+      out->set_as_path(r.attributes.as_path.ToString());
+      for (uint32_t c : r.attributes.communities) out->add_communities(CommunityToString(c));
+      out->set_origin_as_validation_state(OriginValidation(*irr, r));
+      out->set_rpki_validation_state("NotEvaluated");
+      *out->mutable_received_timestamp() = ToTimestamp(r.received);
+      out->mutable_session()->set_router(sessions[i].key.router);
+      out->mutable_session()->set_peer_address(sessions[i].key.peer.ToString());
+    }
+    if (static_cast<size_t>(response.received_routes_size()) >= limit) {
+      response.set_next_page_token(EncodeToken(i, routes.back().prefix));
+      break;
+    }
+  }
+  return response;
+}
+
+grpc::ServerUnaryReactor* RoutesService::ListReceivedRoutes(
+    grpc::CallbackServerContext* context, const v1::ListReceivedRoutesRequest* request,
+    v1::ListReceivedRoutesResponse* reply) {
+  return Respond(context, ReceivedRoutes(*request), reply);
+}
+
+absl::StatusOr<v1::ListSessionsResponse> RoutesService::Sessions(
+    const v1::ListSessionsRequest& request) const {
+  std::optional<absl::flat_hash_set<SessionKey>> wanted;
+  if (!request.peering_name().empty()) {
+    v1::GetPeeringRequest get;
+    get.set_name(request.peering_name());
+    absl::StatusOr<v1::Peering> peering = registry_->GetPeering(get);
+    if (!peering.ok()) return peering.status();
+    wanted.emplace();
+    for (const RequiredSession& s : AllSessionsOfPeering(*peering)) wanted->insert(s.key);
+  }
+  v1::ListSessionsResponse response;
+  for (const SessionStatus& s : routes_->Sessions()) {
+    if (wanted.has_value() && !wanted->contains(s.key)) continue;
+    v1::SessionStatus* out = response.add_sessions();
+    out->mutable_session()->set_router(s.key.router);
+    out->mutable_session()->set_peer_address(s.key.peer.ToString());
+    out->set_session_state(s.established ? "ESTABLISHED" : "IDLE");
+    out->set_initial_table_complete(s.initial_table_complete);
+    out->set_route_count(static_cast<int64_t>(s.route_count));
+    if (s.last_update != absl::InfinitePast()) *out->mutable_last_update() = ToTimestamp(s.last_update);
+  }
+  return response;
+}
+
+grpc::ServerUnaryReactor* RoutesService::ListSessions(grpc::CallbackServerContext* context,
+                                                      const v1::ListSessionsRequest* request,
+                                                      v1::ListSessionsResponse* reply) {
+  return Respond(context, Sessions(*request), reply);
+}
+
+grpc::ServerUnaryReactor* RouteInjectionService::AnnounceRoutes(
+    grpc::CallbackServerContext* context, const v1::AnnounceRoutesRequest* request,
+    google::protobuf::Empty* reply) {
+  auto apply = [&]() -> absl::StatusOr<google::protobuf::Empty> {
+    absl::StatusOr<SessionKey> session = ParseSession(request->session());
+    if (!session.ok()) return session.status();
+    RouteBatch batch{*session, {}, {}};
+    absl::Time now = absl::Now();
+    for (int i = 0; i < request->routes_size(); ++i) {
+      const v1::InjectedRoute& in = request->routes(i);
+      std::string field = absl::StrCat("routes[", i, "]");
+      absl::StatusOr<IpPrefix> prefix = ParsePrefixField(field + ".prefix", in.prefix());
+      if (!prefix.ok()) return prefix.status();
+      absl::StatusOr<AsPath> path = AsPath::Parse(in.as_path());
+      if (!path.ok()) return absl::InvalidArgumentError(absl::StrCat(field, ".", path.status().message()));
+      Route route{*prefix, {*path, {}, {}, 0}, now};
+      for (const std::string& c : in.communities()) {
+        absl::StatusOr<uint32_t> community = ParseCommunity(c);
+        if (!community.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(field, ".communities: ", community.status().message()));
+        }
+        route.attributes.communities.push_back(*community);
+      }
+      if (!in.next_hop().empty()) {
+        absl::StatusOr<IpAddress> nh = IpAddress::Parse(in.next_hop());
+        if (!nh.ok()) return absl::InvalidArgumentError(absl::StrCat(field, ".next_hop: ", nh.status().message()));
+        route.attributes.next_hop = *nh;
+      } else {
+        route.attributes.next_hop = session->peer;
+      }
+      batch.announced.push_back(std::move(route));
+    }
+    bool is_new = !routes_->GetSession(*session).has_value();
+    routes_->Apply(batch);
+    // Injected sessions have no initial-table phase unless SetSessionState asks for one.
+    if (is_new) routes_->MarkInitialTableComplete(*session);
+    return google::protobuf::Empty();
+  };
+  return Respond(context, apply(), reply);
+}
+
+grpc::ServerUnaryReactor* RouteInjectionService::WithdrawRoutes(
+    grpc::CallbackServerContext* context, const v1::WithdrawRoutesRequest* request,
+    google::protobuf::Empty* reply) {
+  auto apply = [&]() -> absl::StatusOr<google::protobuf::Empty> {
+    absl::StatusOr<SessionKey> session = ParseSession(request->session());
+    if (!session.ok()) return session.status();
+    RouteBatch batch{*session, {}, {}};
+    for (int i = 0; i < request->prefixes_size(); ++i) {
+      absl::StatusOr<IpPrefix> prefix =
+          ParsePrefixField(absl::StrCat("prefixes[", i, "]"), request->prefixes(i));
+      if (!prefix.ok()) return prefix.status();
+      batch.withdrawn.push_back(*prefix);
+    }
+    routes_->Apply(batch);
+    return google::protobuf::Empty();
+  };
+  return Respond(context, apply(), reply);
+}
+
+grpc::ServerUnaryReactor* RouteInjectionService::SetSessionState(
+    grpc::CallbackServerContext* context, const v1::SetSessionStateRequest* request,
+    google::protobuf::Empty* reply) {
+  auto apply = [&]() -> absl::StatusOr<google::protobuf::Empty> {
+    absl::StatusOr<SessionKey> session = ParseSession(request->session());
+    if (!session.ok()) return session.status();
+    routes_->SetEstablished(*session, request->established());
+    if (request->established() && request->initial_table_complete()) {
+      routes_->MarkInitialTableComplete(*session);
+    }
+    return google::protobuf::Empty();
+  };
+  return Respond(context, apply(), reply);
+}
+
+}  // namespace pfx

@@ -1,0 +1,201 @@
+// Validation service: Revalidate (bulk requeue with a progress stream), WatchValidation.
+#include <deque>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "server/grpc_services.h"
+#include "server/input_rules.h"
+#include "server/write_reactor.h"
+#include "storage/keys.h"
+
+namespace pfx {
+namespace {
+
+struct RevalidateSelection {
+  std::vector<v1::ValidationTarget> targets;
+};
+
+absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::RevalidateRequest& r) {
+  if (!r.peering_name().empty() && !r.peering_service_name().empty()) {
+    return absl::InvalidArgumentError(
+        "peering_name, peering_service_name: set at most one (they select disjoint prefix kinds)");
+  }
+  if (!r.peering_name().empty()) {
+    if (auto s = CheckName("peering_name", r.peering_name()); !s.ok()) return s;
+  }
+  if (!r.peering_service_name().empty()) {
+    if (auto s = CheckName("peering_service_name", r.peering_service_name()); !s.ok()) return s;
+  }
+  absl::flat_hash_set<std::string> prefixes;
+  for (int i = 0; i < r.prefixes_size(); ++i) {
+    absl::StatusOr<IpPrefix> p = ParsePrefixField(absl::StrCat("prefixes[", i, "]"), r.prefixes(i));
+    if (!p.ok()) return p.status();
+    prefixes.insert(p->ToString());
+  }
+  absl::flat_hash_set<int> states(r.states().begin(), r.states().end());
+  RevalidateSelection selection;
+  auto consider = [&](v1::ValidationTarget::Kind kind, const std::string& parent,
+                      const std::string& name, const std::string& prefix, int state) {
+    if (!prefixes.empty() && !prefixes.contains(prefix)) return;
+    if (!states.empty() && !states.contains(state)) return;
+    v1::ValidationTarget t;
+    t.set_kind(kind);
+    t.set_parent(parent);
+    t.set_name(name);
+    selection.targets.push_back(std::move(t));
+  };
+  if (r.peering_service_name().empty()) {
+    std::string start = r.peering_name().empty() ? "" : keys::ChildrenStart(r.peering_name());
+    std::string end = r.peering_name().empty() ? "" : keys::ChildrenEnd(r.peering_name());
+    absl::Status s = db.Scan(Column::kRegisteredPrefixes, start, end,
+                             [&](absl::string_view, absl::string_view v) {
+                               v1::RegisteredPrefix p;
+                               if (p.ParseFromArray(v.data(), int(v.size()))) {
+                                 consider(v1::ValidationTarget::REGISTERED_PREFIX, p.peering_name(),
+                                          p.name(), p.prefix(), p.prefix_validation_state());
+                               }
+                               return true;
+                             });
+    if (!s.ok()) return s;
+  }
+  if (r.peering_name().empty()) {
+    std::string start = r.peering_service_name().empty() ? "" : keys::ChildrenStart(r.peering_service_name());
+    std::string end = r.peering_service_name().empty() ? "" : keys::ChildrenEnd(r.peering_service_name());
+    absl::Status s = db.Scan(Column::kServicePrefixes, start, end,
+                             [&](absl::string_view, absl::string_view v) {
+                               v1::PeeringServicePrefix p;
+                               if (p.ParseFromArray(v.data(), int(v.size()))) {
+                                 consider(v1::ValidationTarget::PEERING_SERVICE_PREFIX,
+                                          p.peering_service_name(), p.name(), p.prefix(),
+                                          p.prefix_validation_state());
+                               }
+                               return true;
+                             });
+    if (!s.ok()) return s;
+  }
+  return selection;
+}
+
+// Counts completions of the selected targets as workers publish them.
+class ProgressCounter {
+ public:
+  explicit ProgressCounter(const std::vector<v1::ValidationTarget>& targets) {
+    for (const auto& t : targets) remaining_.insert(TargetKey(t));
+    total_ = static_cast<int64_t>(remaining_.size());
+  }
+  void OnNotice(const ValidationNotice& n) {
+    absl::MutexLock lock(&mu_);
+    if (remaining_.erase(TargetKey(n.change.target())) == 0) return;
+    ++done_;
+    ++states_[v1::PrefixValidationState_Name(n.change.new_state())];
+  }
+  // Waits until progress changes or `timeout`; returns a snapshot.
+  v1::RevalidateProgress Snapshot(int64_t last_done, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto changed = [this, last_done]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ != last_done; };
+    mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+    v1::RevalidateProgress p;
+    p.set_total(total_);
+    p.set_done(done_);
+    for (const auto& [state, count] : states_) (*p.mutable_states())[state] = count;
+    p.set_finished(done_ == total_);
+    return p;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_set<std::string> remaining_ ABSL_GUARDED_BY(mu_);
+  int64_t total_ = 0;
+  int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, int64_t> states_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
+    grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) {
+  v1::RevalidateRequest copy = *request;
+  return ThreadedWriteReactor<v1::RevalidateProgress>::Start(
+      [this, copy](ThreadedWriteReactor<v1::RevalidateProgress>* stream) -> grpc::Status {
+        absl::StatusOr<RevalidateSelection> selection = Select(*db_, copy);
+        if (!selection.ok()) return ToGrpcStatus(selection.status());
+        ProgressCounter counter(selection->targets);
+        uint64_t subscription =
+            notices_->Subscribe([&counter](const ValidationNotice& n) { counter.OnNotice(n); });
+        absl::Status queued = registry_->Requeue(selection->targets);
+        grpc::Status result = ToGrpcStatus(queued);
+        int64_t last_done = -1;
+        while (queued.ok()) {
+          v1::RevalidateProgress p = counter.Snapshot(last_done, absl::Milliseconds(250));
+          if (p.done() != last_done || p.finished()) {
+            if (!stream->Write(p)) {
+              result = grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+              break;
+            }
+            last_done = p.done();
+          }
+          if (p.finished()) break;
+          if (stream->WaitCancelled(absl::ZeroDuration())) {
+            result = grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+            break;
+          }
+        }
+        notices_->Unsubscribe(subscription);
+        return result;
+      });
+}
+
+grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchValidation(
+    grpc::CallbackServerContext* context, const v1::WatchValidationRequest* request) {
+  v1::WatchValidationRequest filter = *request;
+  return ThreadedWriteReactor<v1::ValidationStateChange>::Start(
+      [this, filter](ThreadedWriteReactor<v1::ValidationStateChange>* stream) -> grpc::Status {
+        constexpr size_t kMaxBacklog = 10000;
+        absl::Mutex mu;
+        std::deque<v1::ValidationStateChange> backlog;
+        bool overflow = false;
+        uint64_t subscription = notices_->Subscribe([&](const ValidationNotice& n) {
+          if (n.change.old_state() == n.change.new_state()) return;
+          const v1::ValidationTarget& t = n.change.target();
+          if (!filter.peering_name().empty() &&
+              (t.kind() != v1::ValidationTarget::REGISTERED_PREFIX || t.parent() != filter.peering_name())) {
+            return;
+          }
+          if (!filter.peering_service_name().empty() &&
+              (t.kind() != v1::ValidationTarget::PEERING_SERVICE_PREFIX ||
+               t.parent() != filter.peering_service_name())) {
+            return;
+          }
+          absl::MutexLock lock(&mu);
+          if (backlog.size() >= kMaxBacklog) {
+            overflow = true;
+            return;
+          }
+          backlog.push_back(n.change);
+        });
+        grpc::Status result = grpc::Status::OK;
+        while (true) {
+          std::optional<v1::ValidationStateChange> next;
+          {
+            absl::MutexLock lock(&mu);
+            auto ready = [&]() { return !backlog.empty() || overflow; };
+            mu.AwaitWithTimeout(absl::Condition(&ready), absl::Milliseconds(200));
+            if (overflow) {
+              result = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                    "watcher fell more than 10000 changes behind; reconnect");
+              break;
+            }
+            if (!backlog.empty()) {
+              next = std::move(backlog.front());
+              backlog.pop_front();
+            }
+          }
+          if (next.has_value() && !stream->Write(*next)) break;
+          if (!next.has_value() && stream->WaitCancelled(absl::ZeroDuration())) break;
+        }
+        notices_->Unsubscribe(subscription);
+        return result;
+      });
+}
+
+}  // namespace pfx

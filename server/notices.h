@@ -1,0 +1,41 @@
+// File: notices.h
+// -----------------------------------------------------------------------------
+// Notices: fan-out of "a target was validated" to in-process subscribers (WatchValidation
+// streams, Revalidate progress). Subscribers' callbacks run on the publishing worker thread
+// under the hub's lock, so they must be quick and must not call back into the hub.
+// Thread-safe.
+
+#ifndef PFX_SERVER_NOTICES_H_
+#define PFX_SERVER_NOTICES_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+
+#include "absl/synchronization/mutex.h"
+#include "pfx/v1/validation.pb.h"
+
+namespace pfx {
+
+struct ValidationNotice {
+  v1::ValidationStateChange change;  // old_state == new_state when nothing changed
+  std::string peering_name;          // registered prefixes: their peering; else empty
+};
+
+class NoticeHub {
+ public:
+  using Callback = std::function<void(const ValidationNotice&)>;
+
+  uint64_t Subscribe(Callback callback);
+  void Unsubscribe(uint64_t id);
+  void Publish(const ValidationNotice& notice);
+
+ private:
+  absl::Mutex mu_;
+  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<uint64_t, Callback> subscribers_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace pfx
+
+#endif  // PFX_SERVER_NOTICES_H_

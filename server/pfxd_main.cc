@@ -1,0 +1,184 @@
+// pfxd: the prefix validation service. Wires storage, the route feed, the validation workers
+// and the gRPC services together, then serves until SIGINT/SIGTERM.
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "feed/mrt_loader.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "server/config.h"
+#include "server/grpc_services.h"
+#include "server/log.h"
+#include "server/revalidation_trigger.h"
+#include "server/worker_pool.h"
+
+ABSL_FLAG(std::string, config, "", "text-format pfx.v1.ServerConfig file");
+ABSL_FLAG(std::string, listen, "", "gRPC listen address (default 127.0.0.1:50051; port 0 picks one)");
+ABSL_FLAG(std::string, data_dir, "", "RocksDB directory (default ./data)");
+ABSL_FLAG(int, workers, 0, "validation worker threads (default 2)");
+ABSL_FLAG(int, hold_down_seconds, 0, "VERIFIED -> WARNING -> FAILED hold-down (default 300)");
+ABSL_FLAG(int, debounce_millis, 0, "route change debounce (default 200)");
+ABSL_FLAG(int, settle_seconds, 60, "a session without End-of-RIB counts as complete after this");
+ABSL_FLAG(bool, enable_route_injection, false, "serve the RouteInjection service (tests, demos)");
+ABSL_FLAG(std::vector<std::string>, mrt, {}, "MRT files to load, [ROUTER=]PATH, comma separated");
+ABSL_FLAG(std::vector<std::string>, irr, {}, "RPSL dump files to load, comma separated");
+ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+
+namespace pfx {
+namespace {
+
+absl::Status ApplyFlags(v1::ServerConfig& c) {
+  if (!absl::GetFlag(FLAGS_listen).empty()) c.set_listen_address(absl::GetFlag(FLAGS_listen));
+  if (!absl::GetFlag(FLAGS_data_dir).empty()) c.set_data_dir(absl::GetFlag(FLAGS_data_dir));
+  if (absl::GetFlag(FLAGS_workers) > 0) c.set_worker_threads(absl::GetFlag(FLAGS_workers));
+  if (absl::GetFlag(FLAGS_hold_down_seconds) > 0) c.set_hold_down_seconds(absl::GetFlag(FLAGS_hold_down_seconds));
+  if (absl::GetFlag(FLAGS_debounce_millis) > 0) c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
+  if (absl::GetFlag(FLAGS_enable_route_injection)) c.set_enable_route_injection(true);
+  for (const std::string& spec : absl::GetFlag(FLAGS_mrt)) {
+    std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('=', 1));
+    v1::MrtSource* m = c.add_mrt();
+    m->set_router(parts.size() == 2 ? parts[0] : "mrt");
+    m->set_path(parts.back());
+  }
+  for (const std::string& path : absl::GetFlag(FLAGS_irr)) c.add_irr()->set_path(path);
+  return absl::OkStatus();
+}
+
+int Serve() {
+  absl::StatusOr<v1::ServerConfig> config = LoadConfig(absl::GetFlag(FLAGS_config));
+  if (!config.ok()) {
+    PFX_LOG(Error) << config.status();
+    return 2;
+  }
+  (void)ApplyFlags(*config);
+
+  // Block the stop signals in every thread; main waits for them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(config->data_dir());
+  if (!db.ok()) {
+    PFX_LOG(Error) << db.status();
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<ValidationQueue>> queue = ValidationQueue::Open(db->get());
+  absl::StatusOr<std::unique_ptr<EventLog>> events = EventLog::Open(db->get());
+  if (!queue.ok() || !events.ok()) {
+    PFX_LOG(Error) << (queue.ok() ? events.status() : queue.status());
+    return 1;
+  }
+  absl::flat_hash_set<std::string> accepted(config->accepted_irr_sources().begin(),
+                                            config->accepted_irr_sources().end());
+  IrrStore irr(accepted);
+  std::vector<std::string> irr_paths;
+  for (const v1::IrrSource& s : config->irr()) irr_paths.push_back(s.path());
+  if (absl::Status s = irr.Reload(irr_paths); !s.ok()) {
+    PFX_LOG(Error) << "--irr: " << s;
+    return 2;
+  }
+
+  RealClock clock;
+  RouteIndex routes;
+  DependencyIndex dependencies;
+  NoticeHub notices;
+  TimerQueue timers;
+  absl::Mutex write_mu;
+  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies, &routes, &clock, &write_mu};
+  Registry registry(ctx);
+  if (absl::Status s = registry.Recover(); !s.ok()) {
+    PFX_LOG(Error) << "recovery failed: " << s;
+    return 1;
+  }
+  ValidationEngine engine(ctx, &irr, &notices, &timers,
+                          {absl::Seconds(config->hold_down_seconds()),
+                           absl::Seconds(absl::GetFlag(FLAGS_settle_seconds))});
+  RevalidationTrigger trigger(&routes, &dependencies, queue->get(),
+                              absl::Milliseconds(config->debounce_millis()));
+  WorkerPool workers(queue->get(), &engine, config->worker_threads());
+
+  PeeringsService peerings_service(&registry);
+  RegistrationsService registrations_service(&registry);
+  PeeringServicesService peering_services_service(&registry);
+  ValidationService validation_service(db->get(), &registry, &engine, &notices);
+  RoutesService routes_service(&registry, &routes, &irr);
+  RouteInjectionService injection_service(&routes);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config->listen_address(), grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&peerings_service);
+  builder.RegisterService(&registrations_service);
+  builder.RegisterService(&peering_services_service);
+  builder.RegisterService(&validation_service);
+  builder.RegisterService(&routes_service);
+  if (config->enable_route_injection()) builder.RegisterService(&injection_service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    PFX_LOG(Error) << "cannot listen on " << config->listen_address();
+    return 1;
+  }
+  std::string host = config->listen_address().substr(0, config->listen_address().rfind(':'));
+  PFX_LOG(Info) << "pfxd serving on " << host << ":" << port << " (data " << config->data_dir()
+                << (config->enable_route_injection() ? ", route injection enabled" : "") << ")";
+  if (!absl::GetFlag(FLAGS_port_file).empty()) {
+    std::string tmp = absl::GetFlag(FLAGS_port_file) + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::rename(tmp.c_str(), absl::GetFlag(FLAGS_port_file).c_str());
+  }
+
+  // Bulk route sources load in the background; their sessions read as UNKNOWN meanwhile.
+  std::thread loader([&] {
+    for (const v1::MrtSource& m : config->mrt()) {
+      absl::Time start = absl::Now();
+      absl::StatusOr<MrtLoadResult> r = LoadMrtFile(m.path(), m.router(), routes);
+      if (!r.ok()) {
+        PFX_LOG(Error) << "--mrt " << m.path() << ": " << r.status();
+        continue;
+      }
+      PFX_LOG(Info) << "MRT " << m.path() << " as router " << m.router() << ": "
+                    << r->announced << " announced, " << r->withdrawn << " withdrawn, "
+                    << r->sessions << " sessions, " << r->stats.malformed_records
+                    << " malformed records in " << absl::FormatDuration(absl::Now() - start)
+                    << (r->stats.first_error.empty() ? "" : " (first error: " + r->stats.first_error + ")");
+    }
+  });
+
+  int received = 0;
+  sigwait(&signals, &received);
+  PFX_LOG(Info) << "signal " << received << ": shutting down";
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  PFX_LOG(Debug) << "gRPC server stopped";
+  loader.join();
+  workers.Stop();
+  trigger.Stop();
+  timers.Stop();
+  return 0;
+}
+
+}  // namespace
+}  // namespace pfx
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("pfxd --config FILE | --listen ADDR --data_dir DIR [--mrt R=FILE] [--irr FILE]");
+  absl::ParseCommandLine(argc, argv);
+  pfx::LogLevel level;
+  if (!pfx::ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {
+    PFX_LOG(Error) << "--log_level: expected debug, info, warning or error";
+    return 2;
+  }
+  pfx::SetMinLogLevel(level);
+  return pfx::Serve();
+}

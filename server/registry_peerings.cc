@@ -1,0 +1,127 @@
+// Registry: Peering resources.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/input_rules.h"
+#include "server/peering_rules.h"
+#include "server/registry.h"
+#include "server/session_map.h"
+#include "storage/keys.h"
+#include "storage/messages.h"
+
+namespace pfx {
+namespace {
+
+absl::StatusOr<v1::Peering> LoadPeering(const Database& db, absl::string_view field,
+                                        const std::string& name) {
+  if (absl::Status s = CheckName(field, name); !s.ok()) return s;
+  absl::StatusOr<std::optional<v1::Peering>> p = GetMessage<v1::Peering>(db, Column::kPeerings, name);
+  if (!p.ok()) return p.status();
+  if (!p->has_value()) {
+    return absl::NotFoundError(absl::StrCat(field, ": peering '", name, "' does not exist"));
+  }
+  return std::move(**p);
+}
+
+// Up to five child names of `parent` in `column`, for FAILED_PRECONDITION messages.
+std::vector<std::string> ChildNames(const Database& db, Column column, const std::string& parent) {
+  std::vector<std::string> names;
+  (void)db.Scan(column, keys::ChildrenStart(parent), keys::ChildrenEnd(parent),
+                [&](absl::string_view key, absl::string_view) {
+                  names.push_back(std::string(key.substr(parent.size() + 1)));
+                  return names.size() < 5;
+                });
+  return names;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Peering> Registry::CreatePeering(const v1::CreatePeeringRequest& request) {
+  v1::Peering peering = request.peering();
+  if (absl::Status s = NormalizePeering(peering); !s.ok()) return s;
+  return Mutate<v1::Peering>(
+      "CreatePeering", request.request_id(),
+      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::Peering> {
+        absl::StatusOr<std::optional<std::string>> existing =
+            ctx_.db->Get(Column::kPeerings, peering.name());
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          return absl::AlreadyExistsError(
+              absl::StrCat("peering.name: peering '", peering.name(), "' already exists"));
+        }
+        PutMessage(writes, Column::kPeerings, peering.name(), peering);
+        return peering;
+      });
+}
+
+absl::StatusOr<v1::Peering> Registry::GetPeering(const v1::GetPeeringRequest& request) const {
+  absl::StatusOr<v1::Peering> p = LoadPeering(*ctx_.db, "name", request.name());
+  if (p.ok()) FillSessionStates(*ctx_.routes, *p);
+  return p;
+}
+
+absl::StatusOr<v1::ListPeeringsResponse> Registry::ListPeerings(
+    const v1::ListPeeringsRequest& request) const {
+  absl::StatusOr<Page<v1::Peering>> page = ListMessages<v1::Peering>(
+      *ctx_.db, Column::kPeerings, "", request.page_token(), request.page_size());
+  if (!page.ok()) return page.status();
+  v1::ListPeeringsResponse response;
+  for (v1::Peering& p : page->items) {
+    FillSessionStates(*ctx_.routes, p);
+    *response.add_peerings() = std::move(p);
+  }
+  response.set_next_page_token(page->next_page_token);
+  return response;
+}
+
+absl::StatusOr<v1::Peering> Registry::SetConnectionState(
+    const v1::SetConnectionStateRequest& request) {
+  if (absl::Status s = CheckName("connection_id", request.connection_id()); !s.ok()) return s;
+  if (!v1::ConnectionState_IsValid(request.connection_state()) ||
+      request.connection_state() == v1::CONNECTION_STATE_NONE) {
+    return absl::InvalidArgumentError("connection_state: must be one of Azure's connection states (not NONE)");
+  }
+  return Mutate<v1::Peering>(
+      "SetConnectionState", request.request_id(),
+      [&](WriteSet& writes, std::vector<QueueItem>& staged) -> absl::StatusOr<v1::Peering> {
+        absl::StatusOr<v1::Peering> peering = LoadPeering(*ctx_.db, "peering_name", request.peering_name());
+        if (!peering.ok()) return peering.status();
+        v1::Connection* connection = nullptr;
+        for (v1::Connection& c : *peering->mutable_connections()) {
+          if (c.connection_id() == request.connection_id()) connection = &c;
+        }
+        if (connection == nullptr) {
+          return absl::NotFoundError(absl::StrCat("connection_id: peering '", peering->name(),
+                                                  "' has no connection '", request.connection_id(), "'"));
+        }
+        connection->set_connection_state(request.connection_state());
+        PutMessage(writes, Column::kPeerings, peering->name(), *peering);
+        StageDependents(*peering, writes, staged);
+        FillSessionStates(*ctx_.routes, *peering);
+        return *peering;
+      });
+}
+
+absl::StatusOr<google::protobuf::Empty> Registry::DeletePeering(
+    const v1::DeletePeeringRequest& request) {
+  return Mutate<google::protobuf::Empty>(
+      "DeletePeering", request.request_id(),
+      [&](WriteSet& writes,
+          std::vector<QueueItem>& staged) -> absl::StatusOr<google::protobuf::Empty> {
+        absl::StatusOr<v1::Peering> peering = LoadPeering(*ctx_.db, "name", request.name());
+        if (!peering.ok()) return peering.status();
+        for (auto [column, what] : {std::pair{Column::kRegisteredPrefixes, "registered prefixes"},
+                                    std::pair{Column::kRegisteredAsns, "registered ASNs"}}) {
+          std::vector<std::string> children = ChildNames(*ctx_.db, column, peering->name());
+          if (!children.empty()) {
+            return absl::FailedPreconditionError(
+                absl::StrCat("peering '", peering->name(), "' still has ", what, " (",
+                             absl::StrJoin(children, ", "), "); delete them first"));
+          }
+        }
+        writes.Delete(Column::kPeerings, peering->name());
+        StageDependents(*peering, writes, staged);  // peering service prefixes lose sessions
+        return google::protobuf::Empty();
+      });
+}
+
+}  // namespace pfx

@@ -1,0 +1,329 @@
+#include "server/validation_engine.h"
+
+#include <type_traits>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/events.h"
+#include "server/explain.h"
+#include "server/log.h"
+#include "server/session_map.h"
+#include "storage/keys.h"
+#include "storage/messages.h"
+#include "validator/checks.h"
+#include "validator/hold_down.h"
+
+namespace pfx {
+namespace {
+
+ValidationState FromProto(v1::PrefixValidationState s) {
+  switch (s) {
+    case v1::PREFIX_VALIDATION_STATE_VERIFIED: return ValidationState::kVerified;
+    case v1::PREFIX_VALIDATION_STATE_FAILED: return ValidationState::kFailed;
+    case v1::PREFIX_VALIDATION_STATE_INVALID: return ValidationState::kInvalid;
+    case v1::PREFIX_VALIDATION_STATE_WARNING: return ValidationState::kWarning;
+    case v1::PREFIX_VALIDATION_STATE_UNKNOWN: return ValidationState::kUnknown;
+    default: return ValidationState::kPending;
+  }
+}
+
+std::string SessionLabelKey(const SessionObservation& o) {
+  return absl::StrCat(o.router, "|", o.peer_address);
+}
+
+// Route events from the difference between the routes seen last time and now.
+void RouteEvents(const google::protobuf::Map<std::string, uint32_t>& before,
+                 const std::vector<SessionObservation>& now_seen, const std::string& prefix,
+                 absl::Time when, std::vector<v1::PrefixEvent>& out,
+                 google::protobuf::Map<std::string, uint32_t>& after) {
+  absl::flat_hash_set<std::string> present;
+  for (const SessionObservation& o : now_seen) {
+    std::string key = SessionLabelKey(o);
+    if (!o.route.has_value()) {
+      auto it = before.find(key);
+      if (it != before.end()) {
+        out.push_back(MakeEvent(
+            o.backup ? "PrefixBackupRouteWithdrawalEvent" : "PrefixWithdrawalEvent",
+            absl::StrCat("Prefix withdrawn on session ", o.Label()),
+            absl::StrCat(prefix, " is no longer advertised on ", o.Label(), " (router ", o.router,
+                         ", session ", FeedSessionStateName(o.state), ")"),
+            v1::EVENT_LEVEL_WARNING, when));
+      }
+      continue;
+    }
+    uint32_t origin = o.route->as_path.Origin().value_or(0);
+    after[key] = origin;
+    present.insert(key);
+    auto it = before.find(key);
+    if (it == before.end()) {
+      out.push_back(MakeEvent(
+          o.backup ? "PrefixBackupRouteAnnouncementEvent" : "PrefixAnnouncementEvent",
+          absl::StrCat("Prefix announced on session ", o.Label()),
+          absl::StrCat(prefix, " advertised on ", o.Label(), " with AS path ",
+                       o.route->as_path.ToString()),
+          v1::EVENT_LEVEL_INFORMATION, when));
+    } else if (it->second != origin) {
+      out.push_back(MakeEvent(
+          o.backup ? "PrefixBackupRouteOriginAsChangeEvent" : "PrefixOriginAsChangeEvent",
+          absl::StrCat("Origin AS changed on session ", o.Label()),
+          absl::StrCat(prefix, " origin changed from AS", it->second, " to AS", origin, " on ",
+                       o.Label()),
+          o.backup ? v1::EVENT_LEVEL_ERROR : v1::EVENT_LEVEL_CRITICAL, when));
+    }
+  }
+}
+
+}  // namespace
+
+struct ValidationEngine::Evaluation {
+  bool found = false;
+  v1::ValidationTarget target;
+  std::string resource_key;
+  std::string prefix;
+  std::string peering_name;
+  ValidationResult result;
+  std::vector<SessionObservation> observed;  // every required session, primary then backup
+};
+
+absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
+    const v1::ValidationTarget& target) const {
+  Evaluation ev;
+  ev.target = target;
+  ev.resource_key = keys::Child(target.parent(), target.name());
+  std::shared_ptr<const IrrIndex> irr = irr_->Get();
+  absl::Time now = ctx_.clock->Now();
+
+  if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
+    auto r = GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
+    if (!r.ok()) return r.status();
+    if (!r->has_value()) return ev;
+    auto peering = GetMessage<v1::Peering>(*ctx_.db, Column::kPeerings, (*r)->peering_name());
+    if (!peering.ok()) return peering.status();
+    absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse((*r)->prefix());
+    if (!prefix.ok()) return prefix.status();
+    ev.found = true;
+    ev.prefix = (*r)->prefix();
+    ev.peering_name = (*r)->peering_name();
+    std::vector<RequiredSession> required;
+    if (peering->has_value()) required = SessionsOfPeering(**peering, prefix->family());
+    ev.observed = Observe(*ctx_.routes, required, *prefix, now, options_.settle_time);
+    ev.result = CheckRegisteredPrefix({*prefix, ev.observed, irr.get()});
+    return ev;
+  }
+
+  auto p = GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
+  if (!p.ok()) return p.status();
+  if (!p->has_value()) return ev;
+  auto service = GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
+  if (!service.ok()) return service.status();
+  if (!service->has_value()) return ev;
+  absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse((*p)->prefix());
+  if (!prefix.ok()) return prefix.status();
+  absl::StatusOr<PrefixKey> given = PrefixKey::Parse((*p)->peering_service_prefix_key());
+  if (!given.ok()) return given.status();
+  ev.found = true;
+  ev.prefix = (*p)->prefix();
+
+  const int64_t provider_asn = (*service)->provider_asn();
+  std::vector<v1::Peering> provider;
+  absl::Status scan = ctx_.db->Scan(Column::kPeerings, "", "", [&](absl::string_view, absl::string_view v) {
+    v1::Peering peering;
+    if (peering.ParseFromArray(v.data(), int(v.size())) && peering.peer_asn() == provider_asn) {
+      provider.push_back(std::move(peering));
+    }
+    return true;
+  });
+  if (!scan.ok()) return scan;
+  absl::flat_hash_set<std::string> provider_names;
+  for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
+
+  ServicePrefixInput in;
+  in.prefix = *prefix;
+  in.given_key = *given;
+  in.provider_found = !provider.empty();
+  in.irr = irr.get();
+  in.has_backup_location = !(*service)->backup_peering_location().empty();
+  in.primary_sessions = Observe(
+      *ctx_.routes,
+      SessionsAtLocation(provider, (*service)->primary_peering_location(), prefix->family(), false),
+      *prefix, now, options_.settle_time);
+  if (in.has_backup_location) {
+    in.backup_sessions = Observe(
+        *ctx_.routes,
+        SessionsAtLocation(provider, (*service)->backup_peering_location(), prefix->family(), true),
+        *prefix, now, options_.settle_time);
+  }
+  // VOICE: registered prefixes equal to or covering this prefix, on the provider's peerings.
+  for (int length = prefix->length(); length >= 0; --length) {
+    std::string covering = IpPrefix(prefix->address(), length).ToString();
+    auto holder = ctx_.db->Get(Column::kIdxPrefix, covering);
+    if (!holder.ok()) return holder.status();
+    if (!holder->has_value()) continue;
+    auto reg = GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, **holder);
+    if (!reg.ok()) return reg.status();
+    if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
+    absl::StatusOr<PrefixKey> key = PrefixKey::Parse((*reg)->peering_service_prefix_key());
+    if (!key.ok()) continue;
+    in.registered_prefix_keys.push_back(
+        {*key, absl::StrCat("registered prefix ", (*reg)->peering_name(), "/", (*reg)->name(), " (",
+                            (*reg)->prefix(), ")")});
+  }
+  // ROUTE SERVER: the registered ASN of each origin the provider's sessions show.
+  std::vector<SessionObservation> all = in.primary_sessions;
+  all.insert(all.end(), in.backup_sessions.begin(), in.backup_sessions.end());
+  for (const SessionObservation& o : all) {
+    if (!o.route.has_value()) continue;
+    std::optional<uint32_t> origin = o.route->as_path.Origin();
+    if (!origin.has_value() || in.registered_asn_keys.contains(*origin)) continue;
+    auto holder = ctx_.db->Get(Column::kIdxAsn, keys::Asn(*origin));
+    if (!holder.ok()) return holder.status();
+    if (!holder->has_value()) continue;
+    auto reg = GetMessage<v1::RegisteredAsn>(*ctx_.db, Column::kRegisteredAsns, **holder);
+    if (!reg.ok()) return reg.status();
+    if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
+    absl::StatusOr<PrefixKey> key = PrefixKey::Parse((*reg)->peering_service_prefix_key());
+    if (!key.ok()) continue;
+    in.registered_asn_keys[*origin] = {
+        *key, absl::StrCat("registered ASN ", (*reg)->peering_name(), "/", (*reg)->name(), " (AS",
+                           (*reg)->asn(), ")")};
+  }
+  ev.observed = all;
+  ev.result = CheckServicePrefix(in);
+  return ev;
+}
+
+absl::Status ValidationEngine::Process(const QueueItem& item) {
+  absl::StatusOr<Evaluation> ev = Evaluate(item.target);
+  if (!ev.ok()) {
+    // Leave the entry queued (it is retried after restart) but let others proceed.
+    ctx_.queue->Release(item);
+    return ev.status();
+  }
+  absl::Status s = Store(item, *ev);
+  ctx_.queue->Release(item);
+  return s;
+}
+
+absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev) {
+  WriteSet writes;
+  ctx_.queue->Complete(writes, item);
+  if (!ev.found) {
+    ctx_.dependencies->Forget(item.target);
+    ValidationNotice gone;  // still a completion: Revalidate progress counts it
+    *gone.change.mutable_target() = item.target;
+    absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered);
+    notices_->Publish(gone);
+    return s;
+  }
+  const absl::Time now = ctx_.clock->Now();
+  ValidationNotice notice;
+  std::optional<absl::Time> deadline;
+
+  auto apply = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
+    ValidationState previous = FromProto(resource.prefix_validation_state());
+    std::optional<absl::Time> previous_deadline;
+    if (resource.has_hold_down_deadline()) {
+      previous_deadline = FromTimestamp(resource.hold_down_deadline());
+    }
+    HoldDownDecision decision =
+        ApplyHoldDown(previous, previous_deadline, ev.result, now, options_.hold_down);
+    v1::PrefixValidationState new_state = ToProtoState(decision.state);
+    std::string message = ev.result.error_message;
+    if (decision.state == ValidationState::kWarning && decision.deadline.has_value()) {
+      message = absl::StrCat(message, " (hold-down: FAILED at ",
+                             absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", *decision.deadline,
+                                              absl::UTCTimeZone()),
+                             " unless the route returns)");
+    }
+    std::vector<v1::PrefixEvent> events;
+    google::protobuf::Map<std::string, uint32_t> observed;
+    RouteEvents(resource.observed_origins(), ev.observed, ev.prefix, now, events, observed);
+    notice.change.set_old_state(resource.prefix_validation_state());
+    notice.change.set_new_state(new_state);
+    if (new_state != resource.prefix_validation_state() || message != resource.error_message()) {
+      events.push_back(MakeEvent(kStateChangeEvent, v1::PrefixValidationState_Name(new_state),
+                                 message.empty() ? "all checks passed" : message,
+                                 LevelForState(new_state), now));
+    }
+    resource.set_prefix_validation_state(new_state);
+    resource.set_error_message(message);
+    *resource.mutable_observed_origins() = observed;
+    if (decision.deadline.has_value()) {
+      *resource.mutable_hold_down_deadline() = ToTimestamp(*decision.deadline);
+    } else {
+      resource.clear_hold_down_deadline();
+    }
+    if constexpr (std::is_same_v<std::decay_t<decltype(resource)>, v1::PeeringServicePrefix>) {
+      resource.set_learned_type(ev.result.learned_via_provider ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
+                                                               : v1::LEARNED_TYPE_NONE);
+    }
+    resource.clear_events();
+    PutMessage(writes, column, ev.resource_key, resource);
+    for (const v1::PrefixEvent& e : events) ctx_.events->Append(writes, kind, ev.resource_key, e);
+    deadline = decision.deadline;
+    notice.change.set_error_message(message);
+    return absl::OkStatus();
+  };
+
+  {
+    absl::MutexLock lock(ctx_.write_mu);
+    absl::Status s;
+    bool exists = false;
+    if (item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
+      auto r = GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
+      if (!r.ok()) return r.status();
+      if ((exists = r->has_value()) && (**r).prefix() == ev.prefix) {
+        s = apply(**r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix);
+      }
+    } else {
+      auto p = GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
+      if (!p.ok()) return p.status();
+      if ((exists = p->has_value()) && (**p).prefix() == ev.prefix) {
+        s = apply(**p, Column::kServicePrefixes, EventLog::kServicePrefix);
+      }
+    }
+    if (!s.ok()) return s;
+    // Worker results need not be synced: the queue entry is deleted in the same batch, so a
+    // crash before the WAL reaches disk leaves the entry queued and it is validated again.
+    if (absl::Status c = ctx_.db->Commit(writes, Durability::kBuffered); !c.ok()) return c;
+    if (!exists) {
+      ctx_.dependencies->Forget(item.target);
+      return absl::OkStatus();
+    }
+  }
+
+  std::vector<SessionKey> sessions;
+  for (const SessionObservation& o : ev.observed) {
+    if (auto a = IpAddress::Parse(o.peer_address); a.ok()) sessions.push_back({o.router, *a});
+  }
+  ctx_.dependencies->SetSessions(item.target, sessions);
+  if (deadline.has_value()) {
+    ValidationQueue* queue = ctx_.queue;
+    v1::ValidationTarget target = item.target;
+    timers_->Schedule(*deadline, [queue, target] {
+      (void)queue->Enqueue({target}, Durability::kBuffered);
+    });
+  }
+  *notice.change.mutable_target() = item.target;
+  notice.change.set_prefix(ev.prefix);
+  *notice.change.mutable_timestamp() = ToTimestamp(now);
+  notice.peering_name = ev.peering_name;
+  notices_->Publish(notice);
+  PFX_LOG(Debug) << "validated " << TargetKey(item.target) << " " << ev.prefix << ": "
+                 << v1::PrefixValidationState_Name(notice.change.new_state());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
+    const v1::ValidationTarget& target) const {
+  absl::StatusOr<Evaluation> ev = Evaluate(target);
+  if (!ev.ok()) return ev.status();
+  if (!ev->found) {
+    return absl::NotFoundError(absl::StrCat("target: ", target.parent(), "/", target.name(),
+                                            " does not exist"));
+  }
+  return ToExplainResponse(target, ev->prefix, ev->result);
+}
+
+}  // namespace pfx

@@ -1,0 +1,57 @@
+// File: validation_engine.h
+// -----------------------------------------------------------------------------
+// ValidationEngine: validates one queued prefix against the route feed and stores the
+// outcome. For a target it
+//   1. reads the resource and what the checks need (peering, provider peerings, candidate
+//      keys, the IRR snapshot, what each required session advertises) without locks;
+//   2. runs the pure check pipeline (validator/checks.h) and the hold-down rule;
+//   3. under the store's write lock re-reads the resource (it may have been deleted), then in
+//      one batch writes the new state, error message, learned type, route events and the
+//      state-change event, and removes the queue entry;
+//   4. publishes a notice (WatchValidation, Revalidate progress), records the sessions the
+//      prefix now depends on, and schedules a requeue at the hold-down deadline.
+// Explain runs steps 1-2 only. Thread-safe: workers call Process concurrently.
+
+#ifndef PFX_SERVER_VALIDATION_ENGINE_H_
+#define PFX_SERVER_VALIDATION_ENGINE_H_
+
+#include "absl/status/statusor.h"
+#include "pfx/v1/validation.pb.h"
+#include "server/irr_store.h"
+#include "server/notices.h"
+#include "server/registry.h"
+#include "server/timer_queue.h"
+
+namespace pfx {
+
+struct EngineOptions {
+  absl::Duration hold_down = absl::Minutes(5);
+  // A session that never sends End-of-RIB counts as complete after this long without updates.
+  absl::Duration settle_time = absl::Seconds(60);
+};
+
+class ValidationEngine {
+ public:
+  ValidationEngine(StoreContext ctx, const IrrStore* irr, NoticeHub* notices, TimerQueue* timers,
+                   EngineOptions options)
+      : ctx_(ctx), irr_(irr), notices_(notices), timers_(timers), options_(options) {}
+
+  // Validates and stores; always completes the queue entry (a deleted target just drops it).
+  absl::Status Process(const QueueItem& item);
+  absl::StatusOr<v1::ExplainResponse> Explain(const v1::ValidationTarget& target) const;
+
+ private:
+  struct Evaluation;
+  absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target) const;
+  absl::Status Store(const QueueItem& item, const Evaluation& evaluation);
+
+  StoreContext ctx_;
+  const IrrStore* irr_;
+  NoticeHub* notices_;
+  TimerQueue* timers_;
+  EngineOptions options_;
+};
+
+}  // namespace pfx
+
+#endif  // PFX_SERVER_VALIDATION_ENGINE_H_

@@ -1,0 +1,31 @@
+#include "server/worker_pool.h"
+
+#include "server/log.h"
+
+namespace pfx {
+
+WorkerPool::WorkerPool(ValidationQueue* queue, ValidationEngine* engine, int threads)
+    : queue_(queue), engine_(engine) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+void WorkerPool::Stop() {
+  if (stopping_.exchange(true)) return;
+  queue_->Shutdown();
+  for (std::thread& t : threads_) t.join();
+}
+
+void WorkerPool::Run() {
+  while (!stopping_) {
+    std::optional<QueueItem> item = queue_->Pop(absl::Milliseconds(500));
+    if (!item.has_value()) continue;
+    if (absl::Status s = engine_->Process(*item); !s.ok()) {
+      PFX_LOG(Error) << "validation of " << TargetKey(item->target) << " failed: " << s;
+      absl::SleepFor(absl::Milliseconds(100));  // a storage error: do not spin
+    }
+  }
+}
+
+}  // namespace pfx

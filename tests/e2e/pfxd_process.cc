@@ -1,0 +1,123 @@
+#include "tests/e2e/pfxd_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+
+namespace pfx::testing {
+
+bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return condition();
+}
+
+std::unique_ptr<grpc::ClientContext> Ctx() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return ctx;
+}
+
+std::string WriteTempFile(const std::string& name, const std::string& text) {
+  std::string path = absl::StrCat(::testing::TempDir(), "/", getpid(), "_", name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+PfxdProcess::PfxdProcess(std::vector<std::string> extra_args, std::string data_dir)
+    : args_(std::move(extra_args)), data_dir_(std::move(data_dir)) {
+  static int counter = 0;
+  work_dir_ = absl::StrCat(::testing::TempDir(), "/pfxd_e2e_", getpid(), "_", counter++);
+  std::filesystem::create_directories(work_dir_);
+  if (data_dir_.empty()) {
+    data_dir_ = work_dir_ + "/data";
+    owns_data_dir_ = true;
+  }
+}
+
+PfxdProcess::~PfxdProcess() {
+  Stop();
+  std::filesystem::remove_all(work_dir_);
+}
+
+std::string PfxdProcess::address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+bool PfxdProcess::Start() {
+  std::string port_file = work_dir_ + "/port";
+  std::filesystem::remove(port_file);
+  std::vector<std::string> argv = {PFX_BINARY_DIR "/server/pfxd", "--listen=127.0.0.1:0",
+                                   "--data_dir=" + data_dir_, "--port_file=" + port_file,
+                                   "--log_level=info"};
+  argv.insert(argv.end(), args_.begin(), args_.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  bool up = WaitFor([&] {
+    std::ifstream in(port_file);
+    return static_cast<bool>(in >> port_) && port_ > 0;
+  });
+  if (!up) {
+    ADD_FAILURE() << "pfxd did not start within the timeout";
+    return false;
+  }
+  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  peerings_ = v1::Peerings::NewStub(channel_);
+  registrations_ = v1::Registrations::NewStub(channel_);
+  services_ = v1::PeeringServices::NewStub(channel_);
+  validation_ = v1::Validation::NewStub(channel_);
+  routes_ = v1::Routes::NewStub(channel_);
+  injection_ = v1::RouteInjection::NewStub(channel_);
+  return channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
+}
+
+void PfxdProcess::Stop() {
+  if (pid_ <= 0) return;
+  CloseChannel();
+  kill(pid_, SIGTERM);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, absl::Seconds(15));
+  if (!exited) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    ADD_FAILURE() << "pfxd did not stop on SIGTERM";
+  }
+  pid_ = -1;
+}
+
+void PfxdProcess::CloseChannel() {
+  peerings_.reset();
+  registrations_.reset();
+  services_.reset();
+  validation_.reset();
+  routes_.reset();
+  injection_.reset();
+  channel_.reset();
+}
+
+void PfxdProcess::Kill() {
+  if (pid_ <= 0) return;
+  CloseChannel();
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+}  // namespace pfx::testing
