@@ -1,0 +1,216 @@
+// pfxctl: the command-line client for pfxd, one command per RPC (see commands.cc).
+//   pfxctl [--server HOST:PORT] [--output table|json] <resource> <verb> [--field value ...]
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/request_builder.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/grpcpp.h"
+#include "pfx/v1/validation.grpc.pb.h"
+
+namespace pfx::cli {
+namespace {
+
+struct Options {
+  std::string server = "127.0.0.1:50051";
+  OutputFormat format = OutputFormat::kTable;
+  int timeout_seconds = 30;
+};
+
+void Usage() {
+  std::cerr << "usage: pfxctl [--server HOST:PORT] [--output table|json] <command> [--field value ...]\n\n"
+               "commands:\n";
+  for (const Command& c : Commands()) {
+    std::cerr << "  " << c.words << std::string(c.words.size() < 30 ? 30 - c.words.size() : 1, ' ')
+              << c.help << "\n";
+  }
+  std::cerr << "\nFlags name request fields (dashes for underscores); --json/--file merge JSON.\n"
+               "PFXD_SERVER sets the default server.\n";
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const Options& o, bool streaming) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!streaming) {
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(o.timeout_seconds));
+  }
+  return ctx;
+}
+
+int Fail(const grpc::Status& s) {
+  static const char* kCodes[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+                                 "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  int code = s.error_code();
+  std::cerr << "error: " << (code >= 0 && code <= 16 ? kCodes[code] : "?") << ": " << s.error_message() << "\n";
+  return 1;
+}
+
+int CallUnary(const Options& o, const std::shared_ptr<grpc::Channel>& channel, const Command& c,
+              const google::protobuf::Message& request, google::protobuf::Message& reply) {
+  grpc::GenericStub stub(channel);
+  std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer reply_buffer;
+  grpc::Status status;
+  absl::Notification done;
+  auto ctx = Context(o, false);
+  stub.UnaryCall(ctx.get(), absl::StrCat("/", c.service, "/", c.method), grpc::StubOptions(),
+                 &request_buffer, &reply_buffer, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (!status.ok()) return Fail(status);
+  std::vector<grpc::Slice> slices;
+  (void)reply_buffer.Dump(&slices);
+  std::string out;
+  for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  if (!reply.ParseFromString(out)) {
+    std::cerr << "error: reply does not parse as " << reply.GetDescriptor()->full_name() << "\n";
+    return 1;
+  }
+  std::cout << Render(reply, o.format);
+  return 0;
+}
+
+std::string ProgressLine(const v1::RevalidateProgress& p) {
+  constexpr int kWidth = 30;
+  int filled = p.total() == 0 ? kWidth : static_cast<int>(kWidth * p.done() / p.total());
+  std::string line = absl::StrCat("[", std::string(filled, '#'), std::string(kWidth - filled, '.'),
+                                  "] ", p.done(), "/", p.total());
+  for (const auto& [state, count] : p.states()) {
+    absl::StrAppend(&line, " ", absl::StripPrefix(state, "PREFIX_VALIDATION_STATE_"), "=", count);
+  }
+  return line;
+}
+
+int Revalidate(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
+               const google::protobuf::Message& request) {
+  v1::RevalidateRequest req;
+  req.CopyFrom(request);
+  auto stub = v1::Validation::NewStub(channel);
+  auto ctx = Context(o, true);
+  auto reader = stub->Revalidate(ctx.get(), req);
+  v1::RevalidateProgress p;
+  bool tty = isatty(STDOUT_FILENO);
+  while (reader->Read(&p)) {
+    if (o.format == OutputFormat::kJson) {
+      std::cout << Render(p, o.format) << std::flush;
+    } else {
+      std::cout << (tty ? "\r" : "") << ProgressLine(p) << (tty ? "" : "\n") << std::flush;
+    }
+  }
+  if (tty && o.format == OutputFormat::kTable) std::cout << "\n";
+  grpc::Status s = reader->Finish();
+  return s.ok() ? 0 : Fail(s);
+}
+
+int Watch(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
+          const google::protobuf::Message& request) {
+  v1::WatchValidationRequest req;
+  req.CopyFrom(request);
+  auto stub = v1::Validation::NewStub(channel);
+  auto ctx = Context(o, true);
+  auto reader = stub->WatchValidation(ctx.get(), req);
+  v1::ValidationStateChange change;
+  while (reader->Read(&change)) {
+    if (o.format == OutputFormat::kJson) {
+      std::cout << Render(change, o.format) << std::flush;
+      continue;
+    }
+    const auto* d = change.GetDescriptor();
+    std::cout << Cell(change, d->FindFieldByName("timestamp")) << "  " << change.target().parent()
+              << "/" << change.target().name() << "  " << change.prefix() << "  "
+              << Cell(change, d->FindFieldByName("old_state")) << " -> "
+              << Cell(change, d->FindFieldByName("new_state"))
+              << (change.error_message().empty() ? "" : "  " + change.error_message()) << "\n"
+              << std::flush;
+  }
+  grpc::Status s = reader->Finish();
+  return s.ok() ? 0 : Fail(s);
+}
+
+int Run(int argc, char** argv) {
+  Options o;
+  if (const char* env = getenv("PFXD_SERVER"); env != nullptr && *env) o.server = env;
+  std::vector<std::string> words;
+  FlagList flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help" || a == "help") {
+      Usage();
+      return 0;
+    }
+    if (!absl::StartsWith(a, "--")) {
+      if (!flags.empty()) {
+        std::cerr << "error: '" << a << "' follows the flags; put command words first\n";
+        return 2;
+      }
+      words.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      std::cerr << "error: --" << name << " needs a value\n";
+      return 2;
+    }
+    if (name == "server") o.server = value;
+    else if (name == "output") {
+      if (value != "json" && value != "table") {
+        std::cerr << "error: --output: expected table or json\n";
+        return 2;
+      }
+      o.format = value == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+    } else if (name == "timeout") o.timeout_seconds = std::atoi(value.c_str());
+    else flags.emplace_back(name, value);
+  }
+  size_t consumed = 0;
+  const Command* c = FindCommand(words, &consumed);
+  if (c == nullptr || consumed != words.size()) {
+    if (!words.empty()) std::cerr << "error: unknown command '" << absl::StrJoin(words, " ") << "'\n\n";
+    Usage();
+    return 2;
+  }
+  LinkDescriptors();
+  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      absl::StrCat(c->service, ".", c->method));
+  if (method == nullptr) {
+    std::cerr << "error: internal: no method " << c->service << "." << c->method << "\n";
+    return 1;
+  }
+  std::unique_ptr<google::protobuf::Message> request(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type())->New());
+  if (absl::Status s = BuildRequest(flags, *request); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    return 2;
+  }
+  auto channel = grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());
+  if (c->method == "Revalidate") return Revalidate(o, channel, *request);
+  if (c->method == "WatchValidation") return Watch(o, channel, *request);
+  std::unique_ptr<google::protobuf::Message> reply(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->output_type())->New());
+  return CallUnary(o, channel, *c, *request, *reply);
+}
+
+}  // namespace
+}  // namespace pfx::cli
+
+int main(int argc, char** argv) { return pfx::cli::Run(argc, argv); }

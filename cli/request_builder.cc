@@ -1,0 +1,147 @@
+#include "cli/request_builder.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace pfx::cli {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+struct Target {
+  Message* message = nullptr;
+  const FieldDescriptor* field = nullptr;
+};
+
+// Finds `name` on `m`, else one level down: in a singular message field (the resource of a
+// Create, a SessionRef, a ValidationTarget), else in the first element of a repeated message
+// field (created on demand: one injected route from flags).
+Target Locate(Message& m, const std::string& name) {
+  const auto* d = m.GetDescriptor();
+  if (const FieldDescriptor* f = d->FindFieldByName(name); f != nullptr) return {&m, f};
+  const Reflection* r = m.GetReflection();
+  for (bool repeated : {false, true}) {
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_map() ||
+          f->is_repeated() != repeated) {
+        continue;
+      }
+      const FieldDescriptor* inner = f->message_type()->FindFieldByName(name);
+      if (inner == nullptr) continue;
+      if (!repeated) return {r->MutableMessage(&m, f), inner};
+      Message* first = r->FieldSize(m, f) > 0 ? r->MutableRepeatedMessage(&m, f, 0) : r->AddMessage(&m, f);
+      return {first, inner};
+    }
+  }
+  return {};
+}
+
+absl::Status SetScalar(Message& m, const FieldDescriptor* f, const std::string& flag,
+                       const std::string& value) {
+  const Reflection* r = m.GetReflection();
+  auto bad = [&](absl::string_view expected) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": expected ", expected, ", got '", value, "'"));
+  };
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      f->is_repeated() ? r->AddString(&m, f, value) : r->SetString(&m, f, value);
+      return absl::OkStatus();
+    case FieldDescriptor::CPPTYPE_INT32: {
+      int32_t v;
+      if (!absl::SimpleAtoi(value, &v)) return bad("an integer");
+      f->is_repeated() ? r->AddInt32(&m, f, v) : r->SetInt32(&m, f, v);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_INT64: {
+      int64_t v;
+      if (!absl::SimpleAtoi(value, &v)) return bad("an integer");
+      f->is_repeated() ? r->AddInt64(&m, f, v) : r->SetInt64(&m, f, v);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_UINT32: {
+      uint32_t v;
+      if (!absl::SimpleAtoi(value, &v)) return bad("a non-negative integer");
+      f->is_repeated() ? r->AddUInt32(&m, f, v) : r->SetUInt32(&m, f, v);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_BOOL: {
+      bool v;
+      if (!absl::SimpleAtob(value, &v)) return bad("true or false");
+      f->is_repeated() ? r->AddBool(&m, f, v) : r->SetBool(&m, f, v);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      std::string want = absl::AsciiStrToUpper(absl::StrReplaceAll(value, {{"-", "_"}}));
+      const auto* e = f->enum_type();
+      for (int i = 0; i < e->value_count(); ++i) {
+        const std::string& name = e->value(i)->name();
+        if (name == want || absl::EndsWith(name, "_" + want)) {
+          f->is_repeated() ? r->AddEnumValue(&m, f, e->value(i)->number())
+                           : r->SetEnumValue(&m, f, e->value(i)->number());
+          return absl::OkStatus();
+        }
+      }
+      std::string names;
+      for (int i = 0; i < e->value_count(); ++i) absl::StrAppend(&names, i ? ", " : "", e->value(i)->name());
+      return bad(absl::StrCat("one of ", names));
+    }
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": a message field; pass it with --json or --file"));
+  }
+}
+
+absl::Status MergeJson(const std::string& json, const std::string& origin, Message& request) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(json, &request, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(origin, ": ", status.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status BuildRequest(const FlagList& flags, Message& request) {
+  for (const auto& [flag, value] : flags) {
+    if (flag == "json") {
+      if (auto s = MergeJson(value, "--json", request); !s.ok()) return s;
+    } else if (flag == "file") {
+      std::ifstream in(value);
+      if (!in) return absl::NotFoundError(absl::StrCat("--file: cannot read ", value));
+      std::stringstream text;
+      text << in.rdbuf();
+      if (auto s = MergeJson(text.str(), "--file " + value, request); !s.ok()) return s;
+    }
+  }
+  for (const auto& [flag, value] : flags) {
+    if (flag == "json" || flag == "file") continue;
+    std::string name = absl::StrReplaceAll(flag, {{"-", "_"}});
+    Target t = Locate(request, name);
+    if (t.field == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("--", flag, ": not a field of ",
+                                                     request.GetDescriptor()->name()));
+    }
+    std::vector<std::string> values = {value};
+    if (t.field->is_repeated()) values = absl::StrSplit(value, ',', absl::SkipEmpty());
+    for (const std::string& v : values) {
+      if (auto s = SetScalar(*t.message, t.field, flag, v); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pfx::cli
