@@ -67,22 +67,26 @@ absl::Status ValidationQueue::Enqueue(const std::vector<v1::ValidationTarget>& t
 
 std::optional<QueueItem> ValidationQueue::Pop(absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  std::optional<QueueItem> found;
-  auto ready = [this, &found]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // absl may evaluate a condition on other threads, so it only reads; the take happens below.
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (shutdown_) return true;
-    for (auto it = items_.begin(); it != items_.end(); ++it) {
-      std::string key = TargetKey(it->target);
-      if (in_flight_.contains(key)) continue;
-      found = std::move(*it);
-      items_.erase(it);
-      waiting_.erase(key);
-      in_flight_.insert(std::move(key));
-      return true;
+    for (const QueueItem& item : items_) {
+      if (!in_flight_.contains(TargetKey(item.target))) return true;
     }
     return false;
   };
   mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  return found;
+  if (shutdown_) return std::nullopt;
+  for (auto it = items_.begin(); it != items_.end(); ++it) {
+    std::string key = TargetKey(it->target);
+    if (in_flight_.contains(key)) continue;
+    QueueItem found = std::move(*it);
+    items_.erase(it);
+    waiting_.erase(key);
+    in_flight_.insert(std::move(key));
+    return found;
+  }
+  return std::nullopt;
 }
 
 void ValidationQueue::Complete(WriteSet& writes, const QueueItem& item) {

@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -135,6 +136,35 @@ TEST_F(StorageTest, QueueNeverHandsOneTargetToTwoWorkers) {
   auto second = q->Pop(absl::Seconds(1));
   ASSERT_TRUE(second.has_value());
   EXPECT_GT(second->seq, first->seq);
+}
+
+TEST_F(StorageTest, ConcurrentWorkersTakeEachEntryExactlyOnce) {
+  auto q = std::move(*ValidationQueue::Open(db_.get()));
+  constexpr int kTargets = 500;
+  absl::Mutex mu;
+  std::map<std::string, int> taken;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      while (auto item = q->Pop(absl::Milliseconds(200))) {
+        {
+          absl::MutexLock lock(&mu);
+          ++taken[item->target.name()];
+        }
+        WriteSet done;
+        q->Complete(done, *item);
+        ASSERT_TRUE(db_->Commit(done, Durability::kBuffered).ok());
+        q->Release(*item);
+      }
+    });
+  }
+  std::vector<v1::ValidationTarget> targets;
+  for (int i = 0; i < kTargets; ++i) targets.push_back(Target(absl::StrCat("t", i).c_str()));
+  ASSERT_TRUE(q->Enqueue(targets, Durability::kBuffered).ok());
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(taken.size(), static_cast<size_t>(kTargets));
+  for (const auto& [name, count] : taken) EXPECT_EQ(count, 1) << name;
+  EXPECT_EQ(q->waiting(), 0u);
 }
 
 TEST_F(StorageTest, ShutdownWakesWaiters) {

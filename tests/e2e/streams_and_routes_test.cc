@@ -1,0 +1,186 @@
+// Streams and feed views: Revalidate progress, WatchValidation, ListReceivedRoutes paging,
+// ListSessions, an MRT file loaded at start-up, and pfxctl against the running server.
+#include <cstdio>
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/fixtures.h"
+
+namespace pfx::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class StreamsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string irr = WriteTempFile("streams.rpsl", RouteObjects({{"1.1.1.0/24", 13335}}));
+    pfxd_ = std::make_unique<PfxdProcess>(std::vector<std::string>{
+        "--enable_route_injection", "--irr=" + irr, "--debounce_millis=20",
+        "--mrt=jinx=" PFX_SOURCE_DIR "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2"});
+    ASSERT_TRUE(pfxd_->Start());
+    ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("voice-1", 13335, v1::VOICE,
+                                                        {{"Seattle", "sea-1", {"198.51.100.1"}},
+                                                         {"Seattle", "sea-2", {"198.51.100.5"}}}))
+                    .ok());
+  }
+  std::unique_ptr<PfxdProcess> pfxd_;
+};
+
+TEST_F(StreamsTest, RevalidateStreamsProgressToTheEnd) {
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(RegisterPrefix(*pfxd_, "voice-1", absl::StrCat("r", i), absl::StrCat("30.0.", i, ".0/24")).ok());
+  }
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto reader = pfxd_->validation().Revalidate(&ctx, v1::RevalidateRequest());
+  v1::RevalidateProgress p, last;
+  int messages = 0;
+  while (reader->Read(&p)) {
+    last = p;
+    ++messages;
+  }
+  grpc::Status finish = reader->Finish();
+  ASSERT_TRUE(finish.ok()) << finish.error_message() << " after " << messages << " messages, last "
+                           << last.ShortDebugString();
+  EXPECT_GE(messages, 1);
+  EXPECT_TRUE(last.finished());
+  EXPECT_EQ(last.total(), 20);
+  EXPECT_EQ(last.done(), 20);
+  EXPECT_EQ(last.states().at("PREFIX_VALIDATION_STATE_FAILED"), 20);
+
+  // A filter that matches nothing finishes at once; a bad filter names the field.
+  v1::RevalidateRequest none;
+  none.add_prefixes("31.0.0.0/24");
+  grpc::ClientContext ctx2;
+  auto empty = pfxd_->validation().Revalidate(&ctx2, none);
+  while (empty->Read(&p)) {}
+  EXPECT_TRUE(empty->Finish().ok());
+  EXPECT_EQ(p.total(), 0);
+  v1::RevalidateRequest bad;
+  bad.add_prefixes("31.0.0.1/24");
+  grpc::ClientContext ctx3;
+  auto rejected = pfxd_->validation().Revalidate(&ctx3, bad);
+  while (rejected->Read(&p)) {}
+  grpc::Status s = rejected->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("prefixes[0]"));
+}
+
+TEST_F(StreamsTest, WatchSeesStateChanges) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::WatchValidationRequest req;
+  req.set_peering_name("voice-1");
+  auto reader = pfxd_->validation().WatchValidation(&ctx, req);
+  // The stream is registered once its first call reaches the server; retry the trigger until
+  // the watcher sees the change (bounded).
+  ASSERT_TRUE(RegisterPrefix(*pfxd_, "voice-1", "r1", "1.1.1.0/24").ok());
+  std::atomic<bool> seen{false};
+  std::thread trigger([&] {
+    for (int i = 0; i < 50 && !seen; ++i) {
+      (void)Announce(*pfxd_, "sea-1", "198.51.100.1", "1.1.1.0/24", "13335");
+      (void)Announce(*pfxd_, "sea-2", "198.51.100.5", "1.1.1.0/24", "13335");
+      absl::SleepFor(absl::Milliseconds(100));
+      (void)Withdraw(*pfxd_, "sea-2", "198.51.100.5", "1.1.1.0/24");
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  });
+  v1::ValidationStateChange change;
+  bool verified = false;
+  while (!verified && reader->Read(&change)) {
+    EXPECT_EQ(change.target().parent(), "voice-1");
+    EXPECT_NE(change.old_state(), change.new_state());
+    verified = change.new_state() == v1::PREFIX_VALIDATION_STATE_VERIFIED;
+  }
+  EXPECT_TRUE(verified);
+  seen = true;
+  ctx.TryCancel();
+  trigger.join();
+}
+
+TEST_F(StreamsTest, ReceivedRoutesPageThroughASession) {
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(Announce(*pfxd_, "sea-1", "198.51.100.1", absl::StrCat("40.0.", i, ".0/24"), "13335 174").ok());
+  }
+  std::vector<std::string> prefixes;
+  std::string token;
+  do {
+    v1::ListReceivedRoutesRequest req;
+    req.set_peering_name("voice-1");
+    req.set_page_size(3);
+    req.set_page_token(token);
+    v1::ListReceivedRoutesResponse resp;
+    ASSERT_TRUE(pfxd_->routes().ListReceivedRoutes(Ctx().get(), req, &resp).ok());
+    for (const auto& r : resp.received_routes()) {
+      prefixes.push_back(r.prefix());
+      EXPECT_EQ(r.as_path(), "13335 174");
+      EXPECT_EQ(r.session().peer_address(), "198.51.100.1");
+    }
+    token = resp.next_page_token();
+  } while (!token.empty());
+  ASSERT_EQ(prefixes.size(), 7u);
+  EXPECT_EQ(prefixes.front(), "40.0.0.0/24");
+  EXPECT_EQ(prefixes.back(), "40.0.6.0/24");
+
+  v1::ListReceivedRoutesRequest filtered;
+  filtered.set_peering_name("voice-1");
+  filtered.set_prefix("40.0.3.0/24");
+  v1::ListReceivedRoutesResponse one;
+  ASSERT_TRUE(pfxd_->routes().ListReceivedRoutes(Ctx().get(), filtered, &one).ok());
+  ASSERT_EQ(one.received_routes_size(), 1);
+  EXPECT_EQ(one.received_routes(0).origin_as_validation_state(), "NotFound");
+}
+
+TEST_F(StreamsTest, SessionsIncludeTheMrtFeed) {
+  ASSERT_TRUE(WaitFor([&] {
+    v1::ListSessionsResponse resp;
+    if (!pfxd_->routes().ListSessions(Ctx().get(), v1::ListSessionsRequest(), &resp).ok()) return false;
+    for (const auto& s : resp.sessions()) {
+      if (s.session().router() == "jinx" && s.initial_table_complete()) return true;
+    }
+    return false;
+  }));
+}
+
+std::string RunPfxctl(const std::string& address, const std::string& args, int* rc) {
+  std::string cmd = absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " 2>&1");
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
+  *rc = WEXITSTATUS(pclose(pipe.release()));
+  return out;
+}
+
+TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
+  int rc = 0;
+  std::string out = RunPfxctl(pfxd_->address(),
+                              "registered-prefix create --peering-name voice-1 --name cli --prefix 1.1.1.0/24", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, HasSubstr("prefix_validation_state: PENDING"));
+  out = RunPfxctl(pfxd_->address(), "--output json registered-prefix list --peering-name voice-1", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, HasSubstr("\"prefix\": \"1.1.1.0/24\""));
+  out = RunPfxctl(pfxd_->address(), "registered-prefix create --peering-name voice-1 --name bad --prefix 1.1.1.1/24", &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_THAT(out, HasSubstr("INVALID_ARGUMENT: registered_prefix.prefix"));
+  out = RunPfxctl(pfxd_->address(), "revalidate --peering-name voice-1", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, HasSubstr("1/1"));
+  out = RunPfxctl(pfxd_->address(), "explain --kind registered-prefix --parent voice-1 --name cli", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, HasSubstr("all-sessions-advertise"));
+  out = RunPfxctl(pfxd_->address(), "no such command", &rc);
+  EXPECT_EQ(rc, 2);
+  out = RunPfxctl(pfxd_->address(), "peering show --nmae x", &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_THAT(out, HasSubstr("--nmae: not a field"));
+}
+
+}  // namespace
+}  // namespace pfx::testing
