@@ -57,7 +57,8 @@ std::vector<Column> ColumnsOf(const google::protobuf::Descriptor* d) {
     const FieldDescriptor* f = d->field(i);
     if (f->is_map()) continue;
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (!f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) cols.push_back({f->name(), nullptr, f});
+      if (!f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_STRING)
+        cols.push_back({f->name(), nullptr, f});
     } else if (IsTimestamp(f) && !f->is_repeated()) {
       cols.push_back({f->name(), nullptr, f});
     } else if (!f->is_repeated()) {
@@ -79,9 +80,9 @@ std::string CellOf(const Message& m, const Column& c) {
 
 // Explain for people: the checks as a table, then each session's evidence once.
 std::string RenderExplain(const v1::ExplainResponse& e) {
-  std::string out = absl::StrCat("prefix: ", e.prefix(), "\nstate (checks now): ",
-                                 ShortEnum(v1::PrefixValidationState_descriptor()->FindValueByNumber(e.state())),
-                                 "\n");
+  std::string out = absl::StrCat(
+      "prefix: ", e.prefix(), "\nstate (checks now): ",
+      ShortEnum(v1::PrefixValidationState_descriptor()->FindValueByNumber(e.state())), "\n");
   if (!e.error_message().empty()) absl::StrAppend(&out, "error_message: ", e.error_message(), "\n");
   absl::StrAppend(&out, "\n");
   std::vector<std::string> seen;
@@ -89,8 +90,10 @@ std::string RenderExplain(const v1::ExplainResponse& e) {
   for (const v1::CheckResult& c : e.checks()) {
     std::string outcome = v1::CheckOutcome_Name(c.outcome());
     absl::StrAppend(&out, c.check(), std::string(30 - std::min<size_t>(29, c.check().size()), ' '),
-                    outcome, std::string(15 - std::min<size_t>(14, outcome.size()), ' '), c.reason(), "\n");
-    for (const std::string& m : c.matched_objects()) absl::StrAppend(&out, std::string(45, ' '), "- ", m, "\n");
+                    outcome, std::string(15 - std::min<size_t>(14, outcome.size()), ' '),
+                    c.reason(), "\n");
+    for (const std::string& m : c.matched_objects())
+      absl::StrAppend(&out, std::string(45, ' '), "- ", m, "\n");
     for (const v1::SessionEvidence& ev : c.evidence()) {
       std::string key = absl::StrCat(ev.session().router(), "/", ev.session().peer_address());
       if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
@@ -101,7 +104,8 @@ std::string RenderExplain(const v1::ExplainResponse& e) {
         route = absl::StrCat(r.prefix(), " path [", r.as_path(), "] communities [",
                              absl::StrJoin(r.communities(), " "), "] next hop ", r.next_hop());
       }
-      absl::StrAppend(&sessions, "  ", key, " at ", ev.location(), " (", ev.session_state(), "): ", route, "\n");
+      absl::StrAppend(&sessions, "  ", key, " at ", ev.location(), " (", ev.session_state(),
+                      "): ", route, "\n");
     }
   }
   if (!sessions.empty()) absl::StrAppend(&out, "\nsessions:\n", sessions);
@@ -119,13 +123,20 @@ std::string Cell(const Message& m, const FieldDescriptor* f) {
     return absl::StrJoin(parts, " ");
   }
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: return r->GetString(m, f);
-    case FieldDescriptor::CPPTYPE_INT32: return absl::StrCat(r->GetInt32(m, f));
-    case FieldDescriptor::CPPTYPE_INT64: return absl::StrCat(r->GetInt64(m, f));
-    case FieldDescriptor::CPPTYPE_UINT32: return absl::StrCat(r->GetUInt32(m, f));
-    case FieldDescriptor::CPPTYPE_UINT64: return absl::StrCat(r->GetUInt64(m, f));
-    case FieldDescriptor::CPPTYPE_BOOL: return r->GetBool(m, f) ? "true" : "false";
-    case FieldDescriptor::CPPTYPE_ENUM: return ShortEnum(r->GetEnum(m, f));
+    case FieldDescriptor::CPPTYPE_STRING:
+      return r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(r->GetInt32(m, f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(r->GetInt64(m, f));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return absl::StrCat(r->GetUInt32(m, f));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return absl::StrCat(r->GetUInt64(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return r->GetBool(m, f) ? "true" : "false";
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return ShortEnum(r->GetEnum(m, f));
     case FieldDescriptor::CPPTYPE_MESSAGE: {
       if (!r->HasField(m, f)) return "";
       if (IsTimestamp(f)) {
@@ -135,7 +146,8 @@ std::string Cell(const Message& m, const FieldDescriptor* f) {
       }
       return Json(r->GetMessage(m, f), false);
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -189,7 +201,7 @@ std::string Render(const Message& reply, OutputFormat format) {
   std::string out;
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
-    bool present = f->is_repeated() ? r->FieldSize(reply, f) > 0
+    bool present = f->is_repeated()                                    ? r->FieldSize(reply, f) > 0
                    : f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? r->HasField(reply, f)
                                                                        : true;
     if (!present) continue;

@@ -7,9 +7,9 @@
 #include <memory>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -29,7 +29,8 @@ struct Options {
 };
 
 void Usage() {
-  std::cerr << "usage: pfxctl [--server HOST:PORT] [--output table|json] <command> [--field value ...]\n\n"
+  std::cerr << "usage: pfxctl [--server HOST:PORT] [--output table|json] <command> [--field value "
+               "...]\n\n"
                "commands:\n";
   for (const Command& c : Commands()) {
     std::cerr << "  " << c.words << std::string(c.words.size() < 30 ? 30 - c.words.size() : 1, ' ')
@@ -48,12 +49,26 @@ std::unique_ptr<grpc::ClientContext> Context(const Options& o, bool streaming) {
 }
 
 int Fail(const grpc::Status& s) {
-  static const char* kCodes[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-                                 "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* kCodes[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   int code = s.error_code();
-  std::cerr << "error: " << (code >= 0 && code <= 16 ? kCodes[code] : "?") << ": " << s.error_message() << "\n";
+  std::cerr << "error: " << (code >= 0 && code <= 16 ? kCodes[code] : "?") << ": "
+            << s.error_message() << "\n";
   return 1;
 }
 
@@ -77,7 +92,8 @@ int CallUnary(const Options& o, const std::shared_ptr<grpc::Channel>& channel, c
   std::vector<grpc::Slice> slices;
   (void)reply_buffer.Dump(&slices);
   std::string out;
-  for (const grpc::Slice& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   if (!reply.ParseFromString(out)) {
     std::cerr << "error: reply does not parse as " << reply.GetDescriptor()->full_name() << "\n";
     return 1;
@@ -172,20 +188,24 @@ int Run(int argc, char** argv) {
       std::cerr << "error: --" << name << " needs a value\n";
       return 2;
     }
-    if (name == "server") o.server = value;
+    if (name == "server")
+      o.server = value;
     else if (name == "output") {
       if (value != "json" && value != "table") {
         std::cerr << "error: --output: expected table or json\n";
         return 2;
       }
       o.format = value == "json" ? OutputFormat::kJson : OutputFormat::kTable;
-    } else if (name == "timeout") o.timeout_seconds = std::atoi(value.c_str());
-    else flags.emplace_back(name, value);
+    } else if (name == "timeout")
+      o.timeout_seconds = std::atoi(value.c_str());
+    else
+      flags.emplace_back(name, value);
   }
   size_t consumed = 0;
   const Command* c = FindCommand(words, &consumed);
   if (c == nullptr || consumed != words.size()) {
-    if (!words.empty()) std::cerr << "error: unknown command '" << absl::StrJoin(words, " ") << "'\n\n";
+    if (!words.empty())
+      std::cerr << "error: unknown command '" << absl::StrJoin(words, " ") << "'\n\n";
     Usage();
     return 2;
   }
@@ -197,7 +217,9 @@ int Run(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<google::protobuf::Message> request(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type())->New());
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(method->input_type())
+          ->New());
   if (absl::Status s = BuildRequest(flags, *request); !s.ok()) {
     std::cerr << "error: " << s.message() << "\n";
     return 2;
@@ -206,7 +228,9 @@ int Run(int argc, char** argv) {
   if (c->method == "Revalidate") return Revalidate(o, channel, *request);
   if (c->method == "WatchValidation") return Watch(o, channel, *request);
   std::unique_ptr<google::protobuf::Message> reply(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->output_type())->New());
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(method->output_type())
+          ->New());
   return CallUnary(o, channel, *c, *request, *reply);
 }
 

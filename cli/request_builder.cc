@@ -41,7 +41,8 @@ Target Locate(Message& m, const std::string& name) {
       const FieldDescriptor* inner = f->message_type()->FindFieldByName(name);
       if (inner == nullptr) continue;
       if (!repeated) return {r->MutableMessage(&m, f), inner};
-      Message* first = r->FieldSize(m, f) > 0 ? r->MutableRepeatedMessage(&m, f, 0) : r->AddMessage(&m, f);
+      Message* first =
+          r->FieldSize(m, f) > 0 ? r->MutableRepeatedMessage(&m, f, 0) : r->AddMessage(&m, f);
       return {first, inner};
     }
   }
@@ -52,7 +53,8 @@ absl::Status SetScalar(Message& m, const FieldDescriptor* f, const std::string& 
                        const std::string& value) {
   const Reflection* r = m.GetReflection();
   auto bad = [&](absl::string_view expected) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": expected ", expected, ", got '", value, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": expected ", expected, ", got '", value, "'"));
   };
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
@@ -94,7 +96,8 @@ absl::Status SetScalar(Message& m, const FieldDescriptor* f, const std::string& 
         }
       }
       std::string names;
-      for (int i = 0; i < e->value_count(); ++i) absl::StrAppend(&names, i ? ", " : "", e->value(i)->name());
+      for (int i = 0; i < e->value_count(); ++i)
+        absl::StrAppend(&names, i ? ", " : "", e->value(i)->name());
       return bad(absl::StrCat("one of ", names));
     }
     default:
@@ -132,8 +135,8 @@ absl::Status BuildRequest(const FlagList& flags, Message& request) {
     std::string name = absl::StrReplaceAll(flag, {{"-", "_"}});
     Target t = Locate(request, name);
     if (t.field == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("--", flag, ": not a field of ",
-                                                     request.GetDescriptor()->name()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": not a field of ", request.GetDescriptor()->name()));
     }
     std::vector<std::string> values = {value};
     if (t.field->is_repeated()) values = absl::StrSplit(value, ',', absl::SkipEmpty());

@@ -27,8 +27,10 @@ absl::Status DecodeAsPath(absl::Span<const uint8_t> data, int asn_size, AsPath* 
   std::vector<AsPathSegment> segments;
   while (!r.empty()) {
     uint8_t type, count;
-    if (!r.U8(&type) || !r.U8(&count)) return Malformed("AS_PATH segment header truncated", r.position());
-    if (type < 1 || type > 4) return Malformed(absl::StrCat("AS_PATH segment type ", type), r.position());
+    if (!r.U8(&type) || !r.U8(&count))
+      return Malformed("AS_PATH segment header truncated", r.position());
+    if (type < 1 || type > 4)
+      return Malformed(absl::StrCat("AS_PATH segment type ", type), r.position());
     AsPathSegment seg{static_cast<SegmentType>(type), {}};
     seg.asns.reserve(count);
     for (int i = 0; i < count; ++i) {
@@ -108,8 +110,8 @@ absl::Status DecodePrefixes(absl::Span<const uint8_t> data, Family family,
 }
 
 absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
-                                  const PathAttributeOptions& options,
-                                  RouteAttributes* attributes, std::vector<IpPrefix>* mp_announced,
+                                  const PathAttributeOptions& options, RouteAttributes* attributes,
+                                  std::vector<IpPrefix>* mp_announced,
                                   std::vector<IpPrefix>* mp_withdrawn, bool* mp_unreach_seen) {
   ByteReader r(block);
   std::optional<AsPath> as4_path;
@@ -152,7 +154,8 @@ absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
         attributes->next_hop = IpAddress::FromBytes(Family::kIpv4, value.data());
         break;
       case kAttrCommunities: {
-        if (length % 4 != 0) return Malformed("COMMUNITIES length not a multiple of 4", r.position());
+        if (length % 4 != 0)
+          return Malformed("COMMUNITIES length not a multiple of 4", r.position());
         ByteReader c(value);
         uint32_t community;
         while (c.U32(&community)) attributes->communities.push_back(community);
@@ -164,8 +167,8 @@ absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
         uint8_t safi = kSafiUnicast, nh_length;
         // Some MRT writers put the full MP_REACH into RIB entries despite RFC 6396 §4.3.4;
         // the abbreviated form is exactly a length byte plus that many next-hop bytes.
-        const bool abbreviated = options.mrt_abbreviated_mp_reach && !value.empty() &&
-                                 value[0] + 1u == value.size();
+        const bool abbreviated =
+            options.mrt_abbreviated_mp_reach && !value.empty() && value[0] + 1u == value.size();
         if (!abbreviated && (!m.U16(&afi) || !m.U8(&safi))) {
           return Malformed("MP_REACH_NLRI header truncated", r.position());
         }
@@ -183,8 +186,8 @@ absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
         if (safi != kSafiUnicast || (afi != kAfiIpv4 && afi != kAfiIpv6)) break;
         absl::Span<const uint8_t> nlri;
         m.Bytes(m.remaining(), &nlri);
-        if (auto s = DecodePrefixes(nlri, afi == kAfiIpv4 ? Family::kIpv4 : Family::kIpv6,
-                                    mp_announced);
+        if (auto s =
+                DecodePrefixes(nlri, afi == kAfiIpv4 ? Family::kIpv4 : Family::kIpv6, mp_announced);
             !s.ok()) {
           return s;
         }
@@ -194,13 +197,14 @@ absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
         ByteReader m(value);
         uint16_t afi;
         uint8_t safi;
-        if (!m.U16(&afi) || !m.U8(&safi)) return Malformed("MP_UNREACH_NLRI header truncated", r.position());
+        if (!m.U16(&afi) || !m.U8(&safi))
+          return Malformed("MP_UNREACH_NLRI header truncated", r.position());
         if (safi != kSafiUnicast || (afi != kAfiIpv4 && afi != kAfiIpv6)) break;
         *mp_unreach_seen = true;
         absl::Span<const uint8_t> nlri;
         m.Bytes(m.remaining(), &nlri);
-        if (auto s = DecodePrefixes(nlri, afi == kAfiIpv4 ? Family::kIpv4 : Family::kIpv6,
-                                    mp_withdrawn);
+        if (auto s =
+                DecodePrefixes(nlri, afi == kAfiIpv4 ? Family::kIpv4 : Family::kIpv6, mp_withdrawn);
             !s.ok()) {
           return s;
         }
@@ -255,8 +259,9 @@ absl::StatusOr<BgpUpdate> DecodeUpdateMessage(absl::Span<const uint8_t> message,
   if (!r.Skip(16) || !r.U16(&length) || !r.U8(&type)) return Malformed("BGP header truncated", 0);
   if (type != 2) return Malformed(absl::StrCat("message type ", type, " is not UPDATE"), 18);
   if (length < 19 || length > message.size()) {
-    return Malformed(absl::StrCat("BGP length ", length, " does not fit the ", message.size(),
-                                  "-byte message"), 16);
+    return Malformed(
+        absl::StrCat("BGP length ", length, " does not fit the ", message.size(), "-byte message"),
+        16);
   }
   return DecodeUpdateBody(message.subspan(19, length - 19), options);
 }

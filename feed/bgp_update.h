@@ -51,8 +51,8 @@ struct PathAttributeOptions {
 // Decodes a path attribute block into `attributes`, appending MP_REACH / MP_UNREACH prefixes.
 // Sets *mp_unreach_seen when an MP_UNREACH for IPv4/IPv6 unicast was present.
 absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
-                                  const PathAttributeOptions& options,
-                                  RouteAttributes* attributes, std::vector<IpPrefix>* mp_announced,
+                                  const PathAttributeOptions& options, RouteAttributes* attributes,
+                                  std::vector<IpPrefix>* mp_announced,
                                   std::vector<IpPrefix>* mp_withdrawn, bool* mp_unreach_seen);
 
 // Decodes NLRI-encoded prefixes (length byte + significant bytes) until `data` is exhausted.

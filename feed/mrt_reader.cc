@@ -31,18 +31,27 @@ class RecordDecoder {
                       absl::Span<const uint8_t> body) {
     if (type == kTableDumpV2) {
       switch (subtype) {
-        case kPeerIndexTable: return PeerIndexTable(body);
-        case kRibIpv4Unicast: return Rib(timestamp, body, Family::kIpv4, false);
-        case kRibIpv6Unicast: return Rib(timestamp, body, Family::kIpv6, false);
-        case kRibIpv4UnicastAddPath: return Rib(timestamp, body, Family::kIpv4, true);
-        case kRibIpv6UnicastAddPath: return Rib(timestamp, body, Family::kIpv6, true);
+        case kPeerIndexTable:
+          return PeerIndexTable(body);
+        case kRibIpv4Unicast:
+          return Rib(timestamp, body, Family::kIpv4, false);
+        case kRibIpv6Unicast:
+          return Rib(timestamp, body, Family::kIpv6, false);
+        case kRibIpv4UnicastAddPath:
+          return Rib(timestamp, body, Family::kIpv4, true);
+        case kRibIpv6UnicastAddPath:
+          return Rib(timestamp, body, Family::kIpv6, true);
       }
     } else if (type == kBgp4mp || type == kBgp4mpEt) {
       switch (subtype) {
-        case kStateChange: return Bgp4mp(timestamp, body, false, true);
-        case kStateChangeAs4: return Bgp4mp(timestamp, body, true, true);
-        case kMessage: return Bgp4mp(timestamp, body, false, false);
-        case kMessageAs4: return Bgp4mp(timestamp, body, true, false);
+        case kStateChange:
+          return Bgp4mp(timestamp, body, false, true);
+        case kStateChangeAs4:
+          return Bgp4mp(timestamp, body, true, true);
+        case kMessage:
+          return Bgp4mp(timestamp, body, false, false);
+        case kMessageAs4:
+          return Bgp4mp(timestamp, body, true, false);
       }
     }
     ++stats_.skipped_records;
@@ -103,9 +112,9 @@ class RecordDecoder {
       RouteAttributes attributes;
       std::vector<IpPrefix> unused_announced, unused_withdrawn;
       bool unused_unreach = false;
-      absl::Status s = DecodePathAttributes(
-          attrs, {.four_byte_as = true, .mrt_abbreviated_mp_reach = true}, &attributes,
-          &unused_announced, &unused_withdrawn, &unused_unreach);
+      absl::Status s =
+          DecodePathAttributes(attrs, {.four_byte_as = true, .mrt_abbreviated_mp_reach = true},
+                               &attributes, &unused_announced, &unused_withdrawn, &unused_unreach);
       if (!s.ok()) return s;
       ++stats_.rib_entries;
       visitor_.OnRibEntry(timestamp, peers_[peer_index], prefix, attributes);

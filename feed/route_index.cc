@@ -63,7 +63,8 @@ void RouteIndex::Apply(const RouteBatch& batch) {
       AnnounceLocked(s, r);
       changes.push_back({RouteChange::Kind::kAnnounce, batch.session, r.prefix});
     }
-    if (!batch.withdrawn.empty()) s.status.last_update = std::max(s.status.last_update, absl::Now());
+    if (!batch.withdrawn.empty())
+      s.status.last_update = std::max(s.status.last_update, absl::Now());
   }
   Notify(changes);
 }

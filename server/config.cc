@@ -14,7 +14,8 @@ namespace {
 class ErrorCollector : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, int column, const std::string& message) override {
-    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
+    if (first_.empty())
+      first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
   }
   std::string first_;
 };
@@ -28,7 +29,8 @@ void FillDefaults(v1::ServerConfig& c) {
   if (c.hold_down_seconds() <= 0) c.set_hold_down_seconds(300);
   if (c.debounce_millis() <= 0) c.set_debounce_millis(200);
   if (c.accepted_irr_sources().empty()) {
-    for (const char* s : {"RADB", "RIPE", "ARIN", "APNIC", "AFRINIC", "LACNIC", "NTTCOM", "ALTDB"}) {
+    for (const char* s :
+         {"RADB", "RIPE", "ARIN", "APNIC", "AFRINIC", "LACNIC", "NTTCOM", "ALTDB"}) {
       c.add_accepted_irr_sources(s);
     }
   }

@@ -44,7 +44,8 @@ class DependencyIndex {
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<IpPrefix, absl::flat_hash_set<std::string>> by_prefix_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<SessionKey, absl::flat_hash_set<std::string>> by_session_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<SessionKey, absl::flat_hash_set<std::string>> by_session_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pfx

@@ -6,12 +6,18 @@ namespace pfx {
 
 v1::PrefixValidationState ToProtoState(ValidationState state) {
   switch (state) {
-    case ValidationState::kPending: return v1::PREFIX_VALIDATION_STATE_PENDING;
-    case ValidationState::kVerified: return v1::PREFIX_VALIDATION_STATE_VERIFIED;
-    case ValidationState::kFailed: return v1::PREFIX_VALIDATION_STATE_FAILED;
-    case ValidationState::kInvalid: return v1::PREFIX_VALIDATION_STATE_INVALID;
-    case ValidationState::kWarning: return v1::PREFIX_VALIDATION_STATE_WARNING;
-    case ValidationState::kUnknown: return v1::PREFIX_VALIDATION_STATE_UNKNOWN;
+    case ValidationState::kPending:
+      return v1::PREFIX_VALIDATION_STATE_PENDING;
+    case ValidationState::kVerified:
+      return v1::PREFIX_VALIDATION_STATE_VERIFIED;
+    case ValidationState::kFailed:
+      return v1::PREFIX_VALIDATION_STATE_FAILED;
+    case ValidationState::kInvalid:
+      return v1::PREFIX_VALIDATION_STATE_INVALID;
+    case ValidationState::kWarning:
+      return v1::PREFIX_VALIDATION_STATE_WARNING;
+    case ValidationState::kUnknown:
+      return v1::PREFIX_VALIDATION_STATE_UNKNOWN;
   }
   return v1::PREFIX_VALIDATION_STATE_NONE;
 }
@@ -20,10 +26,14 @@ namespace {
 
 v1::CheckOutcome ToProtoOutcome(Outcome o) {
   switch (o) {
-    case Outcome::kPass: return v1::PASS;
-    case Outcome::kFail: return v1::FAIL;
-    case Outcome::kNotEvaluated: return v1::NOT_EVALUATED;
-    case Outcome::kUndetermined: return v1::UNDETERMINED;
+    case Outcome::kPass:
+      return v1::PASS;
+    case Outcome::kFail:
+      return v1::FAIL;
+    case Outcome::kNotEvaluated:
+      return v1::NOT_EVALUATED;
+    case Outcome::kUndetermined:
+      return v1::UNDETERMINED;
   }
   return v1::CHECK_OUTCOME_UNSPECIFIED;
 }
@@ -54,7 +64,8 @@ v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const 
         r->set_prefix(o.route->prefix.ToString());
         r->set_as_path(o.route->as_path.ToString());
         r->set_next_hop(o.route->next_hop);
-        for (uint32_t community : o.route->communities) r->add_communities(CommunityToString(community));
+        for (uint32_t community : o.route->communities)
+          r->add_communities(CommunityToString(community));
       }
     }
   }

@@ -48,7 +48,8 @@ absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
   if (auto s = CheckName("session.router", ref.router()); !s.ok()) return s;
   absl::StatusOr<IpAddress> peer = IpAddress::Parse(ref.peer_address());
   if (!peer.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("session.peer_address: ", peer.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("session.peer_address: ", peer.status().message()));
   }
   return SessionKey{ref.router(), *peer};
 }
@@ -75,7 +76,8 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
   }
   if (!request.connection_id().empty() && sessions.empty()) {
     return absl::NotFoundError(absl::StrCat("connection_id: peering '", peering->name(),
-                                            "' has no connection '", request.connection_id(), "' with sessions"));
+                                            "' has no connection '", request.connection_id(),
+                                            "' with sessions"));
   }
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   size_t limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
@@ -106,12 +108,13 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
     std::optional<IpPrefix> start = i == first_session ? after : std::nullopt;
     std::vector<Route> routes;
     if (exact.has_value()) {
-      if (auto r = routes_->Lookup(sessions[i].key, *exact); r.has_value() && !(start.has_value())) {
+      if (auto r = routes_->Lookup(sessions[i].key, *exact);
+          r.has_value() && !(start.has_value())) {
         if (filter(*r)) routes.push_back(*r);
       }
     } else {
-      routes = routes_->ListRoutes(sessions[i].key, start,
-                                   limit - response.received_routes_size(), filter);
+      routes = routes_->ListRoutes(sessions[i].key, start, limit - response.received_routes_size(),
+                                   filter);
     }
     for (const Route& r : routes) {
       v1::ReceivedRoute* out = response.add_received_routes();
@@ -159,7 +162,8 @@ absl::StatusOr<v1::ListSessionsResponse> RoutesService::Sessions(
     out->set_session_state(s.established ? "ESTABLISHED" : "IDLE");
     out->set_initial_table_complete(s.initial_table_complete);
     out->set_route_count(static_cast<int64_t>(s.route_count));
-    if (s.last_update != absl::InfinitePast()) *out->mutable_last_update() = ToTimestamp(s.last_update);
+    if (s.last_update != absl::InfinitePast())
+      *out->mutable_last_update() = ToTimestamp(s.last_update);
   }
   return response;
 }
@@ -184,18 +188,22 @@ grpc::ServerUnaryReactor* RouteInjectionService::AnnounceRoutes(
       absl::StatusOr<IpPrefix> prefix = ParsePrefixField(field + ".prefix", in.prefix());
       if (!prefix.ok()) return prefix.status();
       absl::StatusOr<AsPath> path = AsPath::Parse(in.as_path());
-      if (!path.ok()) return absl::InvalidArgumentError(absl::StrCat(field, ".", path.status().message()));
+      if (!path.ok())
+        return absl::InvalidArgumentError(absl::StrCat(field, ".", path.status().message()));
       Route route{*prefix, {*path, {}, {}, 0}, now};
       for (const std::string& c : in.communities()) {
         absl::StatusOr<uint32_t> community = ParseCommunity(c);
         if (!community.ok()) {
-          return absl::InvalidArgumentError(absl::StrCat(field, ".communities: ", community.status().message()));
+          return absl::InvalidArgumentError(
+              absl::StrCat(field, ".communities: ", community.status().message()));
         }
         route.attributes.communities.push_back(*community);
       }
       if (!in.next_hop().empty()) {
         absl::StatusOr<IpAddress> nh = IpAddress::Parse(in.next_hop());
-        if (!nh.ok()) return absl::InvalidArgumentError(absl::StrCat(field, ".next_hop: ", nh.status().message()));
+        if (!nh.ok())
+          return absl::InvalidArgumentError(
+              absl::StrCat(field, ".next_hop: ", nh.status().message()));
         route.attributes.next_hop = *nh;
       } else {
         route.attributes.next_hop = session->peer;

@@ -30,10 +30,10 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-#define PFX_UNARY(Service, Method, Request, Reply, call)                                     \
+#define PFX_UNARY(Service, Method, Request, Reply, call)                                         \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
-                                   Reply* reply) override {                                  \
-    return Respond(context, call, reply);                                                    \
+                                   Reply* reply) override {                                      \
+    return Respond(context, call, reply);                                                        \
   }
 
 class PeeringsService final : public v1::Peerings::CallbackService {

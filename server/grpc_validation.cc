@@ -60,18 +60,19 @@ absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::Revalid
     if (!s.ok()) return s;
   }
   if (r.peering_name().empty()) {
-    std::string start = r.peering_service_name().empty() ? "" : keys::ChildrenStart(r.peering_service_name());
-    std::string end = r.peering_service_name().empty() ? "" : keys::ChildrenEnd(r.peering_service_name());
-    absl::Status s = db.Scan(Column::kServicePrefixes, start, end,
-                             [&](absl::string_view, absl::string_view v) {
-                               v1::PeeringServicePrefix p;
-                               if (p.ParseFromArray(v.data(), int(v.size()))) {
-                                 consider(v1::ValidationTarget::PEERING_SERVICE_PREFIX,
-                                          p.peering_service_name(), p.name(), p.prefix(),
-                                          p.prefix_validation_state());
-                               }
-                               return true;
-                             });
+    std::string start =
+        r.peering_service_name().empty() ? "" : keys::ChildrenStart(r.peering_service_name());
+    std::string end =
+        r.peering_service_name().empty() ? "" : keys::ChildrenEnd(r.peering_service_name());
+    absl::Status s =
+        db.Scan(Column::kServicePrefixes, start, end, [&](absl::string_view, absl::string_view v) {
+          v1::PeeringServicePrefix p;
+          if (p.ParseFromArray(v.data(), int(v.size()))) {
+            consider(v1::ValidationTarget::PEERING_SERVICE_PREFIX, p.peering_service_name(),
+                     p.name(), p.prefix(), p.prefix_validation_state());
+          }
+          return true;
+        });
     if (!s.ok()) return s;
   }
   return selection;
@@ -93,7 +94,8 @@ class ProgressCounter {
   // Waits until progress changes or `timeout`; returns a snapshot.
   v1::RevalidateProgress Snapshot(int64_t last_done, absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
-    auto changed = [this, last_done]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ != last_done; };
+    auto changed = [this, last_done]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ != last_done; };
     mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
     v1::RevalidateProgress p;
     p.set_total(total_);
@@ -160,7 +162,8 @@ grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchVal
           if (n.change.old_state() == n.change.new_state()) return;
           const v1::ValidationTarget& t = n.change.target();
           if (!filter.peering_name().empty() &&
-              (t.kind() != v1::ValidationTarget::REGISTERED_PREFIX || t.parent() != filter.peering_name())) {
+              (t.kind() != v1::ValidationTarget::REGISTERED_PREFIX ||
+               t.parent() != filter.peering_name())) {
             return;
           }
           if (!filter.peering_service_name().empty() &&

@@ -13,10 +13,10 @@ absl::Status CheckName(absl::string_view field, absl::string_view value) {
     ok = absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
   }
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": must be 1-", kMaxNameLength,
-      " characters of [A-Za-z0-9._-], starting with a letter or digit (got ", value.size(),
-      " characters)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": must be 1-", kMaxNameLength,
+                   " characters of [A-Za-z0-9._-], starting with a letter or digit (got ",
+                   value.size(), " characters)"));
 }
 
 absl::Status CheckText(absl::string_view field, absl::string_view value, bool required) {
@@ -30,7 +30,8 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, bool re
   }
   for (unsigned char c : value) {
     if (c < 0x20 || c == 0x7F) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": must not contain control characters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": must not contain control characters"));
     }
   }
   return absl::OkStatus();

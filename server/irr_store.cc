@@ -1,7 +1,7 @@
 #include "server/irr_store.h"
 
-#include "server/log.h"
 #include "feed/rpsl_loader.h"
+#include "server/log.h"
 
 namespace pfx {
 
@@ -11,9 +11,9 @@ absl::Status IrrStore::Reload(const std::vector<std::string>& paths) {
     absl::StatusOr<RpslLoadStats> stats = LoadRpslFile(path, *index);
     if (!stats.ok()) return stats.status();
     PFX_LOG(Info) << "IRR " << path << ": " << stats->route_objects << " route objects, "
-              << stats->added << " added, " << stats->rejected_source
-              << " from sources outside the policy, " << stats->malformed << " malformed"
-              << (stats->first_error.empty() ? "" : " (first: " + stats->first_error + ")");
+                  << stats->added << " added, " << stats->rejected_source
+                  << " from sources outside the policy, " << stats->malformed << " malformed"
+                  << (stats->first_error.empty() ? "" : " (first: " + stats->first_error + ")");
   }
   absl::MutexLock lock(&mu_);
   current_ = std::move(index);

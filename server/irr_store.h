@@ -19,8 +19,7 @@ namespace pfx {
 class IrrStore {
  public:
   explicit IrrStore(absl::flat_hash_set<std::string> accepted_sources)
-      : accepted_(std::move(accepted_sources)),
-        current_(std::make_shared<IrrIndex>(accepted_)) {}
+      : accepted_(std::move(accepted_sources)), current_(std::make_shared<IrrIndex>(accepted_)) {}
 
   // Loads every file into a fresh index and swaps it in; on error the old index stays.
   absl::Status Reload(const std::vector<std::string>& paths);

@@ -33,9 +33,9 @@ bool LogEnabled(LogLevel level);
 
 }  // namespace pfx
 
-#define PFX_LOG(level)                                          \
-  if (!::pfx::LogEnabled(::pfx::LogLevel::k##level)) {          \
-  } else                                                        \
+#define PFX_LOG(level)                                 \
+  if (!::pfx::LogEnabled(::pfx::LogLevel::k##level)) { \
+  } else                                               \
     ::pfx::LogMessage(::pfx::LogLevel::k##level, __FILE__, __LINE__).stream()
 
 #endif  // PFX_SERVER_LOG_H_

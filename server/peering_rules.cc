@@ -18,18 +18,20 @@ absl::Status CheckAddress(const std::string& field, const std::string& value, Fa
   if (value.empty()) return absl::OkStatus();
   absl::StatusOr<IpAddress> a = IpAddress::Parse(value);
   if (!a.ok() || a->family() != family) {
-    return Invalid(field, family == Family::kIpv4 ? "must be an IPv4 address"
-                                                  : "must be an IPv6 address");
+    return Invalid(field,
+                   family == Family::kIpv4 ? "must be an IPv4 address" : "must be an IPv6 address");
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckSessions(const std::string& path, v1::Connection& c, v1::PeeringKind kind,
                            std::set<std::pair<std::string, std::string>>& seen_peers) {
-  if (c.sessions().empty()) return Invalid(absl::StrCat(path, ".sessions"), "at least one session is required");
+  if (c.sessions().empty())
+    return Invalid(absl::StrCat(path, ".sessions"), "at least one session is required");
   if (kind == v1::VOICE && c.sessions_size() != 1) {
     return Invalid(absl::StrCat(path, ".sessions"),
-                   "a VOICE connection carries exactly one session (only route-server connections are a mesh)");
+                   "a VOICE connection carries exactly one session (only route-server connections "
+                   "are a mesh)");
   }
   for (int i = 0; i < c.sessions_size(); ++i) {
     v1::Session& s = *c.mutable_sessions(i);
@@ -39,12 +41,15 @@ absl::Status CheckSessions(const std::string& path, v1::Connection& c, v1::Peeri
     }
     for (auto [field, value, family] :
          {std::tuple{"peer_session_ipv4_address", &s.peer_session_ipv4_address(), Family::kIpv4},
-          std::tuple{"microsoft_session_ipv4_address", &s.microsoft_session_ipv4_address(), Family::kIpv4},
+          std::tuple{"microsoft_session_ipv4_address", &s.microsoft_session_ipv4_address(),
+                     Family::kIpv4},
           std::tuple{"peer_session_ipv6_address", &s.peer_session_ipv6_address(), Family::kIpv6},
-          std::tuple{"microsoft_session_ipv6_address", &s.microsoft_session_ipv6_address(), Family::kIpv6}}) {
+          std::tuple{"microsoft_session_ipv6_address", &s.microsoft_session_ipv6_address(),
+                     Family::kIpv6}}) {
       if (auto st = CheckAddress(absl::StrCat(sp, ".", field), *value, family); !st.ok()) return st;
     }
-    for (const std::string* peer : {&s.peer_session_ipv4_address(), &s.peer_session_ipv6_address()}) {
+    for (const std::string* peer :
+         {&s.peer_session_ipv4_address(), &s.peer_session_ipv6_address()}) {
       if (peer->empty()) continue;
       std::string canonical = IpAddress::Parse(*peer)->ToString();
       if (!seen_peers.insert({c.microsoft_router(), canonical}).second) {
@@ -95,15 +100,21 @@ absl::Status NormalizePeering(v1::Peering& p) {
   for (int i = 0; i < p.connections_size(); ++i) {
     v1::Connection& c = *p.mutable_connections(i);
     std::string path = absl::StrCat("peering.connections[", i, "]");
-    if (auto s = CheckName(absl::StrCat(path, ".connection_id"), c.connection_id()); !s.ok()) return s;
+    if (auto s = CheckName(absl::StrCat(path, ".connection_id"), c.connection_id()); !s.ok())
+      return s;
     if (!ids.insert(c.connection_id()).second) {
-      return Invalid(absl::StrCat(path, ".connection_id"), absl::StrCat("'", c.connection_id(), "' is used twice"));
+      return Invalid(absl::StrCat(path, ".connection_id"),
+                     absl::StrCat("'", c.connection_id(), "' is used twice"));
     }
-    if (auto s = CheckText(absl::StrCat(path, ".peering_location"), c.peering_location(), true); !s.ok()) return s;
-    if (auto s = CheckName(absl::StrCat(path, ".microsoft_router"), c.microsoft_router()); !s.ok()) return s;
+    if (auto s = CheckText(absl::StrCat(path, ".peering_location"), c.peering_location(), true);
+        !s.ok())
+      return s;
+    if (auto s = CheckName(absl::StrCat(path, ".microsoft_router"), c.microsoft_router()); !s.ok())
+      return s;
     if (c.bandwidth_mbps() < kMinBandwidthMbps) {
       return Invalid(absl::StrCat(path, ".bandwidth_mbps"),
-                     absl::StrCat("must be at least ", kMinBandwidthMbps, " (10 Gbps), got ", c.bandwidth_mbps()));
+                     absl::StrCat("must be at least ", kMinBandwidthMbps, " (10 Gbps), got ",
+                                  c.bandwidth_mbps()));
     }
     if (c.bandwidth_mbps() != p.connections(0).bandwidth_mbps()) {
       return Invalid(absl::StrCat(path, ".bandwidth_mbps"),
@@ -117,8 +128,9 @@ absl::Status NormalizePeering(v1::Peering& p) {
       c.set_session_address_provider(provider);
     }
     if (c.session_address_provider() != provider) {
-      return Invalid(absl::StrCat(path, ".session_address_provider"),
-                     voice ? "must be MICROSOFT for VOICE" : "must be PEER for EXCHANGE_ROUTE_SERVER");
+      return Invalid(
+          absl::StrCat(path, ".session_address_provider"),
+          voice ? "must be MICROSOFT for VOICE" : "must be PEER for EXCHANGE_ROUTE_SERVER");
     }
     if (!routers_at_location.insert({c.peering_location(), c.microsoft_router()}).second) {
       return Invalid(absl::StrCat(path, ".microsoft_router"),

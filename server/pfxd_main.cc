@@ -20,7 +20,8 @@
 #include "server/worker_pool.h"
 
 ABSL_FLAG(std::string, config, "", "text-format pfx.v1.ServerConfig file");
-ABSL_FLAG(std::string, listen, "", "gRPC listen address (default 127.0.0.1:50051; port 0 picks one)");
+ABSL_FLAG(std::string, listen, "",
+          "gRPC listen address (default 127.0.0.1:50051; port 0 picks one)");
 ABSL_FLAG(std::string, data_dir, "", "RocksDB directory (default ./data)");
 ABSL_FLAG(int, workers, 0, "validation worker threads (default 2)");
 ABSL_FLAG(int, hold_down_seconds, 0, "VERIFIED -> WARNING -> FAILED hold-down (default 300)");
@@ -39,8 +40,10 @@ absl::Status ApplyFlags(v1::ServerConfig& c) {
   if (!absl::GetFlag(FLAGS_listen).empty()) c.set_listen_address(absl::GetFlag(FLAGS_listen));
   if (!absl::GetFlag(FLAGS_data_dir).empty()) c.set_data_dir(absl::GetFlag(FLAGS_data_dir));
   if (absl::GetFlag(FLAGS_workers) > 0) c.set_worker_threads(absl::GetFlag(FLAGS_workers));
-  if (absl::GetFlag(FLAGS_hold_down_seconds) > 0) c.set_hold_down_seconds(absl::GetFlag(FLAGS_hold_down_seconds));
-  if (absl::GetFlag(FLAGS_debounce_millis) > 0) c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
+  if (absl::GetFlag(FLAGS_hold_down_seconds) > 0)
+    c.set_hold_down_seconds(absl::GetFlag(FLAGS_hold_down_seconds));
+  if (absl::GetFlag(FLAGS_debounce_millis) > 0)
+    c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
   if (absl::GetFlag(FLAGS_enable_route_injection)) c.set_enable_route_injection(true);
   for (const std::string& spec : absl::GetFlag(FLAGS_mrt)) {
     std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('=', 1));
@@ -94,7 +97,8 @@ int Serve() {
   NoticeHub notices;
   TimerQueue timers;
   absl::Mutex write_mu;
-  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies, &routes, &clock, &write_mu};
+  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
+                   &routes,   &clock,       &write_mu};
   Registry registry(ctx);
   if (absl::Status s = registry.Recover(); !s.ok()) {
     PFX_LOG(Error) << "recovery failed: " << s;
@@ -148,11 +152,13 @@ int Serve() {
         PFX_LOG(Error) << "--mrt " << m.path() << ": " << r.status();
         continue;
       }
-      PFX_LOG(Info) << "MRT " << m.path() << " as router " << m.router() << ": "
-                    << r->announced << " announced, " << r->withdrawn << " withdrawn, "
-                    << r->sessions << " sessions, " << r->stats.malformed_records
-                    << " malformed records in " << absl::FormatDuration(absl::Now() - start)
-                    << (r->stats.first_error.empty() ? "" : " (first error: " + r->stats.first_error + ")");
+      PFX_LOG(Info) << "MRT " << m.path() << " as router " << m.router() << ": " << r->announced
+                    << " announced, " << r->withdrawn << " withdrawn, " << r->sessions
+                    << " sessions, " << r->stats.malformed_records << " malformed records in "
+                    << absl::FormatDuration(absl::Now() - start)
+                    << (r->stats.first_error.empty()
+                            ? ""
+                            : " (first error: " + r->stats.first_error + ")");
     }
   });
 
@@ -172,7 +178,8 @@ int Serve() {
 }  // namespace pfx
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("pfxd --config FILE | --listen ADDR --data_dir DIR [--mrt R=FILE] [--irr FILE]");
+  absl::SetProgramUsageMessage(
+      "pfxd --config FILE | --listen ADDR --data_dir DIR [--mrt R=FILE] [--irr FILE]");
   absl::ParseCommandLine(argc, argv);
   pfx::LogLevel level;
   if (!pfx::ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {

@@ -44,8 +44,8 @@ template absl::StatusOr<v1::RegisteredPrefix> Registry::Mutate(
     absl::string_view, const std::string&, const Mutation<v1::RegisteredPrefix>&);
 template absl::StatusOr<v1::RegisteredAsn> Registry::Mutate(absl::string_view, const std::string&,
                                                             const Mutation<v1::RegisteredAsn>&);
-template absl::StatusOr<v1::PeeringService> Registry::Mutate(
-    absl::string_view, const std::string&, const Mutation<v1::PeeringService>&);
+template absl::StatusOr<v1::PeeringService> Registry::Mutate(absl::string_view, const std::string&,
+                                                             const Mutation<v1::PeeringService>&);
 template absl::StatusOr<v1::PeeringServicePrefix> Registry::Mutate(
     absl::string_view, const std::string&, const Mutation<v1::PeeringServicePrefix>&);
 
@@ -61,22 +61,23 @@ absl::Status Registry::Recover() {
     if (absl::StatusOr<IpPrefix> p = IpPrefix::Parse(prefix_text); p.ok()) {
       ctx_.dependencies->Track(t, *p);
     }
-    if (state == v1::PREFIX_VALIDATION_STATE_WARNING || state == v1::PREFIX_VALIDATION_STATE_UNKNOWN) {
+    if (state == v1::PREFIX_VALIDATION_STATE_WARNING ||
+        state == v1::PREFIX_VALIDATION_STATE_UNKNOWN) {
       requeue.push_back(std::move(t));
     }
   };
   absl::Status parse_error;
-  absl::Status s = ctx_.db->Scan(Column::kRegisteredPrefixes, "", "",
-                                 [&](absl::string_view, absl::string_view value) {
-                                   v1::RegisteredPrefix r;
-                                   if (!r.ParseFromArray(value.data(), int(value.size()))) {
-                                     parse_error = absl::DataLossError("registered prefix does not parse");
-                                     return false;
-                                   }
-                                   track(v1::ValidationTarget::REGISTERED_PREFIX, r.peering_name(),
-                                         r.name(), r.prefix(), r.prefix_validation_state());
-                                   return true;
-                                 });
+  absl::Status s = ctx_.db->Scan(
+      Column::kRegisteredPrefixes, "", "", [&](absl::string_view, absl::string_view value) {
+        v1::RegisteredPrefix r;
+        if (!r.ParseFromArray(value.data(), int(value.size()))) {
+          parse_error = absl::DataLossError("registered prefix does not parse");
+          return false;
+        }
+        track(v1::ValidationTarget::REGISTERED_PREFIX, r.peering_name(), r.name(), r.prefix(),
+              r.prefix_validation_state());
+        return true;
+      });
   if (!s.ok()) return s;
   s = ctx_.db->Scan(Column::kServicePrefixes, "", "",
                     [&](absl::string_view, absl::string_view value) {
@@ -116,7 +117,8 @@ void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
                       [&](absl::string_view, absl::string_view value) {
                         v1::RegisteredPrefix r;
                         if (r.ParseFromArray(value.data(), int(value.size()))) {
-                          stage(v1::ValidationTarget::REGISTERED_PREFIX, r.peering_name(), r.name());
+                          stage(v1::ValidationTarget::REGISTERED_PREFIX, r.peering_name(),
+                                r.name());
                         }
                         return true;
                       });
@@ -131,15 +133,15 @@ void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
                         return true;
                       });
   for (const std::string& service : services) {
-    (void)ctx_.db->Scan(Column::kServicePrefixes, keys::ChildrenStart(service),
-                        keys::ChildrenEnd(service), [&](absl::string_view, absl::string_view value) {
-                          v1::PeeringServicePrefix p;
-                          if (p.ParseFromArray(value.data(), int(value.size()))) {
-                            stage(v1::ValidationTarget::PEERING_SERVICE_PREFIX,
-                                  p.peering_service_name(), p.name());
-                          }
-                          return true;
-                        });
+    (void)ctx_.db->Scan(
+        Column::kServicePrefixes, keys::ChildrenStart(service), keys::ChildrenEnd(service),
+        [&](absl::string_view, absl::string_view value) {
+          v1::PeeringServicePrefix p;
+          if (p.ParseFromArray(value.data(), int(value.size()))) {
+            stage(v1::ValidationTarget::PEERING_SERVICE_PREFIX, p.peering_service_name(), p.name());
+          }
+          return true;
+        });
   }
 }
 
@@ -154,15 +156,15 @@ absl::Status Registry::AppendPendingEvent(WriteSet& writes, EventLog::Kind kind,
 absl::StatusOr<std::vector<std::string>> Registry::ServicePrefixesUsingKey(
     const std::string& key) const {
   std::vector<std::string> out;
-  absl::Status s = ctx_.db->Scan(Column::kServicePrefixes, "", "",
-                                 [&](absl::string_view k, absl::string_view value) {
-                                   v1::PeeringServicePrefix p;
-                                   if (p.ParseFromArray(value.data(), int(value.size())) &&
-                                       absl::AsciiStrToLower(p.peering_service_prefix_key()) == key) {
-                                     out.push_back(std::string(k));
-                                   }
-                                   return true;
-                                 });
+  absl::Status s = ctx_.db->Scan(
+      Column::kServicePrefixes, "", "", [&](absl::string_view k, absl::string_view value) {
+        v1::PeeringServicePrefix p;
+        if (p.ParseFromArray(value.data(), int(value.size())) &&
+            absl::AsciiStrToLower(p.peering_service_prefix_key()) == key) {
+          out.push_back(std::string(k));
+        }
+        return true;
+      });
   if (!s.ok()) return s;
   return out;
 }

@@ -57,7 +57,8 @@ class Registry {
 
   absl::StatusOr<v1::Peering> CreatePeering(const v1::CreatePeeringRequest& request);
   absl::StatusOr<v1::Peering> GetPeering(const v1::GetPeeringRequest& request) const;
-  absl::StatusOr<v1::ListPeeringsResponse> ListPeerings(const v1::ListPeeringsRequest& request) const;
+  absl::StatusOr<v1::ListPeeringsResponse> ListPeerings(
+      const v1::ListPeeringsRequest& request) const;
   absl::StatusOr<v1::Peering> SetConnectionState(const v1::SetConnectionStateRequest& request);
   absl::StatusOr<google::protobuf::Empty> DeletePeering(const v1::DeletePeeringRequest& request);
 
@@ -71,8 +72,10 @@ class Registry {
       const v1::DeleteRegisteredPrefixRequest& request);
   absl::StatusOr<v1::RegisteredPrefix> ValidateRegisteredPrefix(
       const v1::ValidateRegisteredPrefixRequest& request);
-  absl::StatusOr<v1::RegisteredAsn> CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request);
-  absl::StatusOr<v1::RegisteredAsn> GetRegisteredAsn(const v1::GetRegisteredAsnRequest& request) const;
+  absl::StatusOr<v1::RegisteredAsn> CreateRegisteredAsn(
+      const v1::CreateRegisteredAsnRequest& request);
+  absl::StatusOr<v1::RegisteredAsn> GetRegisteredAsn(
+      const v1::GetRegisteredAsnRequest& request) const;
   absl::StatusOr<v1::ListRegisteredAsnsResponse> ListRegisteredAsns(
       const v1::ListRegisteredAsnsRequest& request) const;
   absl::StatusOr<google::protobuf::Empty> DeleteRegisteredAsn(

@@ -14,7 +14,8 @@ namespace {
 absl::StatusOr<v1::Peering> LoadPeering(const Database& db, absl::string_view field,
                                         const std::string& name) {
   if (absl::Status s = CheckName(field, name); !s.ok()) return s;
-  absl::StatusOr<std::optional<v1::Peering>> p = GetMessage<v1::Peering>(db, Column::kPeerings, name);
+  absl::StatusOr<std::optional<v1::Peering>> p =
+      GetMessage<v1::Peering>(db, Column::kPeerings, name);
   if (!p.ok()) return p.status();
   if (!p->has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": peering '", name, "' does not exist"));
@@ -78,12 +79,14 @@ absl::StatusOr<v1::Peering> Registry::SetConnectionState(
   if (absl::Status s = CheckName("connection_id", request.connection_id()); !s.ok()) return s;
   if (!v1::ConnectionState_IsValid(request.connection_state()) ||
       request.connection_state() == v1::CONNECTION_STATE_NONE) {
-    return absl::InvalidArgumentError("connection_state: must be one of Azure's connection states (not NONE)");
+    return absl::InvalidArgumentError(
+        "connection_state: must be one of Azure's connection states (not NONE)");
   }
   return Mutate<v1::Peering>(
       "SetConnectionState", request.request_id(),
       [&](WriteSet& writes, std::vector<QueueItem>& staged) -> absl::StatusOr<v1::Peering> {
-        absl::StatusOr<v1::Peering> peering = LoadPeering(*ctx_.db, "peering_name", request.peering_name());
+        absl::StatusOr<v1::Peering> peering =
+            LoadPeering(*ctx_.db, "peering_name", request.peering_name());
         if (!peering.ok()) return peering.status();
         v1::Connection* connection = nullptr;
         for (v1::Connection& c : *peering->mutable_connections()) {
@@ -91,7 +94,8 @@ absl::StatusOr<v1::Peering> Registry::SetConnectionState(
         }
         if (connection == nullptr) {
           return absl::NotFoundError(absl::StrCat("connection_id: peering '", peering->name(),
-                                                  "' has no connection '", request.connection_id(), "'"));
+                                                  "' has no connection '", request.connection_id(),
+                                                  "'"));
         }
         connection->set_connection_state(request.connection_state());
         PutMessage(writes, Column::kPeerings, peering->name(), *peering);

@@ -14,17 +14,18 @@ namespace {
 // A peering that can take registrations of `kind`, with the rule that failed named.
 absl::StatusOr<v1::Peering> RegistrablePeering(const Database& db, absl::string_view field,
                                                const std::string& name, v1::PeeringKind kind) {
-  absl::StatusOr<std::optional<v1::Peering>> p = GetMessage<v1::Peering>(db, Column::kPeerings, name);
+  absl::StatusOr<std::optional<v1::Peering>> p =
+      GetMessage<v1::Peering>(db, Column::kPeerings, name);
   if (!p.ok()) return p.status();
   if (!p->has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": peering '", name, "' does not exist"));
   }
   const v1::Peering& peering = **p;
   if (peering.kind() != kind) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        kind == v1::VOICE ? "registered prefixes are for VOICE peerings"
-                          : "registered ASNs are for EXCHANGE_ROUTE_SERVER peerings",
-        "; peering '", name, "' is ", v1::PeeringKind_Name(peering.kind())));
+    return absl::FailedPreconditionError(
+        absl::StrCat(kind == v1::VOICE ? "registered prefixes are for VOICE peerings"
+                                       : "registered ASNs are for EXCHANGE_ROUTE_SERVER peerings",
+                     "; peering '", name, "' is ", v1::PeeringKind_Name(peering.kind())));
   }
   if (!HasActiveConnection(peering)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -47,7 +48,9 @@ absl::StatusOr<std::string> NewUniqueKey(const Database& db) {
   return absl::InternalError("could not generate a unique prefix key");
 }
 
-std::string Readable(absl::string_view key) { return absl::StrReplaceAll(key, {{std::string(1, '\0'), "/"}}); }
+std::string Readable(absl::string_view key) {
+  return absl::StrReplaceAll(key, {{std::string(1, '\0'), "/"}});
+}
 
 v1::ValidationTarget RegisteredPrefixTarget(const std::string& peering, const std::string& name) {
   v1::ValidationTarget t;
@@ -68,23 +71,28 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::CreateRegisteredPrefix(
   if (!prefix.ok()) return prefix.status();
   return Mutate<v1::RegisteredPrefix>(
       "CreateRegisteredPrefix", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
+      [&](WriteSet& writes,
+          std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
         absl::StatusOr<v1::Peering> peering = RegistrablePeering(
             *ctx_.db, "registered_prefix.peering_name", in.peering_name(), v1::VOICE);
         if (!peering.ok()) return peering.status();
         std::string key = keys::Child(in.peering_name(), in.name());
-        absl::StatusOr<std::optional<std::string>> existing = ctx_.db->Get(Column::kRegisteredPrefixes, key);
+        absl::StatusOr<std::optional<std::string>> existing =
+            ctx_.db->Get(Column::kRegisteredPrefixes, key);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
           return absl::AlreadyExistsError(absl::StrCat("registered_prefix.name: '", in.name(),
-                                                       "' already exists on peering '", in.peering_name(), "'"));
+                                                       "' already exists on peering '",
+                                                       in.peering_name(), "'"));
         }
         std::string prefix_text = prefix->ToString();
-        absl::StatusOr<std::optional<std::string>> holder = ctx_.db->Get(Column::kIdxPrefix, prefix_text);
+        absl::StatusOr<std::optional<std::string>> holder =
+            ctx_.db->Get(Column::kIdxPrefix, prefix_text);
         if (!holder.ok()) return holder.status();
         if (holder->has_value()) {
           return absl::AlreadyExistsError(absl::StrCat("registered_prefix.prefix: ", prefix_text,
-                                                       " is already registered as ", Readable(**holder)));
+                                                       " is already registered as ",
+                                                       Readable(**holder)));
         }
         absl::StatusOr<std::string> secret = NewUniqueKey(*ctx_.db);
         if (!secret.ok()) return secret.status();
@@ -98,9 +106,11 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::CreateRegisteredPrefix(
         PutMessage(writes, Column::kRegisteredPrefixes, key, r);
         writes.Put(Column::kIdxPrefix, prefix_text, key);
         writes.Put(Column::kIdxKey, *secret, absl::StrCat("R", key));
-        (void)AppendPendingEvent(writes, EventLog::kRegisteredPrefix, key, "registered; queued for validation");
+        (void)AppendPendingEvent(writes, EventLog::kRegisteredPrefix, key,
+                                 "registered; queued for validation");
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
-        if (auto item = ctx_.queue->Stage(writes, target); item.has_value()) staged.push_back(*item);
+        if (auto item = ctx_.queue->Stage(writes, target); item.has_value())
+          staged.push_back(*item);
         ctx_.dependencies->Track(target, *prefix);
         return r;
       });
@@ -116,7 +126,8 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::GetRegisteredPrefix(
   if (!r.ok()) return r.status();
   if (!r->has_value()) {
     return absl::NotFoundError(absl::StrCat("name: registered prefix '", request.name(),
-                                            "' does not exist on peering '", request.peering_name(), "'"));
+                                            "' does not exist on peering '", request.peering_name(),
+                                            "'"));
   }
   absl::StatusOr<std::vector<v1::PrefixEvent>> events =
       ctx_.events->Recent(EventLog::kRegisteredPrefix, key, kEventsShown);
@@ -130,7 +141,8 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  std::string start = request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name());
+  std::string start =
+      request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name());
   absl::StatusOr<Page<v1::RegisteredPrefix>> page = ListMessages<v1::RegisteredPrefix>(
       *ctx_.db, Column::kRegisteredPrefixes, start, request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
@@ -153,7 +165,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
         if (!r.ok()) return r.status();
         if (!r->has_value()) {
           return absl::NotFoundError(absl::StrCat("name: registered prefix '", request.name(),
-                                                  "' does not exist on peering '", request.peering_name(), "'"));
+                                                  "' does not exist on peering '",
+                                                  request.peering_name(), "'"));
         }
         const v1::RegisteredPrefix& registered = **r;
         absl::StatusOr<std::vector<std::string>> users =
@@ -162,9 +175,10 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
         if (!users->empty() && !request.force()) {
           std::vector<std::string> names;
           for (const std::string& u : *users) names.push_back(Readable(u));
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the key of registered prefix '", request.name(), "' is used by peering service prefixes ",
-              absl::StrJoin(names, ", "), "; delete them first or set force"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("the key of registered prefix '", request.name(),
+                           "' is used by peering service prefixes ", absl::StrJoin(names, ", "),
+                           "; delete them first or set force"));
         }
         if (auto s = InvalidateServicePrefixes(
                 *users, writes,
@@ -175,7 +189,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
         writes.Delete(Column::kRegisteredPrefixes, key);
         writes.Delete(Column::kIdxPrefix, registered.prefix());
         writes.Delete(Column::kIdxKey, registered.peering_service_prefix_key());
-        if (auto s = ctx_.events->DeleteAll(writes, EventLog::kRegisteredPrefix, key); !s.ok()) return s;
+        if (auto s = ctx_.events->DeleteAll(writes, EventLog::kRegisteredPrefix, key); !s.ok())
+          return s;
         ctx_.dependencies->Forget(RegisteredPrefixTarget(request.peering_name(), request.name()));
         return google::protobuf::Empty();
       });
@@ -206,17 +221,20 @@ absl::StatusOr<v1::RegisteredAsn> Registry::CreateRegisteredAsn(
             *ctx_.db, "registered_asn.peering_name", in.peering_name(), v1::EXCHANGE_ROUTE_SERVER);
         if (!peering.ok()) return peering.status();
         std::string key = keys::Child(in.peering_name(), in.name());
-        absl::StatusOr<std::optional<std::string>> existing = ctx_.db->Get(Column::kRegisteredAsns, key);
+        absl::StatusOr<std::optional<std::string>> existing =
+            ctx_.db->Get(Column::kRegisteredAsns, key);
         if (!existing.ok()) return existing.status();
         if (existing->has_value()) {
           return absl::AlreadyExistsError(absl::StrCat("registered_asn.name: '", in.name(),
-                                                       "' already exists on peering '", in.peering_name(), "'"));
+                                                       "' already exists on peering '",
+                                                       in.peering_name(), "'"));
         }
-        absl::StatusOr<std::optional<std::string>> holder = ctx_.db->Get(Column::kIdxAsn, keys::Asn(*asn));
+        absl::StatusOr<std::optional<std::string>> holder =
+            ctx_.db->Get(Column::kIdxAsn, keys::Asn(*asn));
         if (!holder.ok()) return holder.status();
         if (holder->has_value()) {
-          return absl::AlreadyExistsError(absl::StrCat("registered_asn.asn: AS", *asn,
-                                                       " is already registered as ", Readable(**holder)));
+          return absl::AlreadyExistsError(absl::StrCat(
+              "registered_asn.asn: AS", *asn, " is already registered as ", Readable(**holder)));
         }
         absl::StatusOr<std::string> secret = NewUniqueKey(*ctx_.db);
         if (!secret.ok()) return secret.status();
@@ -242,7 +260,8 @@ absl::StatusOr<v1::RegisteredAsn> Registry::GetRegisteredAsn(
   if (!r.ok()) return r.status();
   if (!r->has_value()) {
     return absl::NotFoundError(absl::StrCat("name: registered ASN '", request.name(),
-                                            "' does not exist on peering '", request.peering_name(), "'"));
+                                            "' does not exist on peering '", request.peering_name(),
+                                            "'"));
   }
   return std::move(**r);
 }
@@ -252,7 +271,8 @@ absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  std::string start = request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name());
+  std::string start =
+      request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name());
   absl::StatusOr<Page<v1::RegisteredAsn>> page = ListMessages<v1::RegisteredAsn>(
       *ctx_.db, Column::kRegisteredAsns, start, request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
@@ -275,7 +295,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredAsn(
         if (!r.ok()) return r.status();
         if (!r->has_value()) {
           return absl::NotFoundError(absl::StrCat("name: registered ASN '", request.name(),
-                                                  "' does not exist on peering '", request.peering_name(), "'"));
+                                                  "' does not exist on peering '",
+                                                  request.peering_name(), "'"));
         }
         const v1::RegisteredAsn& registered = **r;
         absl::StatusOr<std::vector<std::string>> users =
@@ -284,12 +305,14 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredAsn(
         if (!users->empty() && !request.force()) {
           std::vector<std::string> names;
           for (const std::string& u : *users) names.push_back(Readable(u));
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the key of registered ASN '", request.name(), "' is used by peering service prefixes ",
-              absl::StrJoin(names, ", "), "; delete them first or set force"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("the key of registered ASN '", request.name(),
+                           "' is used by peering service prefixes ", absl::StrJoin(names, ", "),
+                           "; delete them first or set force"));
         }
         if (auto s = InvalidateServicePrefixes(
-                *users, writes, absl::StrCat("its registered ASN AS", registered.asn(), " was deleted"));
+                *users, writes,
+                absl::StrCat("its registered ASN AS", registered.asn(), " was deleted"));
             !s.ok()) {
           return s;
         }

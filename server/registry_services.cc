@@ -16,7 +16,8 @@ absl::StatusOr<v1::PeeringService> LoadService(const Database& db, absl::string_
       GetMessage<v1::PeeringService>(db, Column::kPeeringServices, name);
   if (!s.ok()) return s.status();
   if (!s->has_value()) {
-    return absl::NotFoundError(absl::StrCat(field, ": peering service '", name, "' does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat(field, ": peering service '", name, "' does not exist"));
   }
   return std::move(**s);
 }
@@ -94,12 +95,12 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringService(
         absl::StatusOr<v1::PeeringService> service = LoadService(*ctx_.db, "name", request.name());
         if (!service.ok()) return service.status();
         std::vector<std::string> prefixes;
-        (void)ctx_.db->Scan(Column::kServicePrefixes, keys::ChildrenStart(service->name()),
-                            keys::ChildrenEnd(service->name()),
-                            [&](absl::string_view key, absl::string_view) {
-                              prefixes.push_back(std::string(key.substr(service->name().size() + 1)));
-                              return prefixes.size() < 5;
-                            });
+        (void)ctx_.db->Scan(
+            Column::kServicePrefixes, keys::ChildrenStart(service->name()),
+            keys::ChildrenEnd(service->name()), [&](absl::string_view key, absl::string_view) {
+              prefixes.push_back(std::string(key.substr(service->name().size() + 1)));
+              return prefixes.size() < 5;
+            });
         if (!prefixes.empty()) {
           return absl::FailedPreconditionError(
               absl::StrCat("peering service '", service->name(), "' still has prefixes (",
@@ -134,26 +135,25 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::CreatePeeringServicePrefix(
         std::string prefix_text = prefix->ToString();
         bool name_taken = false;
         std::string prefix_holder;
-        (void)ctx_.db->Scan(Column::kServicePrefixes, keys::ChildrenStart(service->name()),
-                            keys::ChildrenEnd(service->name()),
-                            [&](absl::string_view k, absl::string_view value) {
-                              v1::PeeringServicePrefix p;
-                              if (k == resource_key) name_taken = true;
-                              if (p.ParseFromArray(value.data(), int(value.size())) &&
-                                  p.prefix() == prefix_text) {
-                                prefix_holder = p.name();
-                              }
-                              return true;
-                            });
+        (void)ctx_.db->Scan(
+            Column::kServicePrefixes, keys::ChildrenStart(service->name()),
+            keys::ChildrenEnd(service->name()), [&](absl::string_view k, absl::string_view value) {
+              v1::PeeringServicePrefix p;
+              if (k == resource_key) name_taken = true;
+              if (p.ParseFromArray(value.data(), int(value.size())) && p.prefix() == prefix_text) {
+                prefix_holder = p.name();
+              }
+              return true;
+            });
         if (name_taken) {
           return absl::AlreadyExistsError(absl::StrCat("peering_service_prefix.name: '", in.name(),
                                                        "' already exists on peering service '",
                                                        service->name(), "'"));
         }
         if (!prefix_holder.empty()) {
-          return absl::AlreadyExistsError(absl::StrCat("peering_service_prefix.prefix: ", prefix_text,
-                                                       " is already activated as '", prefix_holder,
-                                                       "' on peering service '", service->name(), "'"));
+          return absl::AlreadyExistsError(absl::StrCat(
+              "peering_service_prefix.prefix: ", prefix_text, " is already activated as '",
+              prefix_holder, "' on peering service '", service->name(), "'"));
         }
         v1::PeeringServicePrefix p;
         p.set_peering_service_name(in.peering_service_name());
@@ -167,7 +167,8 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::CreatePeeringServicePrefix(
         (void)AppendPendingEvent(writes, EventLog::kServicePrefix, resource_key,
                                  "activation requested; queued for validation");
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());
-        if (auto item = ctx_.queue->Stage(writes, target); item.has_value()) staged.push_back(*item);
+        if (auto item = ctx_.queue->Stage(writes, target); item.has_value())
+          staged.push_back(*item);
         ctx_.dependencies->Track(target, *prefix);
         return p;
       });
@@ -216,7 +217,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringServicePrefix(
       "DeletePeeringServicePrefix", request.request_id(),
       [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_service_name(), request.name());
-        absl::StatusOr<std::optional<std::string>> existing = ctx_.db->Get(Column::kServicePrefixes, key);
+        absl::StatusOr<std::optional<std::string>> existing =
+            ctx_.db->Get(Column::kServicePrefixes, key);
         if (!existing.ok()) return existing.status();
         if (!existing->has_value()) {
           return absl::NotFoundError(absl::StrCat("name: prefix '", request.name(),
@@ -224,8 +226,10 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringServicePrefix(
                                                   request.peering_service_name(), "'"));
         }
         writes.Delete(Column::kServicePrefixes, key);
-        if (auto s = ctx_.events->DeleteAll(writes, EventLog::kServicePrefix, key); !s.ok()) return s;
-        ctx_.dependencies->Forget(ServicePrefixTarget(request.peering_service_name(), request.name()));
+        if (auto s = ctx_.events->DeleteAll(writes, EventLog::kServicePrefix, key); !s.ok())
+          return s;
+        ctx_.dependencies->Forget(
+            ServicePrefixTarget(request.peering_service_name(), request.name()));
         return google::protobuf::Empty();
       });
 }

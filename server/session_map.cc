@@ -6,12 +6,13 @@ namespace {
 void AppendSessions(const v1::Connection& c, Family family, bool backup,
                     std::vector<RequiredSession>& out) {
   for (const v1::Session& s : c.sessions()) {
-    const std::string& peer = family == Family::kIpv4 ? s.peer_session_ipv4_address()
-                                                      : s.peer_session_ipv6_address();
+    const std::string& peer =
+        family == Family::kIpv4 ? s.peer_session_ipv4_address() : s.peer_session_ipv6_address();
     if (peer.empty()) continue;
     absl::StatusOr<IpAddress> address = IpAddress::Parse(peer);
     if (!address.ok()) continue;  // validated at creation; defensive
-    out.push_back({{c.microsoft_router(), *address}, c.peering_location(), c.connection_id(), backup});
+    out.push_back(
+        {{c.microsoft_router(), *address}, c.peering_location(), c.connection_id(), backup});
   }
 }
 
@@ -71,9 +72,9 @@ std::vector<SessionObservation> Observe(const RouteIndex& index,
     }
     if (o.state != FeedSessionState::kDown && o.state != FeedSessionState::kUnknownSession) {
       if (std::optional<Route> route = index.Lookup(r.key, prefix); route.has_value()) {
-        o.route = ObservedRoute{route->prefix, route->attributes.as_path,
-                                route->attributes.communities,
-                                route->attributes.next_hop.ToString()};
+        o.route =
+            ObservedRoute{route->prefix, route->attributes.as_path, route->attributes.communities,
+                          route->attributes.next_hop.ToString()};
       }
     }
     out.push_back(std::move(o));

@@ -19,12 +19,18 @@ namespace {
 
 ValidationState FromProto(v1::PrefixValidationState s) {
   switch (s) {
-    case v1::PREFIX_VALIDATION_STATE_VERIFIED: return ValidationState::kVerified;
-    case v1::PREFIX_VALIDATION_STATE_FAILED: return ValidationState::kFailed;
-    case v1::PREFIX_VALIDATION_STATE_INVALID: return ValidationState::kInvalid;
-    case v1::PREFIX_VALIDATION_STATE_WARNING: return ValidationState::kWarning;
-    case v1::PREFIX_VALIDATION_STATE_UNKNOWN: return ValidationState::kUnknown;
-    default: return ValidationState::kPending;
+    case v1::PREFIX_VALIDATION_STATE_VERIFIED:
+      return ValidationState::kVerified;
+    case v1::PREFIX_VALIDATION_STATE_FAILED:
+      return ValidationState::kFailed;
+    case v1::PREFIX_VALIDATION_STATE_INVALID:
+      return ValidationState::kInvalid;
+    case v1::PREFIX_VALIDATION_STATE_WARNING:
+      return ValidationState::kWarning;
+    case v1::PREFIX_VALIDATION_STATE_UNKNOWN:
+      return ValidationState::kUnknown;
+    default:
+      return ValidationState::kPending;
   }
 }
 
@@ -43,12 +49,12 @@ void RouteEvents(const google::protobuf::Map<std::string, uint32_t>& before,
     if (!o.route.has_value()) {
       auto it = before.find(key);
       if (it != before.end()) {
-        out.push_back(MakeEvent(
-            o.backup ? "PrefixBackupRouteWithdrawalEvent" : "PrefixWithdrawalEvent",
-            absl::StrCat("Prefix withdrawn on session ", o.Label()),
-            absl::StrCat(prefix, " is no longer advertised on ", o.Label(), " (router ", o.router,
-                         ", session ", FeedSessionStateName(o.state), ")"),
-            v1::EVENT_LEVEL_WARNING, when));
+        out.push_back(
+            MakeEvent(o.backup ? "PrefixBackupRouteWithdrawalEvent" : "PrefixWithdrawalEvent",
+                      absl::StrCat("Prefix withdrawn on session ", o.Label()),
+                      absl::StrCat(prefix, " is no longer advertised on ", o.Label(), " (router ",
+                                   o.router, ", session ", FeedSessionStateName(o.state), ")"),
+                      v1::EVENT_LEVEL_WARNING, when));
       }
       continue;
     }
@@ -57,19 +63,19 @@ void RouteEvents(const google::protobuf::Map<std::string, uint32_t>& before,
     present.insert(key);
     auto it = before.find(key);
     if (it == before.end()) {
-      out.push_back(MakeEvent(
-          o.backup ? "PrefixBackupRouteAnnouncementEvent" : "PrefixAnnouncementEvent",
-          absl::StrCat("Prefix announced on session ", o.Label()),
-          absl::StrCat(prefix, " advertised on ", o.Label(), " with AS path ",
-                       o.route->as_path.ToString()),
-          v1::EVENT_LEVEL_INFORMATION, when));
+      out.push_back(
+          MakeEvent(o.backup ? "PrefixBackupRouteAnnouncementEvent" : "PrefixAnnouncementEvent",
+                    absl::StrCat("Prefix announced on session ", o.Label()),
+                    absl::StrCat(prefix, " advertised on ", o.Label(), " with AS path ",
+                                 o.route->as_path.ToString()),
+                    v1::EVENT_LEVEL_INFORMATION, when));
     } else if (it->second != origin) {
-      out.push_back(MakeEvent(
-          o.backup ? "PrefixBackupRouteOriginAsChangeEvent" : "PrefixOriginAsChangeEvent",
-          absl::StrCat("Origin AS changed on session ", o.Label()),
-          absl::StrCat(prefix, " origin changed from AS", it->second, " to AS", origin, " on ",
-                       o.Label()),
-          o.backup ? v1::EVENT_LEVEL_ERROR : v1::EVENT_LEVEL_CRITICAL, when));
+      out.push_back(
+          MakeEvent(o.backup ? "PrefixBackupRouteOriginAsChangeEvent" : "PrefixOriginAsChangeEvent",
+                    absl::StrCat("Origin AS changed on session ", o.Label()),
+                    absl::StrCat(prefix, " origin changed from AS", it->second, " to AS", origin,
+                                 " on ", o.Label()),
+                    o.backup ? v1::EVENT_LEVEL_ERROR : v1::EVENT_LEVEL_CRITICAL, when));
     }
   }
 }
@@ -95,7 +101,8 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   absl::Time now = ctx_.clock->Now();
 
   if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-    auto r = GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
+    auto r =
+        GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
     if (!r.ok()) return r.status();
     if (!r->has_value()) return ev;
     auto peering = GetMessage<v1::Peering>(*ctx_.db, Column::kPeerings, (*r)->peering_name());
@@ -112,10 +119,12 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     return ev;
   }
 
-  auto p = GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
+  auto p =
+      GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
   if (!p.ok()) return p.status();
   if (!p->has_value()) return ev;
-  auto service = GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
+  auto service =
+      GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
   if (!service.ok()) return service.status();
   if (!service->has_value()) return ev;
   absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse((*p)->prefix());
@@ -127,13 +136,14 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
 
   const int64_t provider_asn = (*service)->provider_asn();
   std::vector<v1::Peering> provider;
-  absl::Status scan = ctx_.db->Scan(Column::kPeerings, "", "", [&](absl::string_view, absl::string_view v) {
-    v1::Peering peering;
-    if (peering.ParseFromArray(v.data(), int(v.size())) && peering.peer_asn() == provider_asn) {
-      provider.push_back(std::move(peering));
-    }
-    return true;
-  });
+  absl::Status scan =
+      ctx_.db->Scan(Column::kPeerings, "", "", [&](absl::string_view, absl::string_view v) {
+        v1::Peering peering;
+        if (peering.ParseFromArray(v.data(), int(v.size())) && peering.peer_asn() == provider_asn) {
+          provider.push_back(std::move(peering));
+        }
+        return true;
+      });
   if (!scan.ok()) return scan;
   absl::flat_hash_set<std::string> provider_names;
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
@@ -231,10 +241,10 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
     v1::PrefixValidationState new_state = ToProtoState(decision.state);
     std::string message = ev.result.error_message;
     if (decision.state == ValidationState::kWarning && decision.deadline.has_value()) {
-      message = absl::StrCat(message, " (hold-down: FAILED at ",
-                             absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", *decision.deadline,
-                                              absl::UTCTimeZone()),
-                             " unless the route returns)");
+      message = absl::StrCat(
+          message, " (hold-down: FAILED at ",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", *decision.deadline, absl::UTCTimeZone()),
+          " unless the route returns)");
     }
     std::vector<v1::PrefixEvent> events;
     google::protobuf::Map<std::string, uint32_t> observed;
@@ -255,8 +265,9 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
       resource.clear_hold_down_deadline();
     }
     if constexpr (std::is_same_v<std::decay_t<decltype(resource)>, v1::PeeringServicePrefix>) {
-      resource.set_learned_type(ev.result.learned_via_provider ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
-                                                               : v1::LEARNED_TYPE_NONE);
+      resource.set_learned_type(ev.result.learned_via_provider
+                                    ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
+                                    : v1::LEARNED_TYPE_NONE);
     }
     resource.clear_events();
     PutMessage(writes, column, ev.resource_key, resource);
@@ -271,13 +282,15 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
     absl::Status s;
     bool exists = false;
     if (item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-      auto r = GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
+      auto r =
+          GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
       if (!r.ok()) return r.status();
       if ((exists = r->has_value()) && (**r).prefix() == ev.prefix) {
         s = apply(**r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix);
       }
     } else {
-      auto p = GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
+      auto p =
+          GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
       if (!p.ok()) return p.status();
       if ((exists = p->has_value()) && (**p).prefix() == ev.prefix) {
         s = apply(**p, Column::kServicePrefixes, EventLog::kServicePrefix);
@@ -301,9 +314,8 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
   if (deadline.has_value()) {
     ValidationQueue* queue = ctx_.queue;
     v1::ValidationTarget target = item.target;
-    timers_->Schedule(*deadline, [queue, target] {
-      (void)queue->Enqueue({target}, Durability::kBuffered);
-    });
+    timers_->Schedule(*deadline,
+                      [queue, target] { (void)queue->Enqueue({target}, Durability::kBuffered); });
   }
   *notice.change.mutable_target() = item.target;
   notice.change.set_prefix(ev.prefix);
@@ -320,8 +332,8 @@ absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
   absl::StatusOr<Evaluation> ev = Evaluate(target);
   if (!ev.ok()) return ev.status();
   if (!ev->found) {
-    return absl::NotFoundError(absl::StrCat("target: ", target.parent(), "/", target.name(),
-                                            " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("target: ", target.parent(), "/", target.name(), " does not exist"));
   }
   return ToExplainResponse(target, ev->prefix, ev->result);
 }

@@ -5,9 +5,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
-#include "rocksdb/filter_policy.h"
 #include "rocksdb/write_batch.h"
 
 namespace pfx {
@@ -15,8 +15,17 @@ namespace {
 
 constexpr const char* kColumnNames[] = {
     "default",
-    "peerings",    "registered_prefixes", "registered_asns", "peering_services",
-    "service_prefixes", "idx_prefix", "idx_asn", "idx_key", "idx_request", "queue", "events",
+    "peerings",
+    "registered_prefixes",
+    "registered_asns",
+    "peering_services",
+    "service_prefixes",
+    "idx_prefix",
+    "idx_asn",
+    "idx_key",
+    "idx_request",
+    "queue",
+    "events",
 };
 static_assert(std::size(kColumnNames) == static_cast<size_t>(Column::kCount));
 
@@ -61,7 +70,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   for (const char* name : kColumnNames) descriptors.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(options), path, descriptors, &handles, &raw);
+  rocksdb::Status s =
+      rocksdb::DB::Open(rocksdb::DBOptions(options), path, descriptors, &handles, &raw);
   if (!s.ok()) return ToAbsl(s, absl::StrCat("opening RocksDB at ", path));
 
   auto db = std::unique_ptr<Database>(new Database());
@@ -77,9 +87,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   } else {
     int stored = 0;
     if (!absl::SimpleAtoi(**version, &stored) || stored > kSchemaVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, " has schema version '", **version, "'; this pfxd understands up to ",
-                       kSchemaVersion));
+      return absl::FailedPreconditionError(absl::StrCat(path, " has schema version '", **version,
+                                                        "'; this pfxd understands up to ",
+                                                        kSchemaVersion));
     }
   }
   return db;

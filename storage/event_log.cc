@@ -32,17 +32,18 @@ absl::StatusOr<std::vector<v1::PrefixEvent>> EventLog::Recent(Kind kind,
   std::string prefix = keys::EventPrefix(kind, resource_key);
   std::deque<v1::PrefixEvent> recent;
   absl::Status parse_error;
-  absl::Status s = db_->Scan(Column::kEvents, prefix, keys::PrefixEnd(prefix),
-                             [&](absl::string_view, absl::string_view value) {
-                               v1::PrefixEvent e;
-                               if (!e.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                                 parse_error = absl::DataLossError("stored event does not parse");
-                                 return false;
-                               }
-                               recent.push_back(std::move(e));
-                               if (recent.size() > limit) recent.pop_front();
-                               return true;
-                             });
+  absl::Status s =
+      db_->Scan(Column::kEvents, prefix, keys::PrefixEnd(prefix),
+                [&](absl::string_view, absl::string_view value) {
+                  v1::PrefixEvent e;
+                  if (!e.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                    parse_error = absl::DataLossError("stored event does not parse");
+                    return false;
+                  }
+                  recent.push_back(std::move(e));
+                  if (recent.size() > limit) recent.pop_front();
+                  return true;
+                });
   if (!s.ok()) return s;
   if (!parse_error.ok()) return parse_error;
   return std::vector<v1::PrefixEvent>(recent.begin(), recent.end());

@@ -28,8 +28,8 @@ absl::StatusOr<std::optional<Message>> GetMessage(const Database& db, Column col
   if (!raw->has_value()) return std::optional<Message>();
   Message m;
   if (!m.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("stored ", Message::descriptor()->name(),
-                                            " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
   }
   return std::optional<Message>(std::move(m));
 }
@@ -74,8 +74,8 @@ absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
     }
     Message m;
     if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      parse_error = absl::DataLossError(absl::StrCat("stored ", Message::descriptor()->name(),
-                                                     " does not parse"));
+      parse_error = absl::DataLossError(
+          absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
       return false;
     }
     page.items.push_back(std::move(m));

@@ -14,21 +14,22 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
   WriteSet duplicates;
   absl::Status parse_error;
   absl::MutexLock lock(&queue->mu_);
-  absl::Status s = db->Scan(Column::kQueue, "", "", [&](absl::string_view key, absl::string_view value) {
-    QueueItem item;
-    item.seq = keys::ParseSequence(key);
-    queue->next_seq_ = std::max(queue->next_seq_, item.seq + 1);
-    if (!item.target.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      parse_error = absl::DataLossError("queue entry does not parse");
-      return false;
-    }
-    if (!queue->waiting_.insert(TargetKey(item.target)).second) {
-      duplicates.Delete(Column::kQueue, key);
-      return true;
-    }
-    queue->items_.push_back(std::move(item));
-    return true;
-  });
+  absl::Status s =
+      db->Scan(Column::kQueue, "", "", [&](absl::string_view key, absl::string_view value) {
+        QueueItem item;
+        item.seq = keys::ParseSequence(key);
+        queue->next_seq_ = std::max(queue->next_seq_, item.seq + 1);
+        if (!item.target.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          parse_error = absl::DataLossError("queue entry does not parse");
+          return false;
+        }
+        if (!queue->waiting_.insert(TargetKey(item.target)).second) {
+          duplicates.Delete(Column::kQueue, key);
+          return true;
+        }
+        queue->items_.push_back(std::move(item));
+        return true;
+      });
   if (!s.ok()) return s;
   if (!parse_error.ok()) return parse_error;
   if (duplicates.size() > 0) {

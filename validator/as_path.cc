@@ -27,8 +27,8 @@ absl::StatusOr<AsPath> AsPath::Parse(absl::string_view text) {
     }
     if (c == '{' || c == '(' || c == '[') {
       if (open_group != nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat("as_path: nested '", std::string(1, c),
-                                                       "' at offset ", i));
+        return absl::InvalidArgumentError(
+            absl::StrCat("as_path: nested '", std::string(1, c), "' at offset ", i));
       }
       SegmentType type = c == '{'   ? SegmentType::kSet
                          : c == '(' ? SegmentType::kConfedSequence
@@ -69,7 +69,8 @@ absl::StatusOr<AsPath> AsPath::Parse(absl::string_view text) {
     i = end;
   }
   if (open_group != nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("as_path: missing '", std::string(1, closer), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("as_path: missing '", std::string(1, closer), "'"));
   }
   return AsPath(std::move(segments));
 }
@@ -119,7 +120,8 @@ AsPathVerdict CheckAsPath(const AsPath& path) {
     for (uint32_t asn : s.asns) {
       AsnVerdict v = ClassifyAsn(asn);
       if (v.asn_class != AsnClass::kPublic) {
-        return {false, absl::StrCat("AS path ", path.ToString(), " contains AS", asn, " in ", v.range),
+        return {false,
+                absl::StrCat("AS path ", path.ToString(), " contains AS", asn, " in ", v.range),
                 true};
       }
     }

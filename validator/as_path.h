@@ -16,10 +16,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace pfx {
 
@@ -69,7 +69,7 @@ inline constexpr int kMaxAsPathLength = 3;
 
 struct AsPathVerdict {
   bool ok = true;
-  std::string problem;   // empty when ok; e.g. "length 4 exceeds 3"
+  std::string problem;       // empty when ok; e.g. "length 4 exceeds 3"
   bool private_asn = false;  // the failure is a private/reserved ASN (its own Azure heading)
 };
 

@@ -6,32 +6,46 @@ namespace pfx {
 
 const char* ValidationStateName(ValidationState state) {
   switch (state) {
-    case ValidationState::kPending: return "PENDING";
-    case ValidationState::kVerified: return "VERIFIED";
-    case ValidationState::kFailed: return "FAILED";
-    case ValidationState::kInvalid: return "INVALID";
-    case ValidationState::kWarning: return "WARNING";
-    case ValidationState::kUnknown: return "UNKNOWN";
+    case ValidationState::kPending:
+      return "PENDING";
+    case ValidationState::kVerified:
+      return "VERIFIED";
+    case ValidationState::kFailed:
+      return "FAILED";
+    case ValidationState::kInvalid:
+      return "INVALID";
+    case ValidationState::kWarning:
+      return "WARNING";
+    case ValidationState::kUnknown:
+      return "UNKNOWN";
   }
   return "?";
 }
 
 const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kPass: return "PASS";
-    case Outcome::kFail: return "FAIL";
-    case Outcome::kNotEvaluated: return "NOT_EVALUATED";
-    case Outcome::kUndetermined: return "UNDETERMINED";
+    case Outcome::kPass:
+      return "PASS";
+    case Outcome::kFail:
+      return "FAIL";
+    case Outcome::kNotEvaluated:
+      return "NOT_EVALUATED";
+    case Outcome::kUndetermined:
+      return "UNDETERMINED";
   }
   return "?";
 }
 
 const char* FeedSessionStateName(FeedSessionState state) {
   switch (state) {
-    case FeedSessionState::kEstablished: return "ESTABLISHED";
-    case FeedSessionState::kInitialTable: return "ESTABLISHED (initial table)";
-    case FeedSessionState::kDown: return "IDLE";
-    case FeedSessionState::kUnknownSession: return "NONE (never seen by the feed)";
+    case FeedSessionState::kEstablished:
+      return "ESTABLISHED";
+    case FeedSessionState::kInitialTable:
+      return "ESTABLISHED (initial table)";
+    case FeedSessionState::kDown:
+      return "IDLE";
+    case FeedSessionState::kUnknownSession:
+      return "NONE (never seen by the feed)";
   }
   return "?";
 }

@@ -33,10 +33,10 @@ struct ObservedRoute {
 };
 
 enum class FeedSessionState {
-  kEstablished,         // up, initial table complete (End-of-RIB or settled)
-  kInitialTable,        // up, initial table still arriving: absence of a route means nothing yet
-  kDown,                // Peer Down / idle
-  kUnknownSession,      // the feed has never reported this session
+  kEstablished,     // up, initial table complete (End-of-RIB or settled)
+  kInitialTable,    // up, initial table still arriving: absence of a route means nothing yet
+  kDown,            // Peer Down / idle
+  kUnknownSession,  // the feed has never reported this session
 };
 const char* FeedSessionStateName(FeedSessionState state);
 

@@ -74,13 +74,13 @@ CheckReport IrrOrigin(const IpPrefix& prefix, const std::vector<SessionObservati
         passes.push_back(absl::StrCat("AS", origin, " has ", absl::StrJoin(objects, "; ")));
         break;
       case IrrMatch::kLessSpecific:
-        passes.push_back(absl::StrCat("AS", origin, " matches less-specific ",
-                                      absl::StrJoin(objects, "; ")));
+        passes.push_back(
+            absl::StrCat("AS", origin, " matches less-specific ", absl::StrJoin(objects, "; ")));
         break;
       case IrrMatch::kMismatch:
-        problems.push_back(absl::StrCat("origin AS", origin, " has no route object for ",
-                                        prefix.ToString(), "; objects have other origins: ",
-                                        absl::StrJoin(objects, "; ")));
+        problems.push_back(
+            absl::StrCat("origin AS", origin, " has no route object for ", prefix.ToString(),
+                         "; objects have other origins: ", absl::StrJoin(objects, "; ")));
         break;
       case IrrMatch::kNotFound:
         problems.push_back(absl::StrCat("no route object for ", prefix.ToString(),
@@ -220,8 +220,8 @@ CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObse
     r.outcome = Outcome::kFail;
     std::vector<std::string> owners;
     for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
-    r.reason = absl::StrCat("the prefix key does not match the key of ",
-                            absl::StrJoin(owners, " or "));
+    r.reason =
+        absl::StrCat("the prefix key does not match the key of ", absl::StrJoin(owners, " or "));
     return r;
   }
   r.reason = absl::StrCat("key matches ", match->owner);

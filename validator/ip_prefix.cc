@@ -26,7 +26,8 @@ IpAddress IpAddress::FromBytes(Family family, const uint8_t* bytes) {
 absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("address is empty");
   if (text.size() > INET6_ADDRSTRLEN) {
-    return absl::InvalidArgumentError(absl::StrCat("address is too long (", text.size(), " bytes)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("address is too long (", text.size(), " bytes)"));
   }
   std::string s(text);
   uint8_t buf[16];
@@ -35,8 +36,7 @@ absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
   } else if (inet_pton(AF_INET6, s.c_str(), buf) == 1) {
     return FromBytes(Family::kIpv6, buf);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("'", s, "' is not an IPv4 or IPv6 address"));
+  return absl::InvalidArgumentError(absl::StrCat("'", s, "' is not an IPv4 or IPv6 address"));
 }
 
 std::string IpAddress::ToString() const {
@@ -75,13 +75,13 @@ absl::StatusOr<IpPrefix> IpPrefix::Parse(absl::string_view text) {
   bool digits_only = !len_text.empty() && len_text.size() <= 3 &&
                      len_text.find_first_not_of("0123456789") == absl::string_view::npos;
   if (!digits_only || !absl::SimpleAtoi(len_text, &length) || length > address->bit_width()) {
-    return absl::InvalidArgumentError(absl::StrCat("'", text, "': prefix length must be 0..",
-                                                   address->bit_width()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "': prefix length must be 0..", address->bit_width()));
   }
   IpPrefix prefix(*address, length);
   if (prefix.address() != *address) {
-    return absl::InvalidArgumentError(absl::StrCat("'", text, "' has host bits set (did you mean ",
-                                                   prefix.ToString(), "?)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' has host bits set (did you mean ", prefix.ToString(), "?)"));
   }
   return prefix;
 }

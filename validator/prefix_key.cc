@@ -28,7 +28,8 @@ absl::StatusOr<PrefixKey> PrefixKey::Parse(absl::string_view text) {
   static constexpr int kGroups[] = {8, 4, 4, 4, 12};
   auto fail = [&] {
     return absl::InvalidArgumentError(
-        "peering_service_prefix_key: expected 32 hex digits as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx");
+        "peering_service_prefix_key: expected 32 hex digits as "
+        "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx");
   };
   if (text.size() != 36) return fail();
   std::array<uint8_t, kBytes> bytes{};

@@ -35,8 +35,8 @@ PrivacyVerdict SpecialPurposeRegistry::Classify(const IpPrefix& prefix) const {
   }
   const Parsed* most_specific_cover = nullptr;
   for (const Parsed& p : entries_) {
-    if (p.prefix.Covers(prefix) &&
-        (most_specific_cover == nullptr || p.prefix.length() > most_specific_cover->prefix.length())) {
+    if (p.prefix.Covers(prefix) && (most_specific_cover == nullptr ||
+                                    p.prefix.length() > most_specific_cover->prefix.length())) {
       most_specific_cover = &p;
     }
   }
@@ -44,7 +44,8 @@ PrivacyVerdict SpecialPurposeRegistry::Classify(const IpPrefix& prefix) const {
     verdict.is_private = true;
     verdict.entry = most_specific_cover->entry;
     verdict.entry_prefix = most_specific_cover->prefix;
-    verdict.reason = absl::StrCat(prefix.ToString(), " is inside ", Describe(most_specific_cover->entry));
+    verdict.reason =
+        absl::StrCat(prefix.ToString(), " is inside ", Describe(most_specific_cover->entry));
     return verdict;
   }
   for (const Parsed& p : entries_) {

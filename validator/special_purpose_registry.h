@@ -18,8 +18,8 @@
 #include <optional>
 #include <span>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "validator/ip_prefix.h"
 
 namespace pfx {

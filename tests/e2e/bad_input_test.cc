@@ -38,8 +38,10 @@ std::string StoreSnapshot(PfxdProcess& p) {
   (void)p.peerings().ListPeerings(Ctx().get(), v1::ListPeeringsRequest(), &peerings);
   out += peerings.SerializeAsString();
   v1::ListRegisteredPrefixesResponse prefixes;
-  (void)p.registrations().ListRegisteredPrefixes(Ctx().get(), v1::ListRegisteredPrefixesRequest(), &prefixes);
-  for (auto& r : *prefixes.mutable_registered_prefixes()) r.clear_prefix_validation_state(), r.clear_error_message(), r.clear_observed_origins();
+  (void)p.registrations().ListRegisteredPrefixes(Ctx().get(), v1::ListRegisteredPrefixesRequest(),
+                                                 &prefixes);
+  for (auto& r : *prefixes.mutable_registered_prefixes())
+    r.clear_prefix_validation_state(), r.clear_error_message(), r.clear_observed_origins();
   out += prefixes.SerializeAsString();
   v1::ListRegisteredAsnsResponse asns;
   (void)p.registrations().ListRegisteredAsns(Ctx().get(), v1::ListRegisteredAsnsRequest(), &asns);
@@ -62,52 +64,85 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
 
   const auto kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
   const std::vector<BadCase> cases = {
-      {"length 33", [](auto& p) { return Register(p, "voice-1", "x", "10.0.0.0/33"); }, kInvalid, "registered_prefix.prefix"},
-      {"host bits", [](auto& p) { return Register(p, "voice-1", "x", "1.2.3.4/24"); }, kInvalid, "registered_prefix.prefix"},
-      {"v6 length 129", [](auto& p) { return Register(p, "voice-1", "x", "::/129"); }, kInvalid, "registered_prefix.prefix"},
-      {"empty prefix", [](auto& p) { return Register(p, "voice-1", "x", ""); }, kInvalid, "registered_prefix.prefix"},
-      {"1 KB prefix", [](auto& p) { return Register(p, "voice-1", "x", std::string(1024, '1')); }, kInvalid, "registered_prefix.prefix"},
-      {"non-ASCII prefix", [](auto& p) { return Register(p, "voice-1", "x", "\xe2\x91\xa0.0.0.0/8"); }, kInvalid, "registered_prefix.prefix"},
+      {"length 33", [](auto& p) { return Register(p, "voice-1", "x", "10.0.0.0/33"); }, kInvalid,
+       "registered_prefix.prefix"},
+      {"host bits", [](auto& p) { return Register(p, "voice-1", "x", "1.2.3.4/24"); }, kInvalid,
+       "registered_prefix.prefix"},
+      {"v6 length 129", [](auto& p) { return Register(p, "voice-1", "x", "::/129"); }, kInvalid,
+       "registered_prefix.prefix"},
+      {"empty prefix", [](auto& p) { return Register(p, "voice-1", "x", ""); }, kInvalid,
+       "registered_prefix.prefix"},
+      {"1 KB prefix", [](auto& p) { return Register(p, "voice-1", "x", std::string(1024, '1')); },
+       kInvalid, "registered_prefix.prefix"},
+      {"non-ASCII prefix",
+       [](auto& p) { return Register(p, "voice-1", "x", "\xe2\x91\xa0.0.0.0/8"); }, kInvalid,
+       "registered_prefix.prefix"},
       {"ASN 0", [](auto& p) { return RegisterAsn(p, 0); }, kInvalid, "registered_asn.asn"},
-      {"ASN 2^32", [](auto& p) { return RegisterAsn(p, 4294967296LL); }, kInvalid, "registered_asn.asn"},
+      {"ASN 2^32", [](auto& p) { return RegisterAsn(p, 4294967296LL); }, kInvalid,
+       "registered_asn.asn"},
       {"ASN negative", [](auto& p) { return RegisterAsn(p, -5); }, kInvalid, "registered_asn.asn"},
-      {"ASN private", [](auto& p) { return RegisterAsn(p, 64512); }, kInvalid, "registered_asn.asn"},
-      {"unknown peering", [](auto& p) { return Register(p, "nope", "x", "8.8.8.0/24"); }, grpc::StatusCode::NOT_FOUND, "registered_prefix.peering_name"},
-      {"empty name", [](auto& p) { return Register(p, "voice-1", "", "8.8.8.0/24"); }, kInvalid, "registered_prefix.name"},
-      {"10 KB name", [](auto& p) { return Register(p, "voice-1", std::string(10240, 'n'), "8.8.8.0/24"); }, kInvalid, "registered_prefix.name"},
-      {"name with slash", [](auto& p) { return Register(p, "voice-1", "a/b", "8.8.8.0/24"); }, kInvalid, "registered_prefix.name"},
-      {"missing peering name", [](auto& p) { return Register(p, "", "x", "8.8.8.0/24"); }, kInvalid, "registered_prefix.peering_name"},
-      {"missing peering", [](auto& p) {
+      {"ASN private", [](auto& p) { return RegisterAsn(p, 64512); }, kInvalid,
+       "registered_asn.asn"},
+      {"unknown peering", [](auto& p) { return Register(p, "nope", "x", "8.8.8.0/24"); },
+       grpc::StatusCode::NOT_FOUND, "registered_prefix.peering_name"},
+      {"empty name", [](auto& p) { return Register(p, "voice-1", "", "8.8.8.0/24"); }, kInvalid,
+       "registered_prefix.name"},
+      {"10 KB name",
+       [](auto& p) { return Register(p, "voice-1", std::string(10240, 'n'), "8.8.8.0/24"); },
+       kInvalid, "registered_prefix.name"},
+      {"name with slash", [](auto& p) { return Register(p, "voice-1", "a/b", "8.8.8.0/24"); },
+       kInvalid, "registered_prefix.name"},
+      {"missing peering name", [](auto& p) { return Register(p, "", "x", "8.8.8.0/24"); }, kInvalid,
+       "registered_prefix.peering_name"},
+      {"missing peering",
+       [](auto& p) {
          v1::CreatePeeringRequest req;
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
-       }, kInvalid, "peering.name"},
-      {"voice with one connection", [](auto& p) {
+       },
+       kInvalid, "peering.name"},
+      {"voice with one connection",
+       [](auto& p) {
          v1::CreatePeeringRequest req;
-         *req.mutable_peering() = MakePeering("v2", 3356, v1::VOICE, {{"Dallas", "d1", {"203.0.113.1"}}});
+         *req.mutable_peering() =
+             MakePeering("v2", 3356, v1::VOICE, {{"Dallas", "d1", {"203.0.113.1"}}});
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
-       }, kInvalid, "peering.connections"},
-      {"slow connection", [](auto& p) {
+       },
+       kInvalid, "peering.connections"},
+      {"slow connection",
+       [](auto& p) {
          v1::CreatePeeringRequest req;
-         *req.mutable_peering() = MakePeering("v2", 3356, v1::VOICE, {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
+         *req.mutable_peering() =
+             MakePeering("v2", 3356, v1::VOICE,
+                         {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
          req.mutable_peering()->mutable_connections(1)->set_bandwidth_mbps(1000);
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
-       }, kInvalid, "peering.connections[1].bandwidth_mbps"},
-      {"same router twice", [](auto& p) {
+       },
+       kInvalid, "peering.connections[1].bandwidth_mbps"},
+      {"same router twice",
+       [](auto& p) {
          v1::CreatePeeringRequest req;
-         *req.mutable_peering() = MakePeering("v2", 3356, v1::VOICE, {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d1", {"203.0.113.5"}}});
+         *req.mutable_peering() =
+             MakePeering("v2", 3356, v1::VOICE,
+                         {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d1", {"203.0.113.5"}}});
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
-       }, kInvalid, "peering.connections[1].microsoft_router"},
-      {"private peer ASN", [](auto& p) {
+       },
+       kInvalid, "peering.connections[1].microsoft_router"},
+      {"private peer ASN",
+       [](auto& p) {
          v1::CreatePeeringRequest req;
-         *req.mutable_peering() = MakePeering("v2", 65000, v1::VOICE, {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
+         *req.mutable_peering() =
+             MakePeering("v2", 65000, v1::VOICE,
+                         {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
-       }, kInvalid, "peering.peer_asn"},
-      {"malformed key", [](auto& p) {
+       },
+       kInvalid, "peering.peer_asn"},
+      {"malformed key",
+       [](auto& p) {
          v1::CreatePeeringServicePrefixRequest req;
          req.mutable_peering_service_prefix()->set_peering_service_name("svc");
          req.mutable_peering_service_prefix()->set_name("x");
@@ -115,14 +150,19 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
          req.mutable_peering_service_prefix()->set_peering_service_prefix_key("not-a-key");
          v1::PeeringServicePrefix out;
          return p.services().CreatePeeringServicePrefix(Ctx().get(), req, &out);
-       }, kInvalid, "peering_service_prefix.peering_service_prefix_key"},
-      {"bad page token", [](auto& p) {
+       },
+       kInvalid, "peering_service_prefix.peering_service_prefix_key"},
+      {"bad page token",
+       [](auto& p) {
          v1::ListPeeringsRequest req;
          req.set_page_token("garbage!");
          v1::ListPeeringsResponse out;
          return p.peerings().ListPeerings(Ctx().get(), req, &out);
-       }, kInvalid, "page_token"},
-      {"prefix on route-server peering", [](auto& p) { return Register(p, "rs-1", "x", "8.8.8.0/24"); }, grpc::StatusCode::FAILED_PRECONDITION, "EXCHANGE_ROUTE_SERVER"},
+       },
+       kInvalid, "page_token"},
+      {"prefix on route-server peering",
+       [](auto& p) { return Register(p, "rs-1", "x", "8.8.8.0/24"); },
+       grpc::StatusCode::FAILED_PRECONDITION, "EXCHANGE_ROUTE_SERVER"},
   };
   for (const BadCase& c : cases) {
     grpc::Status s = c.call(pfxd);

@@ -107,12 +107,13 @@ v1::PeeringServicePrefix GetServicePrefix(PfxdProcess& pfxd, const std::string& 
 
 bool WaitForRegisteredState(PfxdProcess& pfxd, const std::string& peering, const std::string& name,
                             v1::PrefixValidationState state, v1::RegisteredPrefix* last,
-                            absl::Duration timeout) {
+                            const std::string& message_part, absl::Duration timeout) {
   v1::RegisteredPrefix seen;
   bool ok = WaitFor(
       [&] {
         seen = GetRegistered(pfxd, peering, name);
-        return seen.prefix_validation_state() == state;
+        return seen.prefix_validation_state() == state &&
+               seen.error_message().find(message_part) != std::string::npos;
       },
       timeout);
   if (last != nullptr) *last = seen;
@@ -121,12 +122,13 @@ bool WaitForRegisteredState(PfxdProcess& pfxd, const std::string& peering, const
 
 bool WaitForServiceState(PfxdProcess& pfxd, const std::string& service, const std::string& name,
                          v1::PrefixValidationState state, v1::PeeringServicePrefix* last,
-                         absl::Duration timeout) {
+                         const std::string& message_part, absl::Duration timeout) {
   v1::PeeringServicePrefix seen;
   bool ok = WaitFor(
       [&] {
         seen = GetServicePrefix(pfxd, service, name);
-        return seen.prefix_validation_state() == state;
+        return seen.prefix_validation_state() == state &&
+               seen.error_message().find(message_part) != std::string::npos;
       },
       timeout);
   if (last != nullptr) *last = seen;

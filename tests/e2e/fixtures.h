@@ -40,12 +40,16 @@ v1::RegisteredPrefix GetRegistered(PfxdProcess& pfxd, const std::string& peering
 v1::PeeringServicePrefix GetServicePrefix(PfxdProcess& pfxd, const std::string& service,
                                           const std::string& name);
 
-// Waits until the prefix reaches `state`; on timeout returns false and the last seen value.
+// Waits until the prefix reaches `state` with an error message containing `message_part`
+// (validation runs after every route change, so intermediate states are normal); on timeout
+// returns false and the last seen value.
 bool WaitForRegisteredState(PfxdProcess& pfxd, const std::string& peering, const std::string& name,
                             v1::PrefixValidationState state, v1::RegisteredPrefix* last = nullptr,
+                            const std::string& message_part = "",
                             absl::Duration timeout = absl::Seconds(20));
 bool WaitForServiceState(PfxdProcess& pfxd, const std::string& service, const std::string& name,
                          v1::PrefixValidationState state, v1::PeeringServicePrefix* last = nullptr,
+                         const std::string& message_part = "",
                          absl::Duration timeout = absl::Seconds(20));
 
 // RPSL text with one route object per (prefix, origin).

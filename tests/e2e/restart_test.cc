@@ -37,15 +37,17 @@ TEST(RestartTest, KillNineLosesNothingAcknowledged) {
     EXPECT_EQ(r.peering_service_prefix_key(), keys[i]);
   }
   // No route is announced, so every prefix ends FAILED once the queue is drained.
-  EXPECT_TRUE(WaitFor([&] {
-    for (int i = 0; i < kPrefixes; ++i) {
-      if (GetRegistered(second, "voice-1", absl::StrCat("r", i)).prefix_validation_state() !=
-          v1::PREFIX_VALIDATION_STATE_FAILED) {
-        return false;
-      }
-    }
-    return true;
-  }, absl::Seconds(60)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        for (int i = 0; i < kPrefixes; ++i) {
+          if (GetRegistered(second, "voice-1", absl::StrCat("r", i)).prefix_validation_state() !=
+              v1::PREFIX_VALIDATION_STATE_FAILED) {
+            return false;
+          }
+        }
+        return true;
+      },
+      absl::Seconds(60)));
   // The unique index survived too.
   EXPECT_EQ(RegisterPrefix(second, "voice-1", "again", NthPrefix(7)).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);

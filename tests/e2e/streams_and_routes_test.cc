@@ -1,7 +1,7 @@
 // Streams and feed views: Revalidate progress, WatchValidation, ListReceivedRoutes paging,
 // ListSessions, an MRT file loaded at start-up, and pfxctl against the running server.
-#include <cstdio>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -20,7 +20,8 @@ class StreamsTest : public ::testing::Test {
     std::string irr = WriteTempFile("streams.rpsl", RouteObjects({{"1.1.1.0/24", 13335}}));
     pfxd_ = std::make_unique<PfxdProcess>(std::vector<std::string>{
         "--enable_route_injection", "--irr=" + irr, "--debounce_millis=20",
-        "--mrt=jinx=" PFX_SOURCE_DIR "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2"});
+        "--mrt=jinx=" PFX_SOURCE_DIR
+        "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2"});
     ASSERT_TRUE(pfxd_->Start());
     ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("voice-1", 13335, v1::VOICE,
                                                         {{"Seattle", "sea-1", {"198.51.100.1"}},
@@ -32,7 +33,9 @@ class StreamsTest : public ::testing::Test {
 
 TEST_F(StreamsTest, RevalidateStreamsProgressToTheEnd) {
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(RegisterPrefix(*pfxd_, "voice-1", absl::StrCat("r", i), absl::StrCat("30.0.", i, ".0/24")).ok());
+    ASSERT_TRUE(
+        RegisterPrefix(*pfxd_, "voice-1", absl::StrCat("r", i), absl::StrCat("30.0.", i, ".0/24"))
+            .ok());
   }
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -57,14 +60,16 @@ TEST_F(StreamsTest, RevalidateStreamsProgressToTheEnd) {
   none.add_prefixes("31.0.0.0/24");
   grpc::ClientContext ctx2;
   auto empty = pfxd_->validation().Revalidate(&ctx2, none);
-  while (empty->Read(&p)) {}
+  while (empty->Read(&p)) {
+  }
   EXPECT_TRUE(empty->Finish().ok());
   EXPECT_EQ(p.total(), 0);
   v1::RevalidateRequest bad;
   bad.add_prefixes("31.0.0.1/24");
   grpc::ClientContext ctx3;
   auto rejected = pfxd_->validation().Revalidate(&ctx3, bad);
-  while (rejected->Read(&p)) {}
+  while (rejected->Read(&p)) {
+  }
   grpc::Status s = rejected->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("prefixes[0]"));
@@ -104,7 +109,9 @@ TEST_F(StreamsTest, WatchSeesStateChanges) {
 
 TEST_F(StreamsTest, ReceivedRoutesPageThroughASession) {
   for (int i = 0; i < 7; ++i) {
-    ASSERT_TRUE(Announce(*pfxd_, "sea-1", "198.51.100.1", absl::StrCat("40.0.", i, ".0/24"), "13335 174").ok());
+    ASSERT_TRUE(
+        Announce(*pfxd_, "sea-1", "198.51.100.1", absl::StrCat("40.0.", i, ".0/24"), "13335 174")
+            .ok());
   }
   std::vector<std::string> prefixes;
   std::string token;
@@ -138,7 +145,8 @@ TEST_F(StreamsTest, ReceivedRoutesPageThroughASession) {
 TEST_F(StreamsTest, SessionsIncludeTheMrtFeed) {
   ASSERT_TRUE(WaitFor([&] {
     v1::ListSessionsResponse resp;
-    if (!pfxd_->routes().ListSessions(Ctx().get(), v1::ListSessionsRequest(), &resp).ok()) return false;
+    if (!pfxd_->routes().ListSessions(Ctx().get(), v1::ListSessionsRequest(), &resp).ok())
+      return false;
     for (const auto& s : resp.sessions()) {
       if (s.session().router() == "jinx" && s.initial_table_complete()) return true;
     }
@@ -147,7 +155,8 @@ TEST_F(StreamsTest, SessionsIncludeTheMrtFeed) {
 }
 
 std::string RunPfxctl(const std::string& address, const std::string& args, int* rc) {
-  std::string cmd = absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " 2>&1");
+  std::string cmd =
+      absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " 2>&1");
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
   std::string out;
   char buf[4096];
@@ -159,20 +168,25 @@ std::string RunPfxctl(const std::string& address, const std::string& args, int* 
 
 TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
   int rc = 0;
-  std::string out = RunPfxctl(pfxd_->address(),
-                              "registered-prefix create --peering-name voice-1 --name cli --prefix 1.1.1.0/24", &rc);
+  std::string out = RunPfxctl(
+      pfxd_->address(),
+      "registered-prefix create --peering-name voice-1 --name cli --prefix 1.1.1.0/24", &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("prefix_validation_state: PENDING"));
-  out = RunPfxctl(pfxd_->address(), "--output json registered-prefix list --peering-name voice-1", &rc);
+  out = RunPfxctl(pfxd_->address(), "--output json registered-prefix list --peering-name voice-1",
+                  &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("\"prefix\": \"1.1.1.0/24\""));
-  out = RunPfxctl(pfxd_->address(), "registered-prefix create --peering-name voice-1 --name bad --prefix 1.1.1.1/24", &rc);
+  out = RunPfxctl(pfxd_->address(),
+                  "registered-prefix create --peering-name voice-1 --name bad --prefix 1.1.1.1/24",
+                  &rc);
   EXPECT_EQ(rc, 1);
   EXPECT_THAT(out, HasSubstr("INVALID_ARGUMENT: registered_prefix.prefix"));
   out = RunPfxctl(pfxd_->address(), "revalidate --peering-name voice-1", &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("1/1"));
-  out = RunPfxctl(pfxd_->address(), "explain --kind registered-prefix --parent voice-1 --name cli", &rc);
+  out = RunPfxctl(pfxd_->address(), "explain --kind registered-prefix --parent voice-1 --name cli",
+                  &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("all-sessions-advertise"));
   out = RunPfxctl(pfxd_->address(), "no such command", &rc);

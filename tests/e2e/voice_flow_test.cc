@@ -11,15 +11,18 @@ using ::testing::HasSubstr;
 class VoiceFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string irr = WriteTempFile(
-        "voice.rpsl", RouteObjects({{"1.1.1.0/24", 13335}, {"1.0.0.0/24", 13335},
-                                    {"8.8.8.0/24", 15169}, {"9.9.9.0/24", 13335},
-                                    {"4.4.4.0/24", 13335}, {"10.1.0.0/16", 13335}}));
+    std::string irr = WriteTempFile("voice.rpsl", RouteObjects({{"1.1.1.0/24", 13335},
+                                                                {"1.0.0.0/24", 13335},
+                                                                {"8.8.8.0/24", 15169},
+                                                                {"9.9.9.0/24", 13335},
+                                                                {"4.4.4.0/24", 13335},
+                                                                {"10.1.0.0/16", 13335}}));
     pfxd_ = std::make_unique<PfxdProcess>(std::vector<std::string>{
         "--enable_route_injection", "--irr=" + irr, "--debounce_millis=20"});
     ASSERT_TRUE(pfxd_->Start());
-    peering_ = MakePeering("voice-1", 13335, v1::VOICE,
-                           {{"Seattle", "sea-1", {"198.51.100.1"}}, {"Seattle", "sea-2", {"198.51.100.5"}}});
+    peering_ = MakePeering(
+        "voice-1", 13335, v1::VOICE,
+        {{"Seattle", "sea-1", {"198.51.100.1"}}, {"Seattle", "sea-2", {"198.51.100.5"}}});
     v1::CreatePeeringRequest req;
     *req.mutable_peering() = peering_;
     v1::Peering created;
@@ -42,12 +45,13 @@ class VoiceFlowTest : public ::testing::Test {
   // Registers `prefix` as `name`, announces it on both sessions with `path` and `communities`,
   // and waits for `state`; returns the error message seen.
   std::string RunCase(const std::string& name, const std::string& prefix, const std::string& path,
-                      const std::vector<std::string>& communities, v1::PrefixValidationState state) {
+                      const std::vector<std::string>& communities, v1::PrefixValidationState state,
+                      const std::string& message_part) {
     EXPECT_TRUE(RegisterPrefix(*pfxd_, "voice-1", name, prefix).ok());
     EXPECT_TRUE(Announce(*pfxd_, "sea-1", "198.51.100.1", prefix, path, communities).ok());
     EXPECT_TRUE(Announce(*pfxd_, "sea-2", "198.51.100.5", prefix, path, communities).ok());
     v1::RegisteredPrefix last;
-    EXPECT_TRUE(WaitForRegisteredState(*pfxd_, "voice-1", name, state, &last))
+    EXPECT_TRUE(WaitForRegisteredState(*pfxd_, "voice-1", name, state, &last, message_part))
         << name << " stayed " << v1::PrefixValidationState_Name(last.prefix_validation_state())
         << ": " << last.error_message();
     return last.error_message();
@@ -72,12 +76,15 @@ TEST_F(VoiceFlowTest, FailedOnOneSessionThenVerifiedOnBoth) {
 
   ASSERT_TRUE(Announce(*pfxd_, "sea-1", "198.51.100.1", "1.1.1.0/24", "13335").ok());
   v1::RegisteredPrefix last;
-  ASSERT_TRUE(WaitForRegisteredState(*pfxd_, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_FAILED, &last));
+  ASSERT_TRUE(WaitForRegisteredState(
+      *pfxd_, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_FAILED, &last,
+      "Prefix not received from IP: 1.1.1.0/24 not advertised on session 198.51.100.5"));
   EXPECT_THAT(last.error_message(), HasSubstr("Prefix not received from IP"));
   EXPECT_THAT(last.error_message(), HasSubstr("198.51.100.5 at Seattle"));
 
   ASSERT_TRUE(Announce(*pfxd_, "sea-2", "198.51.100.5", "1.1.1.0/24", "13335").ok());
-  ASSERT_TRUE(WaitForRegisteredState(*pfxd_, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_VERIFIED, &last))
+  ASSERT_TRUE(
+      WaitForRegisteredState(*pfxd_, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_VERIFIED, &last))
       << last.error_message();
   EXPECT_TRUE(last.error_message().empty());
   bool announced = false;
@@ -99,21 +106,24 @@ TEST_F(VoiceFlowTest, FailedOnOneSessionThenVerifiedOnBoth) {
 
 TEST_F(VoiceFlowTest, EachRuleGivesItsStateAndMessage) {
   Activate();
-  EXPECT_THAT(RunCase("community", "1.0.0.0/24", "13335", {"8075:8001"},
-                      v1::PREFIX_VALIDATION_STATE_FAILED),
-              HasSubstr("Advertisement missing MAPS community: community 8075:8007 missing on session"));
+  EXPECT_THAT(
+      RunCase("community", "1.0.0.0/24", "13335", {"8075:8001"}, v1::PREFIX_VALIDATION_STATE_FAILED,
+              "Advertisement missing MAPS community: community 8075:8007 missing on session"),
+      HasSubstr("Advertisement missing MAPS community: community 8075:8007 missing on session"));
   EXPECT_THAT(RunCase("path4", "8.8.8.0/24", "13335 174 3356 15169", {"8075:8007"},
-                      v1::PREFIX_VALIDATION_STATE_FAILED),
+                      v1::PREFIX_VALIDATION_STATE_FAILED, "AS path isn't correct"),
               HasSubstr("AS path isn't correct"));
   EXPECT_THAT(RunCase("private-asn", "9.9.9.0/24", "64512 13335", {"8075:8007"},
-                      v1::PREFIX_VALIDATION_STATE_FAILED),
+                      v1::PREFIX_VALIDATION_STATE_FAILED,
+                      "AS path for prefix shouldn't have any private ASN"),
               HasSubstr("AS path for prefix shouldn't have any private ASN"));
   EXPECT_THAT(RunCase("prepend", "4.4.4.0/24", "13335 13335", {"8075:8007"},
-                      v1::PREFIX_VALIDATION_STATE_FAILED),
+                      v1::PREFIX_VALIDATION_STATE_FAILED, "prepending"),
               HasSubstr("prepending"));
-  EXPECT_THAT(RunCase("private", "10.1.0.0/16", "13335", {"8075:8007"},
-                      v1::PREFIX_VALIDATION_STATE_INVALID),
-              HasSubstr("Peering service prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"));
+  EXPECT_THAT(
+      RunCase("private", "10.1.0.0/16", "13335", {"8075:8007"}, v1::PREFIX_VALIDATION_STATE_INVALID,
+              "Peering service prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"),
+      HasSubstr("Peering service prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"));
 }
 
 TEST_F(VoiceFlowTest, PrefixHeldByOnePeeringOnly) {

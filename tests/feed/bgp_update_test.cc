@@ -12,7 +12,9 @@ using Bytes = std::vector<uint8_t>;
 
 void Append(Bytes& b, std::initializer_list<uint8_t> v) { b.insert(b.end(), v); }
 void U16(Bytes& b, uint16_t v) { Append(b, {uint8_t(v >> 8), uint8_t(v)}); }
-void U32(Bytes& b, uint32_t v) { Append(b, {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)}); }
+void U32(Bytes& b, uint32_t v) {
+  Append(b, {uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)});
+}
 
 Bytes Attr(uint8_t flags, uint8_t type, const Bytes& value) {
   Bytes b = {flags, type};
@@ -74,8 +76,8 @@ TEST(BgpUpdateTest, TwoByteAsPathMergesAs4Path) {
 }
 
 TEST(BgpUpdateTest, As4PathLongerThanAsPathIsIgnored) {
-  Bytes attrs = Concat({Attr(0x40, 2, AsPathValue(2, {174}, 2)),
-                        Attr(0xC0, 17, AsPathValue(2, {1, 2}, 4))});
+  Bytes attrs =
+      Concat({Attr(0x40, 2, AsPathValue(2, {174}, 2)), Attr(0xC0, 17, AsPathValue(2, {1, 2}, 4))});
   auto u = DecodeUpdateBody(Body({}, attrs, {8, 9}), {.four_byte_as = false});
   ASSERT_TRUE(u.ok());
   EXPECT_EQ(u->attributes.as_path.ToString(), "174");

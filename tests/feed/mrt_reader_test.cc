@@ -41,7 +41,8 @@ class LineVisitor : public MrtVisitor {
   }
   void OnStateChange(uint32_t, const MrtPeer& peer, uint16_t old_state,
                      uint16_t new_state) override {
-    lines.push_back(absl::StrCat("STATE|", peer.address.ToString(), "|", old_state, "|", new_state));
+    lines.push_back(
+        absl::StrCat("STATE|", peer.address.ToString(), "|", old_state, "|", new_state));
   }
   std::vector<std::string> lines;
 };
@@ -121,8 +122,8 @@ TEST(MrtLoaderTest, FullTableCountsMatchTheDataReadme) {
 }
 
 TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
-  std::string path =
-      absl::StrCat(PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2");
+  std::string path = absl::StrCat(
+      PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2");
   auto data = ReadMaybeCompressedFile(path);
   ASSERT_TRUE(data.ok());
   LineVisitor visitor;
@@ -132,8 +133,8 @@ TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
   EXPECT_FALSE(stats.first_error.empty());
 
   // A BGP4MP record whose body is cut short: counted as malformed, the walk continues.
-  const uint8_t bad[] = {0, 0, 0, 1, 0, 16, 0, 4, 0, 0, 0, 3, 1, 2, 3,
-                         0, 0, 0, 1, 0, 99, 0, 1, 0, 0, 0, 0};
+  const uint8_t bad[] = {0, 0, 0, 1, 0, 16, 0,  4, 0, 0, 0, 3, 1, 2,
+                         3, 0, 0, 0, 1, 0,  99, 0, 1, 0, 0, 0, 0};
   LineVisitor v2;
   MrtStats s2 = ReadMrt(bad, v2);
   EXPECT_EQ(s2.records, 2u);

@@ -80,7 +80,8 @@ Route R(const char* prefix, const char* path) {
 TEST(RouteIndexTest, AnnounceReplaceWithdrawAndListeners) {
   RouteIndex index;
   std::vector<RouteChange> seen;
-  index.AddListener([&](const std::vector<RouteChange>& c) { seen.insert(seen.end(), c.begin(), c.end()); });
+  index.AddListener(
+      [&](const std::vector<RouteChange>& c) { seen.insert(seen.end(), c.begin(), c.end()); });
   auto s1 = S("r1", "10.0.0.1");
   index.Announce(s1, R("1.1.1.0/24", "13335"));
   index.Announce(s1, R("1.1.1.0/24", "174 13335"));

@@ -83,7 +83,8 @@ TEST_F(StorageTest, ListPagesThroughChildrenOfOneParent) {
   std::string token;
   int pages = 0;
   do {
-    auto page = ListMessages<v1::Peering>(*db_, Column::kPeerings, keys::ChildrenStart("a"), token, 2);
+    auto page =
+        ListMessages<v1::Peering>(*db_, Column::kPeerings, keys::ChildrenStart("a"), token, 2);
     ASSERT_TRUE(page.ok()) << page.status();
     for (auto& p : page->items) names.push_back(p.name());
     token = page->next_page_token;
@@ -91,8 +92,9 @@ TEST_F(StorageTest, ListPagesThroughChildrenOfOneParent) {
   } while (!token.empty());
   EXPECT_EQ(names, (std::vector<std::string>{"p0", "p1", "p2", "p3", "p4"}));
   EXPECT_EQ(pages, 3);
-  EXPECT_EQ(ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "!!notatoken", 2).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "!!notatoken", 2).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "", -1).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -87,25 +87,25 @@ TEST_P(AsPathRuleTest, Applies) {
 INSTANTIATE_TEST_SUITE_P(
     Table, AsPathRuleTest,
     testing::Values(RuleCase{"13335", true, false}, RuleCase{"13335 174 3356", true, false},
-                    RuleCase{"13335 174 3356 1299", false, false},       // length 4
-                    RuleCase{"13335 174 {3356,1299}", true, false},      // set counts one
-                    RuleCase{"13335 174 3356 {1299}", false, false},     // 3 + set = 4
-                    RuleCase{"13335 13335", false, false},               // prepending at origin
-                    RuleCase{"174 13335 13335", false, false},           // prepending at origin
-                    RuleCase{"174 174 13335", false, false},             // prepending mid-path
-                    RuleCase{"13335 174 13335", false, false},           // repeated, not adjacent
-                    RuleCase{"13335 {174,174}", false, false},           // repeated inside a set
-                    RuleCase{"13335 64511", false, true},                // documentation
-                    RuleCase{"13335 64512", false, true},                // first private
-                    RuleCase{"13335 65534", false, true},                // last private
-                    RuleCase{"13335 65535", false, true},                // reserved
-                    RuleCase{"13335 4200000000", false, true},           // first private 32-bit
-                    RuleCase{"13335 4294967294", false, true},           // last private 32-bit
-                    RuleCase{"13335 4294967295", false, true},           // reserved
-                    RuleCase{"13335 23456", false, true},                // AS_TRANS
-                    RuleCase{"0 13335", false, true},                    // AS 0
-                    RuleCase{"13335 4199999999", true, false},           // just below private
-                    RuleCase{"13335 64495", true, false}));              // just below doc
+                    RuleCase{"13335 174 3356 1299", false, false},    // length 4
+                    RuleCase{"13335 174 {3356,1299}", true, false},   // set counts one
+                    RuleCase{"13335 174 3356 {1299}", false, false},  // 3 + set = 4
+                    RuleCase{"13335 13335", false, false},            // prepending at origin
+                    RuleCase{"174 13335 13335", false, false},        // prepending at origin
+                    RuleCase{"174 174 13335", false, false},          // prepending mid-path
+                    RuleCase{"13335 174 13335", false, false},        // repeated, not adjacent
+                    RuleCase{"13335 {174,174}", false, false},        // repeated inside a set
+                    RuleCase{"13335 64511", false, true},             // documentation
+                    RuleCase{"13335 64512", false, true},             // first private
+                    RuleCase{"13335 65534", false, true},             // last private
+                    RuleCase{"13335 65535", false, true},             // reserved
+                    RuleCase{"13335 4200000000", false, true},        // first private 32-bit
+                    RuleCase{"13335 4294967294", false, true},        // last private 32-bit
+                    RuleCase{"13335 4294967295", false, true},        // reserved
+                    RuleCase{"13335 23456", false, true},             // AS_TRANS
+                    RuleCase{"0 13335", false, true},                 // AS 0
+                    RuleCase{"13335 4199999999", true, false},        // just below private
+                    RuleCase{"13335 64495", true, false}));           // just below doc
 
 }  // namespace
 }  // namespace pfx

@@ -10,7 +10,9 @@ IpPrefix P(const char* s) { return *IpPrefix::Parse(s); }
 
 SessionObservation Session(const char* peer, const char* location, const char* prefix,
                            const char* path, std::vector<uint32_t> communities = {kMapsCommunity}) {
-  SessionObservation s{.router = "msee-1", .peer_address = peer, .location = location,
+  SessionObservation s{.router = "msee-1",
+                       .peer_address = peer,
+                       .location = location,
                        .state = FeedSessionState::kEstablished};
   if (prefix != nullptr) {
     s.route = ObservedRoute{P(prefix), *AsPath::Parse(path), std::move(communities), "192.0.2.1"};
@@ -31,7 +33,8 @@ class RegisteredPrefixChecks : public testing::Test {
  protected:
   RegisteredPrefixChecks() { irr_.Add(P("1.1.1.0/24"), 13335, "RADB"); }
 
-  ValidationResult Run(std::vector<SessionObservation> sessions, const char* prefix = "1.1.1.0/24") {
+  ValidationResult Run(std::vector<SessionObservation> sessions,
+                       const char* prefix = "1.1.1.0/24") {
     return CheckRegisteredPrefix({P(prefix), std::move(sessions), &irr_});
   }
 
@@ -50,8 +53,9 @@ TEST_F(RegisteredPrefixChecks, MissingSessionIsFailedAndNamesIt) {
   auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
                 Session("10.0.0.2", "Seattle", nullptr, nullptr)});
   EXPECT_EQ(r.state, ValidationState::kFailed);
-  EXPECT_EQ(r.error_message,
-            "Prefix not received from IP: 1.1.1.0/24 not advertised on session 10.0.0.2 at Seattle");
+  EXPECT_EQ(
+      r.error_message,
+      "Prefix not received from IP: 1.1.1.0/24 not advertised on session 10.0.0.2 at Seattle");
   EXPECT_TRUE(r.only_missing_routes);
 }
 
@@ -69,9 +73,9 @@ TEST_F(RegisteredPrefixChecks, NoRequiredSessionsFails) {
 }
 
 TEST_F(RegisteredPrefixChecks, MissingCommunityNamesWhatWasSeen) {
-  auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
-                Session("2001:db8::1", "Seattle", "1.1.1.0/24", "13335",
-                        {MakeCommunity(8075, 8001)})});
+  auto r =
+      Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+           Session("2001:db8::1", "Seattle", "1.1.1.0/24", "13335", {MakeCommunity(8075, 8001)})});
   EXPECT_EQ(r.state, ValidationState::kFailed);
   EXPECT_EQ(r.error_message,
             "Advertisement missing MAPS community: community 8075:8007 missing on session "
@@ -94,8 +98,8 @@ TEST_F(RegisteredPrefixChecks, MoreSpecificThan24HasTheSameBound) {
   irr_.Add(P("1.1.1.0/25"), 1299, "RADB");
   auto ok = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/25", "13335 174 3356")}, "1.1.1.0/25");
   EXPECT_EQ(ok.state, ValidationState::kVerified) << ok.error_message;
-  auto bad = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/25", "13335 174 3356 1299")},
-                 "1.1.1.0/25");
+  auto bad =
+      Run({Session("10.0.0.1", "Seattle", "1.1.1.0/25", "13335 174 3356 1299")}, "1.1.1.0/25");
   EXPECT_EQ(bad.state, ValidationState::kFailed);
 }
 
@@ -205,8 +209,8 @@ TEST_F(ServicePrefixChecks, FewerThanTwoPrimarySessions) {
   in.primary_sessions.pop_back();
   auto r = CheckServicePrefix(in);
   EXPECT_EQ(r.state, ValidationState::kFailed);
-  EXPECT_EQ(r.error_message.rfind("Provider has fewer than two sessions in its primary location", 0),
-            0u);
+  EXPECT_EQ(
+      r.error_message.rfind("Provider has fewer than two sessions in its primary location", 0), 0u);
 }
 
 TEST_F(ServicePrefixChecks, NoBackupSessions) {

@@ -35,8 +35,9 @@ TEST(PrefixKeyTest, ParseAcceptsUpperCaseRejectsMalformed) {
   auto k = PrefixKey::Parse("3F2504E0-4F89-11D3-9A0C-0305E82C3301");
   ASSERT_TRUE(k.ok());
   EXPECT_EQ(k->ToString(), "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
-  for (const char* bad : {"", "3f2504e0-4f89-11d3-9a0c-0305e82c330", "3f2504e04f8911d39a0c0305e82c3301",
-                          "3f2504e0-4f89-11d3-9a0c-0305e82c330g", "3f2504e0_4f89-11d3-9a0c-0305e82c3301"}) {
+  for (const char* bad :
+       {"", "3f2504e0-4f89-11d3-9a0c-0305e82c330", "3f2504e04f8911d39a0c0305e82c3301",
+        "3f2504e0-4f89-11d3-9a0c-0305e82c330g", "3f2504e0_4f89-11d3-9a0c-0305e82c3301"}) {
     EXPECT_FALSE(PrefixKey::Parse(bad).ok()) << bad;
   }
 }

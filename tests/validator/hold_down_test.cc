@@ -39,7 +39,8 @@ TEST(HoldDownTest, NeverVerifiedFailsAtOnce) {
 TEST(HoldDownTest, OtherFailuresAreNotSoftened) {
   ValidationResult r = Missing();
   r.only_missing_routes = false;
-  auto d = ApplyHoldDown(ValidationState::kVerified, std::nullopt, r, absl::Now(), absl::Minutes(5));
+  auto d =
+      ApplyHoldDown(ValidationState::kVerified, std::nullopt, r, absl::Now(), absl::Minutes(5));
   EXPECT_EQ(d.state, ValidationState::kFailed);
 }
 
