@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: starts pfxd with an embedded RocksDB under ./data, the RouteViews JINX full table
-# (testdata/mrt) as router "jinx", every IRR dump in testdata/irr, and route injection for the
-# demo sessions; then walks through registering prefixes with pfxctl. pfxd keeps serving
-# until Ctrl-C.
+# `make run`: starts pfxd with demo/pfxd.textproto (an embedded RocksDB under ./data, the
+# RouteViews JINX full table as router "jinx", every IRR dump in testdata/irr, route injection
+# for the demo sessions), then walks through registering prefixes with pfxctl. pfxd keeps
+# serving until Ctrl-C. PFXD_LISTEN and PFXD_DATA_DIR override the address and directory.
 set -euo pipefail
 BUILD_DIR=${1:-build}
 LISTEN=${PFXD_LISTEN:-127.0.0.1:50051}
@@ -11,10 +11,7 @@ PFXD="$BUILD_DIR/server/pfxd"
 PFXCTL="$BUILD_DIR/cli/pfxctl"
 export PFXD_SERVER="$LISTEN"
 
-irr=$(ls testdata/irr/*.db.gz | paste -sd, -)
-"$PFXD" --listen "$LISTEN" --data_dir "$DATA_DIR" --enable_route_injection \
-  --mrt "jinx=testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2" --irr "$irr" \
-  --hold_down_seconds 60 &
+"$PFXD" --config demo/pfxd.textproto --listen "$LISTEN" --data_dir "$DATA_DIR" &
 PFXD_PID=$!
 trap 'kill $PFXD_PID 2>/dev/null; wait $PFXD_PID 2>/dev/null' EXIT INT TERM
 
@@ -49,7 +46,11 @@ if ! "$PFXCTL" peering show --name contoso-voice >/dev/null 2>&1; then
 fi
 echo; echo "== The partner announces the prefix on one session only: FAILED, naming the other session."
 run route announce --router msee-sea-1 --peer-address 198.51.100.1 --prefix 1.0.128.0/18 --as-path 9737 --communities 8075:8007
-wait_state contoso-voice web
+for _ in $(seq 1 50); do
+  "$PFXCTL" registered-prefix show --peering-name contoso-voice --name web |
+    grep -q "^error_message: Prefix not received from IP: 1.0.128.0/18 not advertised on session 198.51.100.5" && break
+  sleep 0.2
+done
 run registered-prefix show --peering-name contoso-voice --name web
 echo; echo "== ...and on the second session: VERIFIED."
 run route announce --router msee-sea-2 --peer-address 198.51.100.5 --prefix 1.0.128.0/18 --as-path 9737 --communities 8075:8007

@@ -252,7 +252,7 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
     notice.change.set_old_state(resource.prefix_validation_state());
     notice.change.set_new_state(new_state);
     if (new_state != resource.prefix_validation_state() || message != resource.error_message()) {
-      events.push_back(MakeEvent(kStateChangeEvent, v1::PrefixValidationState_Name(new_state),
+      events.push_back(MakeEvent(kStateChangeEvent, ValidationStateName(decision.state),
                                  message.empty() ? "all checks passed" : message,
                                  LevelForState(new_state), now));
     }
