@@ -1,7 +1,6 @@
 // Registry: the mutation protocol, recovery and helpers shared by every resource.
 #include "server/registry.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/events.h"
@@ -153,38 +152,41 @@ absl::Status Registry::AppendPendingEvent(WriteSet& writes, EventLog::Kind kind,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> Registry::ServicePrefixesUsingKey(
-    const std::string& key) const {
-  std::vector<std::string> out;
-  absl::Status s = ctx_.db->Scan(
-      Column::kServicePrefixes, "", "", [&](absl::string_view k, absl::string_view value) {
-        v1::PeeringServicePrefix p;
-        if (p.ParseFromArray(value.data(), int(value.size())) &&
-            absl::AsciiStrToLower(p.peering_service_prefix_key()) == key) {
-          out.push_back(std::string(k));
-        }
-        return true;
-      });
+absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::string_view owner,
+                                  absl::string_view reason, WriteSet& writes) const {
+  std::vector<std::string> users;
+  absl::Status s = ctx_.db->Scan(Column::kServicePrefixes, "", "",
+                                 [&](absl::string_view k, absl::string_view value) {
+                                   v1::PeeringServicePrefix p;
+                                   if (p.ParseFromArray(value.data(), int(value.size())) &&
+                                       p.peering_service_prefix_key() == key) {
+                                     users.push_back(std::string(k));
+                                   }
+                                   return true;
+                                 });
   if (!s.ok()) return s;
-  return out;
-}
-
-absl::Status Registry::InvalidateServicePrefixes(const std::vector<std::string>& keys_to_invalidate,
-                                                 WriteSet& writes, absl::string_view reason) const {
-  for (const std::string& key : keys_to_invalidate) {
+  if (!users.empty() && !force) {
+    std::vector<std::string> names;
+    for (const std::string& u : users) names.push_back(keys::Readable(u));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the key of ", owner, " is used by peering service prefixes ",
+                     absl::StrJoin(names, ", "), "; delete them first or set force"));
+  }
+  for (const std::string& user : users) {
     absl::StatusOr<std::optional<v1::PeeringServicePrefix>> p =
-        GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, key);
+        GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, user);
     if (!p.ok()) return p.status();
     if (!p->has_value()) continue;
     v1::PeeringServicePrefix& prefix = **p;
     prefix.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_INVALID);
     prefix.set_error_message(absl::StrCat("Peering service prefix is invalid: ", reason));
     prefix.clear_hold_down_deadline();
-    PutMessage(writes, Column::kServicePrefixes, key, prefix);
-    ctx_.events->Append(writes, EventLog::kServicePrefix, key,
+    PutMessage(writes, Column::kServicePrefixes, user, prefix);
+    ctx_.events->Append(writes, EventLog::kServicePrefix, user,
                         MakeEvent(kStateChangeEvent, "INVALID", prefix.error_message(),
                                   v1::EVENT_LEVEL_ERROR, ctx_.clock->Now()));
   }
+  writes.Delete(Column::kIdxKey, key);
   return absl::OkStatus();
 }
 

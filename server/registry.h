@@ -115,9 +115,11 @@ class Registry {
                        std::vector<QueueItem>& staged) const;
   absl::Status AppendPendingEvent(WriteSet& writes, EventLog::Kind kind, const std::string& key,
                                   absl::string_view what) const;
-  absl::StatusOr<std::vector<std::string>> ServicePrefixesUsingKey(const std::string& key) const;
-  absl::Status InvalidateServicePrefixes(const std::vector<std::string>& keys, WriteSet& writes,
-                                         absl::string_view reason) const;
+  // Frees a registration's prefix key: refuses (FAILED_PRECONDITION naming them) while peering
+  // service prefixes use it, unless `force`, which turns them INVALID citing `reason`; then
+  // removes the key from the key index.
+  absl::Status ReleaseKey(const std::string& key, bool force, absl::string_view owner,
+                          absl::string_view reason, WriteSet& writes) const;
 
   StoreContext ctx_;
 };

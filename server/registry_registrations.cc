@@ -48,10 +48,6 @@ absl::StatusOr<std::string> NewUniqueKey(const Database& db) {
   return absl::InternalError("could not generate a unique prefix key");
 }
 
-std::string Readable(absl::string_view key) {
-  return absl::StrReplaceAll(key, {{std::string(1, '\0'), "/"}});
-}
-
 v1::ValidationTarget RegisteredPrefixTarget(const std::string& peering, const std::string& name) {
   v1::ValidationTarget t;
   t.set_kind(v1::ValidationTarget::REGISTERED_PREFIX);
@@ -92,7 +88,7 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::CreateRegisteredPrefix(
         if (holder->has_value()) {
           return absl::AlreadyExistsError(absl::StrCat("registered_prefix.prefix: ", prefix_text,
                                                        " is already registered as ",
-                                                       Readable(**holder)));
+                                                       keys::Readable(**holder)));
         }
         absl::StatusOr<std::string> secret = NewUniqueKey(*ctx_.db);
         if (!secret.ok()) return secret.status();
@@ -169,26 +165,16 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
                                                   request.peering_name(), "'"));
         }
         const v1::RegisteredPrefix& registered = **r;
-        absl::StatusOr<std::vector<std::string>> users =
-            ServicePrefixesUsingKey(registered.peering_service_prefix_key());
-        if (!users.ok()) return users.status();
-        if (!users->empty() && !request.force()) {
-          std::vector<std::string> names;
-          for (const std::string& u : *users) names.push_back(Readable(u));
-          return absl::FailedPreconditionError(
-              absl::StrCat("the key of registered prefix '", request.name(),
-                           "' is used by peering service prefixes ", absl::StrJoin(names, ", "),
-                           "; delete them first or set force"));
-        }
-        if (auto s = InvalidateServicePrefixes(
-                *users, writes,
-                absl::StrCat("its registered prefix ", registered.prefix(), " was deleted"));
+        if (auto s = ReleaseKey(
+                registered.peering_service_prefix_key(), request.force(),
+                absl::StrCat("registered prefix '", request.name(), "'"),
+                absl::StrCat("its registered prefix ", registered.prefix(), " was deleted"),
+                writes);
             !s.ok()) {
           return s;
         }
         writes.Delete(Column::kRegisteredPrefixes, key);
         writes.Delete(Column::kIdxPrefix, registered.prefix());
-        writes.Delete(Column::kIdxKey, registered.peering_service_prefix_key());
         if (auto s = ctx_.events->DeleteAll(writes, EventLog::kRegisteredPrefix, key); !s.ok())
           return s;
         ctx_.dependencies->Forget(RegisteredPrefixTarget(request.peering_name(), request.name()));
@@ -233,8 +219,9 @@ absl::StatusOr<v1::RegisteredAsn> Registry::CreateRegisteredAsn(
             ctx_.db->Get(Column::kIdxAsn, keys::Asn(*asn));
         if (!holder.ok()) return holder.status();
         if (holder->has_value()) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "registered_asn.asn: AS", *asn, " is already registered as ", Readable(**holder)));
+          return absl::AlreadyExistsError(absl::StrCat("registered_asn.asn: AS", *asn,
+                                                       " is already registered as ",
+                                                       keys::Readable(**holder)));
         }
         absl::StatusOr<std::string> secret = NewUniqueKey(*ctx_.db);
         if (!secret.ok()) return secret.status();
@@ -299,26 +286,15 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredAsn(
                                                   request.peering_name(), "'"));
         }
         const v1::RegisteredAsn& registered = **r;
-        absl::StatusOr<std::vector<std::string>> users =
-            ServicePrefixesUsingKey(registered.peering_service_prefix_key());
-        if (!users.ok()) return users.status();
-        if (!users->empty() && !request.force()) {
-          std::vector<std::string> names;
-          for (const std::string& u : *users) names.push_back(Readable(u));
-          return absl::FailedPreconditionError(
-              absl::StrCat("the key of registered ASN '", request.name(),
-                           "' is used by peering service prefixes ", absl::StrJoin(names, ", "),
-                           "; delete them first or set force"));
-        }
-        if (auto s = InvalidateServicePrefixes(
-                *users, writes,
-                absl::StrCat("its registered ASN AS", registered.asn(), " was deleted"));
+        if (auto s = ReleaseKey(
+                registered.peering_service_prefix_key(), request.force(),
+                absl::StrCat("registered ASN '", request.name(), "'"),
+                absl::StrCat("its registered ASN AS", registered.asn(), " was deleted"), writes);
             !s.ok()) {
           return s;
         }
         writes.Delete(Column::kRegisteredAsns, key);
         writes.Delete(Column::kIdxAsn, keys::Asn(static_cast<uint32_t>(registered.asn())));
-        writes.Delete(Column::kIdxKey, registered.peering_service_prefix_key());
         return google::protobuf::Empty();
       });
 }

@@ -1,5 +1,7 @@
 #include "storage/keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -7,6 +9,12 @@ namespace pfx::keys {
 
 std::string Child(absl::string_view parent, absl::string_view name) {
   return absl::StrCat(parent, absl::string_view("\0", 1), name);
+}
+
+std::string Readable(absl::string_view child_key) {
+  std::string out(child_key);
+  std::replace(out.begin(), out.end(), '\0', '/');
+  return out;
 }
 
 std::string ChildrenStart(absl::string_view parent) {

@@ -16,6 +16,8 @@
 namespace pfx::keys {
 
 std::string Child(absl::string_view parent, absl::string_view name);
+// "parent/name" for messages.
+std::string Readable(absl::string_view child_key);
 // Scan bounds [ChildrenStart(p), ChildrenEnd(p)) cover every Child(p, *).
 std::string ChildrenStart(absl::string_view parent);
 std::string ChildrenEnd(absl::string_view parent);

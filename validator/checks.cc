@@ -1,5 +1,7 @@
 #include "validator/checks.h"
 
+#include <functional>
+
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -136,21 +138,19 @@ CheckReport Advertise(std::string check, const IpPrefix& prefix,
   return r;
 }
 
-CheckReport Community(const std::vector<SessionObservation>& sessions) {
-  CheckReport r{.check = "community", .heading = kMissingCommunity};
+// Applies a per-route rule to every route seen: FAIL listing each problem, NOT_EVALUATED when
+// no route was seen, PASS otherwise. `problem_of` returns the problem of one route, if any,
+// and may refine the report (e.g. its heading).
+CheckReport PerRouteRule(CheckReport r, const std::vector<SessionObservation>& sessions,
+                         const std::function<std::optional<std::string>(const SessionObservation&,
+                                                                        CheckReport&)>& problem_of,
+                         absl::string_view pass_reason) {
   std::vector<std::string> problems;
   int routes = 0;
   for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
     ++routes;
     r.evidence.push_back(*s);
-    const ObservedRoute& route = *s->route;
-    if (HasCommunity(route.communities, kMapsCommunity)) continue;
-    std::vector<std::string> seen;
-    for (uint32_t c : route.communities) seen.push_back(CommunityToString(c));
-    problems.push_back(absl::StrCat(
-        "community 8075:8007 missing on session ", s->Label(), " (route ", route.prefix.ToString(),
-        seen.empty() ? " has no communities" : absl::StrCat(" has ", absl::StrJoin(seen, " ")),
-        ")"));
+    if (std::optional<std::string> p = problem_of(*s, r); p.has_value()) problems.push_back(*p);
   }
   if (routes == 0) {
     r.outcome = Outcome::kNotEvaluated;
@@ -159,34 +159,38 @@ CheckReport Community(const std::vector<SessionObservation>& sessions) {
     r.outcome = Outcome::kFail;
     r.reason = absl::StrJoin(problems, "; ");
   } else {
-    r.reason = absl::StrCat("8075:8007 present on all ", routes, " routes");
+    r.reason = absl::StrCat(pass_reason, " on all ", routes, " routes");
   }
   return r;
 }
 
+CheckReport Community(const std::vector<SessionObservation>& sessions) {
+  return PerRouteRule(
+      {.check = "community", .heading = kMissingCommunity}, sessions,
+      [](const SessionObservation& s, CheckReport&) -> std::optional<std::string> {
+        const ObservedRoute& route = *s.route;
+        if (HasCommunity(route.communities, kMapsCommunity)) return std::nullopt;
+        std::vector<std::string> seen;
+        for (uint32_t c : route.communities) seen.push_back(CommunityToString(c));
+        return absl::StrCat(
+            "community 8075:8007 missing on session ", s.Label(), " (route ",
+            route.prefix.ToString(),
+            seen.empty() ? " has no communities" : absl::StrCat(" has ", absl::StrJoin(seen, " ")),
+            ")");
+      },
+      "8075:8007 present");
+}
+
 CheckReport AsPathRule(const std::vector<SessionObservation>& sessions) {
-  CheckReport r{.check = "as-path", .heading = kBadAsPath};
-  std::vector<std::string> problems;
-  int routes = 0;
-  for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
-    ++routes;
-    r.evidence.push_back(*s);
-    AsPathVerdict v = CheckAsPath(s->route->as_path);
-    if (v.ok) continue;
-    if (v.private_asn) r.heading = kPrivateAsn;
-    problems.push_back(absl::StrCat(v.problem, " on session ", s->Label()));
-  }
-  if (routes == 0) {
-    r.outcome = Outcome::kNotEvaluated;
-    r.reason = "no route seen";
-  } else if (!problems.empty()) {
-    r.outcome = Outcome::kFail;
-    r.reason = absl::StrJoin(problems, "; ");
-  } else {
-    r.reason = absl::StrCat("length <= ", kMaxAsPathLength,
-                            ", public ASNs only, no prepending on all ", routes, " routes");
-  }
-  return r;
+  return PerRouteRule(
+      {.check = "as-path", .heading = kBadAsPath}, sessions,
+      [](const SessionObservation& s, CheckReport& r) -> std::optional<std::string> {
+        AsPathVerdict v = CheckAsPath(s.route->as_path);
+        if (v.ok) return std::nullopt;
+        if (v.private_asn) r.heading = kPrivateAsn;
+        return absl::StrCat(v.problem, " on session ", s.Label());
+      },
+      absl::StrCat("length <= ", kMaxAsPathLength, ", public ASNs only, no prepending"));
 }
 
 CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObservation>& all) {
