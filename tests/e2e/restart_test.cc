@@ -1,55 +1,84 @@
-// Durability: kill -9 pfxd while the queue is busy; a restart on the same data directory has
-// every acknowledged resource and key, and finishes the queue.
+// Durability: kill -9 pfxd while clients are still registering and the queue is busy; a
+// restart on the same data directory has every acknowledged resource and key, and finishes
+// the queue.
+#include <atomic>
+#include <map>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/fixtures.h"
 
 namespace pfx::testing {
 namespace {
 
-constexpr int kPrefixes = 200;
-
 std::string NthPrefix(int i) { return absl::StrCat("20.", i / 256, ".", i % 256, ".0/24"); }
 
 TEST(RestartTest, KillNineLosesNothingAcknowledged) {
   std::string data_dir = absl::StrCat(::testing::TempDir(), "/restart_", getpid());
-  std::vector<std::string> keys;
+  absl::Mutex mu;
+  std::map<int, std::string> acknowledged;  // registration index -> key
+  int attempted = 0;
   {
-    // A long debounce and one worker keep the queue busy when the process dies.
     PfxdProcess first({"--enable_route_injection", "--workers=1"}, data_dir);
     ASSERT_TRUE(first.Start());
     ASSERT_TRUE(CreateActivePeering(first, MakePeering("voice-1", 13335, v1::VOICE,
                                                        {{"Seattle", "sea-1", {"198.51.100.1"}},
                                                         {"Seattle", "sea-2", {"198.51.100.5"}}}))
                     .ok());
-    for (int i = 0; i < kPrefixes; ++i) {
-      v1::RegisteredPrefix r;
-      ASSERT_TRUE(RegisterPrefix(first, "voice-1", absl::StrCat("r", i), NthPrefix(i), &r).ok());
-      keys.push_back(r.peering_service_prefix_key());
-    }
+    std::atomic<bool> stop{false};
+    std::thread client([&] {
+      for (int i = 0; i < 5000 && !stop; ++i) {
+        v1::RegisteredPrefix r;
+        {
+          absl::MutexLock lock(&mu);
+          attempted = i + 1;
+        }
+        if (!RegisterPrefix(first, "voice-1", absl::StrCat("r", i), NthPrefix(i), &r).ok()) break;
+        absl::MutexLock lock(&mu);
+        acknowledged[i] = r.peering_service_prefix_key();
+      }
+    });
+    // Kill while registrations are still arriving.
+    ASSERT_TRUE(WaitFor([&] {
+      absl::MutexLock lock(&mu);
+      return acknowledged.size() >= 150;
+    }));
     first.Kill();
+    stop = true;
+    client.join();
   }
   PfxdProcess second({"--enable_route_injection"}, data_dir);
   ASSERT_TRUE(second.Start());
-  for (int i = 0; i < kPrefixes; ++i) {
+  absl::MutexLock lock(&mu);
+  ASSERT_GE(acknowledged.size(), 150u);
+  for (const auto& [i, key] : acknowledged) {
     v1::RegisteredPrefix r = GetRegistered(second, "voice-1", absl::StrCat("r", i));
-    ASSERT_EQ(r.prefix(), NthPrefix(i)) << "lost registration r" << i;
-    EXPECT_EQ(r.peering_service_prefix_key(), keys[i]);
+    ASSERT_EQ(r.prefix(), NthPrefix(i)) << "lost acknowledged registration r" << i;
+    EXPECT_EQ(r.peering_service_prefix_key(), key);
   }
-  // No route is announced, so every prefix ends FAILED once the queue is drained.
+  // No route is announced, so every stored prefix, acknowledged or caught mid-write, ends
+  // FAILED once the resumed queue is drained; nothing is half-written.
+  v1::ListRegisteredPrefixesRequest list;
+  list.set_page_size(1000);
   EXPECT_TRUE(WaitFor(
       [&] {
-        for (int i = 0; i < kPrefixes; ++i) {
-          if (GetRegistered(second, "voice-1", absl::StrCat("r", i)).prefix_validation_state() !=
-              v1::PREFIX_VALIDATION_STATE_FAILED) {
-            return false;
-          }
+        v1::ListRegisteredPrefixesResponse resp;
+        if (!second.registrations().ListRegisteredPrefixes(Ctx().get(), list, &resp).ok()) {
+          return false;
         }
-        return true;
+        for (const auto& r : resp.registered_prefixes()) {
+          if (r.prefix_validation_state() != v1::PREFIX_VALIDATION_STATE_FAILED) return false;
+          if (r.peering_service_prefix_key().size() != 36) return false;
+        }
+        return resp.registered_prefixes_size() >= static_cast<int>(acknowledged.size()) &&
+               resp.registered_prefixes_size() <= attempted;
       },
       absl::Seconds(60)));
   // The unique index survived too.
-  EXPECT_EQ(RegisterPrefix(second, "voice-1", "again", NthPrefix(7)).error_code(),
+  EXPECT_EQ(RegisterPrefix(second, "voice-1", "again", NthPrefix(acknowledged.begin()->first))
+                .error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
 }
 
