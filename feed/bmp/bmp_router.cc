@@ -1,0 +1,83 @@
+#include "feed/bmp/bmp_router.h"
+
+#include "absl/strings/str_cat.h"
+#include "feed/bgp_update.h"
+
+namespace pfx {
+
+absl::Status BmpRouter::Apply(const BmpMessage& m) {
+  ++stats_.messages;
+  switch (m.type) {
+    case BmpType::kInitiation:
+      for (const auto& [type, value] : m.tlvs) {
+        if (type == 2) sys_name_ = value;
+      }
+      return absl::OkStatus();
+    case BmpType::kTermination:
+      Disconnected();
+      return absl::OkStatus();
+    case BmpType::kStatisticsReport:
+      ++stats_.statistics_reports;
+      return absl::OkStatus();
+    case BmpType::kRouteMirroring:
+      return absl::OkStatus();
+    case BmpType::kPeerUp: {
+      ++stats_.peer_up;
+      if (!m.peer->pre_policy_adj_rib_in()) return absl::OkStatus();
+      peers_[m.peer->address].four_byte_as =
+          !m.peer->legacy_two_byte_as() && OpensNegotiateFourByteAs(m.sent_open, m.received_open);
+      SessionKey key = Key(*m.peer);
+      index_->ResetSession(key);  // a re-established session re-sends its whole table
+      index_->SetEstablished(key, true, m.peer->asn);
+      return absl::OkStatus();
+    }
+    case BmpType::kPeerDown:
+      ++stats_.peer_down;
+      if (m.peer->pre_policy_adj_rib_in()) index_->SetEstablished(Key(*m.peer), false);
+      return absl::OkStatus();
+    case BmpType::kRouteMonitoring:
+      return RouteMonitoring(m);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BmpRouter::RouteMonitoring(const BmpMessage& m) {
+  ++stats_.route_monitoring;
+  if (!m.peer->pre_policy_adj_rib_in()) {
+    ++stats_.not_pre_policy;
+    return absl::OkStatus();
+  }
+  // A peer seen without Peer Up (e.g. messages before it) is still this router's session.
+  const Peer& peer = peers_.try_emplace(m.peer->address).first->second;
+  bool four_byte = !m.peer->legacy_two_byte_as() && peer.four_byte_as;
+  absl::StatusOr<BgpUpdate> update = DecodeUpdateMessage(m.update, {.four_byte_as = four_byte});
+  if (!update.ok()) {
+    return absl::DataLossError(absl::StrCat("Route Monitoring for peer ",
+                                            m.peer->address.ToString(), ": ",
+                                            update.status().message()));
+  }
+  SessionKey key = Key(*m.peer);
+  if (update->end_of_rib) {
+    ++stats_.end_of_rib;
+    index_->MarkInitialTableComplete(key);
+    return absl::OkStatus();
+  }
+  RouteBatch batch{key, {}, update->withdrawn};
+  absl::Time received = absl::FromUnixSeconds(m.peer->timestamp_seconds) +
+                        absl::Microseconds(m.peer->timestamp_micros);
+  if (m.peer->timestamp_seconds == 0) received = absl::Now();
+  batch.announced.reserve(update->announced.size());
+  for (const IpPrefix& p : update->announced) {
+    batch.announced.push_back({p, update->attributes, received});
+  }
+  stats_.announced += batch.announced.size();
+  stats_.withdrawn += batch.withdrawn.size();
+  index_->Apply(batch);
+  return absl::OkStatus();
+}
+
+void BmpRouter::Disconnected() {
+  for (const auto& [address, peer] : peers_) index_->SetEstablished({name_, address}, false);
+}
+
+}  // namespace pfx
