@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
+#include "cli/bmp_replay.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/request_builder.h"
@@ -36,6 +37,7 @@ void Usage() {
     std::cerr << "  " << c.words << std::string(c.words.size() < 30 ? 30 - c.words.size() : 1, ' ')
               << c.help << "\n";
   }
+  std::cerr << "  bmp-replay FILE               --to HOST:PORT (plays an MRT file as a BMP router)\n";
   std::cerr << "\nFlags name request fields (dashes for underscores); --json/--file merge JSON.\n"
                "PFXD_SERVER sets the default server.\n";
 }
@@ -200,6 +202,26 @@ int Run(int argc, char** argv) {
       o.timeout_seconds = std::atoi(value.c_str());
     else
       flags.emplace_back(name, value);
+  }
+  if (words.size() == 2 && words[0] == "bmp-replay") {
+    std::string to;
+    for (const auto& [name, value] : flags) {
+      if (name == "to") to = value;
+    }
+    if (to.empty()) {
+      std::cerr << "error: bmp-replay needs --to HOST:PORT\n";
+      return 2;
+    }
+    absl::StatusOr<ReplayStats> stats = BmpReplay(words[1], to);
+    if (!stats.ok()) {
+      std::cerr << "error: " << stats.status().message() << "\n";
+      return 1;
+    }
+    std::cout << "sent " << stats->routes << " routes in " << stats->messages << " BMP messages ("
+              << stats->bytes << " bytes) in " << stats->seconds << " s: "
+              << static_cast<int64_t>(stats->routes / std::max(stats->seconds, 1e-9))
+              << " routes/s\n";
+    return 0;
   }
   size_t consumed = 0;
   const Command* c = FindCommand(words, &consumed);

@@ -28,6 +28,8 @@ void FillDefaults(v1::ServerConfig& c) {
   if (c.worker_threads() <= 0) c.set_worker_threads(2);
   if (c.hold_down_seconds() <= 0) c.set_hold_down_seconds(300);
   if (c.debounce_millis() <= 0) c.set_debounce_millis(200);
+  if (c.bmp_listen_address().empty()) c.set_bmp_listen_address("127.0.0.1:11019");
+  if (c.settle_seconds() <= 0) c.set_settle_seconds(60);
   if (c.accepted_irr_sources().empty()) {
     for (const char* s :
          {"RADB", "RIPE", "ARIN", "APNIC", "AFRINIC", "LACNIC", "NTTCOM", "ALTDB"}) {

@@ -57,9 +57,11 @@ std::string PfxdProcess::address() const { return absl::StrCat("127.0.0.1:", por
 bool PfxdProcess::Start() {
   std::string port_file = work_dir_ + "/port";
   std::filesystem::remove(port_file);
+  std::filesystem::remove(work_dir_ + "/bmp_port");
   std::vector<std::string> argv = {PFX_BINARY_DIR "/server/pfxd", "--listen=127.0.0.1:0",
                                    "--data_dir=" + data_dir_, "--port_file=" + port_file,
-                                   "--log_level=info"};
+                                   "--log_level=info", "--bmp_listen=127.0.0.1:0",
+                                   "--bmp_port_file=" + work_dir_ + "/bmp_port"};
   argv.insert(argv.end(), args_.begin(), args_.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -71,7 +73,8 @@ bool PfxdProcess::Start() {
   }
   bool up = WaitFor([&] {
     std::ifstream in(port_file);
-    return static_cast<bool>(in >> port_) && port_ > 0;
+    std::ifstream bmp(work_dir_ + "/bmp_port");
+    return static_cast<bool>(in >> port_) && port_ > 0 && static_cast<bool>(bmp >> bmp_port_);
   });
   if (!up) {
     ADD_FAILURE() << "pfxd did not start within the timeout";

@@ -37,6 +37,7 @@ class PfxdProcess {
   void Kill();  // SIGKILL, waits for exit
   const std::string& data_dir() const { return data_dir_; }
   std::string address() const;
+  int bmp_port() const { return bmp_port_; }
 
   v1::Peerings::Stub& peerings() { return *peerings_; }
   v1::Registrations::Stub& registrations() { return *registrations_; }
@@ -54,6 +55,7 @@ class PfxdProcess {
   std::string work_dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int bmp_port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Peerings::Stub> peerings_;
   std::unique_ptr<v1::Registrations::Stub> registrations_;
