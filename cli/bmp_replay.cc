@@ -40,13 +40,17 @@ absl::StatusOr<int> Connect(const std::string& to) {
     }
   }
   freeaddrinfo(result);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot connect to ", to, ": ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to ", to, ": ", std::strerror(errno)));
   return fd;
 }
 
 class Replayer : public MrtVisitor {
  public:
-  explicit Replayer(int fd) : fd_(fd) { AppendBmpInitiation("pfxctl-bmp-replay", "MRT replay", out_); }
+  explicit Replayer(int fd) : fd_(fd) {
+    AppendBmpInitiation("pfxctl-bmp-replay", "MRT replay", out_);
+  }
 
   void OnRibEntry(uint32_t timestamp, const MrtPeer& peer, const IpPrefix& prefix,
                   const RouteAttributes& attributes) override {
@@ -74,7 +78,8 @@ class Replayer : public MrtVisitor {
     }
   }
 
-  void OnStateChange(uint32_t timestamp, const MrtPeer& peer, uint16_t, uint16_t new_state) override {
+  void OnStateChange(uint32_t timestamp, const MrtPeer& peer, uint16_t,
+                     uint16_t new_state) override {
     BmpPeerHeader& header = PeerFor(peer, timestamp);
     if (new_state == 6) {
       AppendBmpPeerUp(header, 8075, out_);
@@ -126,8 +131,10 @@ class Replayer : public MrtVisitor {
     while (error_.ok() && done < out_.size()) {
       ssize_t n = write(fd_, out_.data() + done, out_.size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) error_ = absl::UnavailableError(absl::StrCat("write: ", std::strerror(errno)));
-      else done += static_cast<size_t>(n);
+      if (n <= 0)
+        error_ = absl::UnavailableError(absl::StrCat("write: ", std::strerror(errno)));
+      else
+        done += static_cast<size_t>(n);
     }
     stats_.bytes += done;
     out_.clear();

@@ -37,7 +37,8 @@ void Usage() {
     std::cerr << "  " << c.words << std::string(c.words.size() < 30 ? 30 - c.words.size() : 1, ' ')
               << c.help << "\n";
   }
-  std::cerr << "  bmp-replay FILE               --to HOST:PORT (plays an MRT file as a BMP router)\n";
+  std::cerr
+      << "  bmp-replay FILE               --to HOST:PORT (plays an MRT file as a BMP router)\n";
   std::cerr << "\nFlags name request fields (dashes for underscores); --json/--file merge JSON.\n"
                "PFXD_SERVER sets the default server.\n";
 }
@@ -218,8 +219,8 @@ int Run(int argc, char** argv) {
       return 1;
     }
     std::cout << "sent " << stats->routes << " routes in " << stats->messages << " BMP messages ("
-              << stats->bytes << " bytes) in " << stats->seconds << " s: "
-              << static_cast<int64_t>(stats->routes / std::max(stats->seconds, 1e-9))
+              << stats->bytes << " bytes) in " << stats->seconds
+              << " s: " << static_cast<int64_t>(stats->routes / std::max(stats->seconds, 1e-9))
               << " routes/s\n";
     return 0;
   }

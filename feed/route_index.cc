@@ -117,6 +117,22 @@ void RouteIndex::ResetSession(const SessionKey& session) {
   Notify(changes);
 }
 
+size_t RouteIndex::SettleQuietSessions(absl::Time now, absl::Duration quiet) {
+  std::vector<RouteChange> changes;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [key, data] : sessions_) {
+      SessionStatus& s = data.status;
+      if (s.established && !s.initial_table_complete && now - s.last_update >= quiet) {
+        s.initial_table_complete = true;
+        changes.push_back({RouteChange::Kind::kInitialTableComplete, key, IpPrefix()});
+      }
+    }
+  }
+  Notify(changes);
+  return changes.size();
+}
+
 Route RouteIndex::ToRoute(const IpPrefix& prefix, const Slot& slot) const {
   return Route{prefix, attributes_.Get(slot.attributes), absl::FromUnixSeconds(slot.received_unix)};
 }

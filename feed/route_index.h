@@ -91,6 +91,10 @@ class RouteIndex {
   void MarkInitialTableComplete(const SessionKey& session);
   // Drops every route of the session (a router reconnected, or Peer Up after Peer Down).
   void ResetSession(const SessionKey& session);
+  // For routers that never send End-of-RIB: marks the initial table of every established
+  // session that has been quiet for `quiet` as complete (once; a later update does not reopen
+  // it). Returns how many sessions settled.
+  size_t SettleQuietSessions(absl::Time now, absl::Duration quiet);
 
   std::optional<Route> Lookup(const SessionKey& session, const IpPrefix& prefix) const;
   std::optional<SessionStatus> GetSession(const SessionKey& session) const;

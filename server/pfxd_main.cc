@@ -7,11 +7,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "feed/bmp/bmp_listener.h"
 #include "feed/mrt_loader.h"
-#include "absl/strings/numbers.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -28,8 +28,10 @@ ABSL_FLAG(std::string, data_dir, "", "RocksDB directory (default ./data)");
 ABSL_FLAG(int, workers, 0, "validation worker threads (default 2)");
 ABSL_FLAG(int, hold_down_seconds, 0, "VERIFIED -> WARNING -> FAILED hold-down (default 300)");
 ABSL_FLAG(int, debounce_millis, 0, "route change debounce (default 200)");
-ABSL_FLAG(int, settle_seconds, 0, "a session without End-of-RIB counts as complete after this (default 60)");
-ABSL_FLAG(std::string, bmp_listen, "", "BMP station address (default 127.0.0.1:11019; off disables)");
+ABSL_FLAG(int, settle_seconds, 0,
+          "a session without End-of-RIB counts as complete after this (default 60)");
+ABSL_FLAG(std::string, bmp_listen, "",
+          "BMP station address (default 127.0.0.1:11019; off disables)");
 ABSL_FLAG(std::string, bmp_port_file, "", "write the bound BMP port here once listening");
 ABSL_FLAG(bool, enable_route_injection, false, "serve the RouteInjection service (tests, demos)");
 ABSL_FLAG(std::vector<std::string>, mrt, {}, "MRT files to load, [ROUTER=]PATH, comma separated");
@@ -49,8 +51,10 @@ absl::Status ApplyFlags(v1::ServerConfig& c) {
   if (absl::GetFlag(FLAGS_debounce_millis) > 0)
     c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
   if (absl::GetFlag(FLAGS_enable_route_injection)) c.set_enable_route_injection(true);
-  if (absl::GetFlag(FLAGS_settle_seconds) > 0) c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
-  if (!absl::GetFlag(FLAGS_bmp_listen).empty()) c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
+  if (absl::GetFlag(FLAGS_settle_seconds) > 0)
+    c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
+  if (!absl::GetFlag(FLAGS_bmp_listen).empty())
+    c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
   for (const std::string& spec : absl::GetFlag(FLAGS_mrt)) {
     std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('=', 1));
     v1::MrtSource* m = c.add_mrt();
@@ -75,32 +79,37 @@ absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& co
   size_t colon = listen.rfind(':');
   int port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(absl::StrCat("bmp_listen_address: expected HOST:PORT, got '", listen, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bmp_listen_address: expected HOST:PORT, got '", listen, "'"));
   }
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
   absl::flat_hash_map<IpAddress, std::string> names;
   for (const v1::BmpRouter& r : config.bmp_routers()) {
     absl::StatusOr<IpAddress> a = IpAddress::Parse(r.address());
-    if (!a.ok()) return absl::InvalidArgumentError(absl::StrCat("bmp_routers.address: ", a.status().message()));
+    if (!a.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat("bmp_routers.address: ", a.status().message()));
     names[*a] = r.name();
   }
-  BmpListenerOptions options{
-      .address = host,
-      .port = port,
-      .router_name = [names](const IpAddress& a) {
-        auto it = names.find(a);
-        return it == names.end() ? std::string() : it->second;
-      },
-      .on_event = [](bool error, const std::string& text) {
-        if (error) {
-          PFX_LOG(Warning) << text;
-        } else {
-          PFX_LOG(Info) << text;
-        }
-      }};
+  BmpListenerOptions options{.address = host,
+                             .port = port,
+                             .router_name =
+                                 [names](const IpAddress& a) {
+                                   auto it = names.find(a);
+                                   return it == names.end() ? std::string() : it->second;
+                                 },
+                             .on_event =
+                                 [](bool error, const std::string& text) {
+                                   if (error) {
+                                     PFX_LOG(Warning) << text;
+                                   } else {
+                                     PFX_LOG(Info) << text;
+                                   }
+                                 }};
   absl::StatusOr<std::unique_ptr<BmpListener>> listener = BmpListener::Start(options, &routes);
-  if (listener.ok()) PFX_LOG(Info) << "BMP station listening on " << host << ":" << (*listener)->port();
+  if (listener.ok())
+    PFX_LOG(Info) << "BMP station listening on " << host << ":" << (*listener)->port();
   return listener;
 }
 
@@ -154,10 +163,10 @@ int Serve() {
     return 1;
   }
   ValidationEngine engine(ctx, &irr, &notices, &timers,
-                          {absl::Seconds(config->hold_down_seconds()),
-                           absl::Seconds(config->settle_seconds())});
+                          {absl::Seconds(config->hold_down_seconds())});
   RevalidationTrigger trigger(&routes, &dependencies, queue->get(),
-                              absl::Milliseconds(config->debounce_millis()));
+                              absl::Milliseconds(config->debounce_millis()),
+                              absl::Seconds(config->settle_seconds()));
   WorkerPool workers(queue->get(), &engine, config->worker_threads());
 
   PeeringsService peerings_service(&registry);

@@ -5,8 +5,13 @@
 namespace pfx {
 
 RevalidationTrigger::RevalidationTrigger(RouteIndex* routes, DependencyIndex* dependencies,
-                                         ValidationQueue* queue, absl::Duration debounce)
-    : dependencies_(dependencies), queue_(queue), debounce_(debounce) {
+                                         ValidationQueue* queue, absl::Duration debounce,
+                                         absl::Duration settle_time)
+    : routes_(routes),
+      dependencies_(dependencies),
+      queue_(queue),
+      debounce_(debounce),
+      settle_time_(settle_time) {
   routes->AddListener([this](const std::vector<RouteChange>& changes) { OnChanges(changes); });
   thread_ = std::thread([this] { Run(); });
 }
@@ -38,6 +43,7 @@ void RevalidationTrigger::OnChanges(const std::vector<RouteChange>& changes) {
 
 void RevalidationTrigger::Run() {
   while (true) {
+    routes_->SettleQuietSessions(absl::Now(), settle_time_);  // marks dependents (listener)
     std::vector<v1::ValidationTarget> batch;
     {
       absl::MutexLock lock(&mu_);

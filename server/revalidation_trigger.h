@@ -5,7 +5,9 @@
 // track it; a session going up or down or finishing its initial table marks every prefix
 // whose last validation required that session. Marked targets are queued together every
 // `debounce` interval, so a burst of updates (a full table, a flapping session) costs one
-// validation per prefix. Thread-safe; the listener callback only takes a short lock.
+// validation per prefix. The same loop settles sessions whose router never sends End-of-RIB
+// once they have been quiet for `settle_time`. Thread-safe; the listener callback only takes
+// a short lock.
 
 #ifndef PFX_SERVER_REVALIDATION_TRIGGER_H_
 #define PFX_SERVER_REVALIDATION_TRIGGER_H_
@@ -23,7 +25,7 @@ namespace pfx {
 class RevalidationTrigger {
  public:
   RevalidationTrigger(RouteIndex* routes, DependencyIndex* dependencies, ValidationQueue* queue,
-                      absl::Duration debounce);
+                      absl::Duration debounce, absl::Duration settle_time);
   ~RevalidationTrigger();
   void Stop();
 
@@ -31,9 +33,11 @@ class RevalidationTrigger {
   void OnChanges(const std::vector<RouteChange>& changes);
   void Run();
 
+  RouteIndex* routes_;
   DependencyIndex* dependencies_;
   ValidationQueue* queue_;
   absl::Duration debounce_;
+  absl::Duration settle_time_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, v1::ValidationTarget> marked_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

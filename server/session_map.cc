@@ -51,8 +51,7 @@ std::vector<RequiredSession> AllSessionsOfPeering(const v1::Peering& peering) {
 
 std::vector<SessionObservation> Observe(const RouteIndex& index,
                                         const std::vector<RequiredSession>& sessions,
-                                        const IpPrefix& prefix, absl::Time now,
-                                        absl::Duration settle_time) {
+                                        const IpPrefix& prefix) {
   std::vector<SessionObservation> out;
   out.reserve(sessions.size());
   for (const RequiredSession& r : sessions) {
@@ -65,7 +64,7 @@ std::vector<SessionObservation> Observe(const RouteIndex& index,
       o.state = FeedSessionState::kUnknownSession;
     } else if (!status->established) {
       o.state = FeedSessionState::kDown;
-    } else if (!status->initial_table_complete && now - status->last_update < settle_time) {
+    } else if (!status->initial_table_complete) {
       o.state = FeedSessionState::kInitialTable;
     } else {
       o.state = FeedSessionState::kEstablished;

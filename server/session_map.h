@@ -35,12 +35,10 @@ std::vector<RequiredSession> SessionsAtLocation(const std::vector<v1::Peering>& 
 // Every session (any connection state, both families) of a peering, for the Routes API.
 std::vector<RequiredSession> AllSessionsOfPeering(const v1::Peering& peering);
 
-// What the feed says for `prefix` on each session. A session whose initial table is not
-// complete counts as complete once `settle_time` has passed since its last update.
+// What the feed says for `prefix` on each session.
 std::vector<SessionObservation> Observe(const RouteIndex& index,
                                         const std::vector<RequiredSession>& sessions,
-                                        const IpPrefix& prefix, absl::Time now,
-                                        absl::Duration settle_time);
+                                        const IpPrefix& prefix);
 
 // Fills session_state_v4/v6 of every session from the feed (ESTABLISHED / IDLE / NONE).
 void FillSessionStates(const RouteIndex& index, v1::Peering& peering);

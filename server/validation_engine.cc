@@ -114,7 +114,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     ev.peering_name = (*r)->peering_name();
     std::vector<RequiredSession> required;
     if (peering->has_value()) required = SessionsOfPeering(**peering, prefix->family());
-    ev.observed = Observe(*ctx_.routes, required, *prefix, now, options_.settle_time);
+    ev.observed = Observe(*ctx_.routes, required, *prefix);
     ev.result = CheckRegisteredPrefix({*prefix, ev.observed, irr.get()});
     return ev;
   }
@@ -157,12 +157,12 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   in.primary_sessions = Observe(
       *ctx_.routes,
       SessionsAtLocation(provider, (*service)->primary_peering_location(), prefix->family(), false),
-      *prefix, now, options_.settle_time);
+      *prefix);
   if (in.has_backup_location) {
     in.backup_sessions = Observe(
         *ctx_.routes,
         SessionsAtLocation(provider, (*service)->backup_peering_location(), prefix->family(), true),
-        *prefix, now, options_.settle_time);
+        *prefix);
   }
   // VOICE: registered prefixes equal to or covering this prefix, on the provider's peerings.
   for (int length = prefix->length(); length >= 0; --length) {

@@ -26,8 +26,6 @@ namespace pfx {
 
 struct EngineOptions {
   absl::Duration hold_down = absl::Minutes(5);
-  // A session that never sends End-of-RIB counts as complete after this long without updates.
-  absl::Duration settle_time = absl::Seconds(60);
 };
 
 class ValidationEngine {

@@ -45,7 +45,9 @@ absl::StatusOr<std::unique_ptr<BmpListener>> BmpListener::Start(BmpListenerOptio
                                                                 RouteIndex* index) {
   auto listener = std::unique_ptr<BmpListener>(new BmpListener(std::move(options), index));
   absl::StatusOr<IpAddress> address = IpAddress::Parse(listener->options_.address);
-  if (!address.ok()) return absl::InvalidArgumentError(absl::StrCat("bmp listen address: ", address.status().message()));
+  if (!address.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("bmp listen address: ", address.status().message()));
   sockaddr_storage ss{};
   socklen_t len;
   if (address->is_v4()) {
@@ -67,15 +69,15 @@ absl::StatusOr<std::unique_ptr<BmpListener>> BmpListener::Start(BmpListenerOptio
   if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || listen(fd, 64) != 0) {
     std::string why = std::strerror(errno);
     if (fd >= 0) close(fd);
-    return absl::UnavailableError(absl::StrCat("BMP listener on ", listener->options_.address,
-                                               ":", listener->options_.port, ": ", why));
+    return absl::UnavailableError(absl::StrCat("BMP listener on ", listener->options_.address, ":",
+                                               listener->options_.port, ": ", why));
   }
   sockaddr_storage bound{};
   socklen_t bound_len = sizeof(bound);
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_len);
-  listener->port_ = ntohs(bound.ss_family == AF_INET
-                              ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                              : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  listener->port_ =
+      ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                       : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   listener->listen_fd_ = fd;
   listener->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   listener->thread_ = std::thread([l = listener.get()] { l->Run(); });
@@ -109,7 +111,8 @@ std::vector<BmpRouterInfo> BmpListener::Routers() const {
   absl::MutexLock lock(&mu_);
   std::vector<BmpRouterInfo> out;
   for (const auto& c : connections_) {
-    out.push_back({c->router->name(), c->router->sys_name(), c->source.ToString(), c->router->stats()});
+    out.push_back(
+        {c->router->name(), c->router->sys_name(), c->source.ToString(), c->router->stats()});
   }
   return out;
 }
@@ -118,7 +121,8 @@ void BmpListener::Accept() {
   while (true) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
-    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd =
+        accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN: no more pending connections
     auto c = std::make_unique<Connection>();
     c->fd = fd;
@@ -129,7 +133,8 @@ void BmpListener::Accept() {
     absl::MutexLock lock(&mu_);
     for (size_t i = 0; i < connections_.size(); ++i) {
       if (connections_[i]->router->name() == name) {
-        Event(false, absl::StrCat("BMP router ", name, " reconnected; closing its previous connection"));
+        Event(false,
+              absl::StrCat("BMP router ", name, " reconnected; closing its previous connection"));
         connections_[i]->router->Disconnected();
         close(connections_[i]->fd);
         connections_.erase(connections_.begin() + static_cast<long>(i));
@@ -147,8 +152,8 @@ bool BmpListener::Read(Connection& c, std::string* why) {
     ssize_t n = read(c.fd, chunk, sizeof(chunk));
     if (n == 0) {
       *why = c.buffer.empty() ? "connection closed"
-                              : absl::StrCat("connection closed inside a message (", c.buffer.size(),
-                                             " bytes pending)");
+                              : absl::StrCat("connection closed inside a message (",
+                                             c.buffer.size(), " bytes pending)");
       return false;
     }
     if (n < 0) {

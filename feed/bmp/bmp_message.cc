@@ -54,13 +54,20 @@ absl::Status ReadBgpMessage(ByteReader& r, BmpType type, absl::string_view what,
 
 const char* BmpTypeName(BmpType type) {
   switch (type) {
-    case BmpType::kRouteMonitoring: return "Route Monitoring";
-    case BmpType::kStatisticsReport: return "Statistics Report";
-    case BmpType::kPeerDown: return "Peer Down";
-    case BmpType::kPeerUp: return "Peer Up";
-    case BmpType::kInitiation: return "Initiation";
-    case BmpType::kTermination: return "Termination";
-    case BmpType::kRouteMirroring: return "Route Mirroring";
+    case BmpType::kRouteMonitoring:
+      return "Route Monitoring";
+    case BmpType::kStatisticsReport:
+      return "Statistics Report";
+    case BmpType::kPeerDown:
+      return "Peer Down";
+    case BmpType::kPeerUp:
+      return "Peer Up";
+    case BmpType::kInitiation:
+      return "Initiation";
+    case BmpType::kTermination:
+      return "Termination";
+    case BmpType::kRouteMirroring:
+      return "Route Mirroring";
   }
   return "unknown";
 }
@@ -82,8 +89,8 @@ absl::StatusOr<BmpMessage> ParseBmpMessage(absl::Span<const uint8_t> message) {
   absl::StatusOr<size_t> length = BmpMessageLength(message);
   if (!length.ok()) return length.status();
   if (*length == 0 || *length != message.size()) {
-    return absl::DataLossError(absl::StrCat("BMP: message of ", message.size(),
-                                            " bytes does not match its length field"));
+    return absl::DataLossError(
+        absl::StrCat("BMP: message of ", message.size(), " bytes does not match its length field"));
   }
   if (message[5] > static_cast<uint8_t>(BmpType::kRouteMirroring)) {
     return absl::DataLossError(absl::StrCat("BMP: unknown message type ", message[5]));

@@ -52,9 +52,8 @@ absl::Status BmpRouter::RouteMonitoring(const BmpMessage& m) {
   bool four_byte = !m.peer->legacy_two_byte_as() && peer.four_byte_as;
   absl::StatusOr<BgpUpdate> update = DecodeUpdateMessage(m.update, {.four_byte_as = four_byte});
   if (!update.ok()) {
-    return absl::DataLossError(absl::StrCat("Route Monitoring for peer ",
-                                            m.peer->address.ToString(), ": ",
-                                            update.status().message()));
+    return absl::DataLossError(absl::StrCat(
+        "Route Monitoring for peer ", m.peer->address.ToString(), ": ", update.status().message()));
   }
   SessionKey key = Key(*m.peer);
   if (update->end_of_rib) {

@@ -66,7 +66,8 @@ void PutOpen(std::string& s, uint32_t asn, uint32_t bgp_id) {
 
 }  // namespace
 
-void AppendBmpInitiation(absl::string_view sys_name, absl::string_view sys_descr, std::string& out) {
+void AppendBmpInitiation(absl::string_view sys_name, absl::string_view sys_descr,
+                         std::string& out) {
   std::string body;
   PutTlv(body, 2, sys_name);
   PutTlv(body, 1, sys_descr);

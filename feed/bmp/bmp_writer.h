@@ -18,7 +18,8 @@ void AppendBmpTermination(std::string& out);
 void AppendBmpPeerUp(const BmpPeerHeader& peer, uint32_t local_as, std::string& out);
 void AppendBmpPeerDown(const BmpPeerHeader& peer, uint8_t reason, std::string& out);
 // `update` is a whole BGP UPDATE message (see bgp_update_encoder.h).
-void AppendBmpRouteMonitoring(const BmpPeerHeader& peer, absl::string_view update, std::string& out);
+void AppendBmpRouteMonitoring(const BmpPeerHeader& peer, absl::string_view update,
+                              std::string& out);
 
 }  // namespace pfx
 

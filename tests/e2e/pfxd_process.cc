@@ -58,9 +58,12 @@ bool PfxdProcess::Start() {
   std::string port_file = work_dir_ + "/port";
   std::filesystem::remove(port_file);
   std::filesystem::remove(work_dir_ + "/bmp_port");
-  std::vector<std::string> argv = {PFX_BINARY_DIR "/server/pfxd", "--listen=127.0.0.1:0",
-                                   "--data_dir=" + data_dir_, "--port_file=" + port_file,
-                                   "--log_level=info", "--bmp_listen=127.0.0.1:0",
+  std::vector<std::string> argv = {PFX_BINARY_DIR "/server/pfxd",
+                                   "--listen=127.0.0.1:0",
+                                   "--data_dir=" + data_dir_,
+                                   "--port_file=" + port_file,
+                                   "--log_level=info",
+                                   "--bmp_listen=127.0.0.1:0",
                                    "--bmp_port_file=" + work_dir_ + "/bmp_port"};
   argv.insert(argv.end(), args_.begin(), args_.end());
   pid_ = fork();

@@ -104,15 +104,16 @@ TEST(BmpMessageTest, FlagsAndPeerTypes) {
 TEST(BmpMessageTest, CommonHeaderLengths) {
   std::string m = RouteMonitoring(Peer("198.51.100.1", 13335), "1.1.1.0/24", "13335");
   auto bytes = Bytes(m);
-  EXPECT_EQ(*BmpMessageLength(bytes.subspan(0, 5)), 0u);        // header incomplete
-  EXPECT_EQ(*BmpMessageLength(bytes.subspan(0, 20)), 0u);       // body incomplete
+  EXPECT_EQ(*BmpMessageLength(bytes.subspan(0, 5)), 0u);   // header incomplete
+  EXPECT_EQ(*BmpMessageLength(bytes.subspan(0, 20)), 0u);  // body incomplete
   EXPECT_EQ(*BmpMessageLength(bytes), m.size());
   std::string bad = m;
   bad[0] = 2;  // version
   EXPECT_FALSE(BmpMessageLength(Bytes(bad)).ok());
-  for (uint32_t length : {0u, 5u, (1u << 20) + 1}) {            // zero, below header, too large
+  for (uint32_t length : {0u, 5u, (1u << 20) + 1}) {  // zero, below header, too large
     bad = m;
-    bad[1] = char(length >> 24), bad[2] = char(length >> 16), bad[3] = char(length >> 8), bad[4] = char(length);
+    bad[1] = char(length >> 24), bad[2] = char(length >> 16), bad[3] = char(length >> 8),
+    bad[4] = char(length);
     EXPECT_FALSE(BmpMessageLength(Bytes(bad)).ok()) << length;
   }
   // Length field shorter than the message: parsing the declared span fails cleanly.
@@ -249,10 +250,11 @@ TEST(BmpListenerTest, GarbageClosesOnlyThatRouter) {
       {.address = "127.0.0.1",
        .port = 0,
        .router_name = [&](const IpAddress&) { return absl::StrCat("r", next++); },
-       .on_event = [&](bool, const std::string& e) {
-         absl::MutexLock lock(&mu);
-         events.push_back(e);
-       }},
+       .on_event =
+           [&](bool, const std::string& e) {
+             absl::MutexLock lock(&mu);
+             events.push_back(e);
+           }},
       &index);
   ASSERT_TRUE(listener.ok()) << listener.status();
   BmpPeerHeader peer = Peer("198.51.100.1", 13335);
@@ -272,7 +274,8 @@ TEST(BmpListenerTest, GarbageClosesOnlyThatRouter) {
   {
     absl::MutexLock lock(&mu);
     bool logged = false;
-    for (const auto& e : events) logged |= e.find("disconnected: BMP: version") != std::string::npos;
+    for (const auto& e : events)
+      logged |= e.find("disconnected: BMP: version") != std::string::npos;
     EXPECT_TRUE(logged);
   }
   // The other router still works.
@@ -307,7 +310,8 @@ TEST(BmpListenerTest, ReconnectReplacesThePreviousConnection) {
   AppendBmpPeerUp(peer, 8075, smaller);
   smaller += RouteMonitoring(peer, "1.1.1.0/24", "13335");
   Send(second, smaller);
-  ASSERT_TRUE(WaitFor([&] { return index.route_count() == 1 && (*listener)->Routers().size() == 1; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return index.route_count() == 1 && (*listener)->Routers().size() == 1; }));
   EXPECT_EQ((*listener)->Routers()[0].name, "127.0.0.1");
   close(first);
   close(second);

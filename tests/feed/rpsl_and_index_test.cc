@@ -114,6 +114,22 @@ TEST(RouteIndexTest, SessionStateAndReset) {
   EXPECT_EQ(index.route_count(), 0u);
 }
 
+TEST(RouteIndexTest, QuietSessionsSettleOnceAndStaySettled) {
+  RouteIndex index;
+  auto s = S("r1", "10.0.0.1");
+  index.Announce(s, R("1.1.1.0/24", "13335"));  // last_update = the route's time (t=1000)
+  absl::Time t = absl::FromUnixSeconds(1000);
+  EXPECT_EQ(index.SettleQuietSessions(t + absl::Seconds(59), absl::Seconds(60)), 0u);
+  EXPECT_FALSE(index.GetSession(s)->initial_table_complete);
+  EXPECT_EQ(index.SettleQuietSessions(t + absl::Seconds(60), absl::Seconds(60)), 1u);
+  EXPECT_TRUE(index.GetSession(s)->initial_table_complete);
+  index.Withdraw(s, P("1.1.1.0/24"));  // a later update does not reopen the initial table
+  EXPECT_TRUE(index.GetSession(s)->initial_table_complete);
+  EXPECT_EQ(index.SettleQuietSessions(t + absl::Hours(1), absl::Seconds(60)), 0u);
+  index.SetEstablished(s, false);
+  EXPECT_EQ(index.SettleQuietSessions(t + absl::Hours(1), absl::Seconds(60)), 0u);  // down
+}
+
 TEST(RouteIndexTest, ListRoutesPagesInPrefixOrder) {
   RouteIndex index;
   auto s = S("r1", "10.0.0.1");

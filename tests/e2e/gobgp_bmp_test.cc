@@ -1,0 +1,124 @@
+// The live feed end to end: a "partner" gobgpd (AS13335) with two eBGP sessions to an "edge"
+// gobgpd (AS8075) that streams BMP (pre-policy) to pfxd, all on 127.0.0.0/8. A Voice prefix
+// goes VERIFIED through real BGP, WARNING then FAILED after a withdrawal, VERIFIED again, and
+// survives the edge router dying and coming back.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/fixtures.h"
+#include "tests/e2e/gobgpd_process.h"
+
+namespace pfx::testing {
+namespace {
+
+constexpr char kPrefix[] = "1.1.1.0/24";
+
+std::string EdgeConfig(int edge_port, int partner_port, int bmp_port) {
+  std::string neighbors;
+  for (auto [peer, local] :
+       {std::pair{"127.0.0.2", "127.0.0.1"}, std::pair{"127.0.0.3", "127.0.0.4"}}) {
+    absl::StrAppendFormat(&neighbors,
+                          "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"%s\"\n"
+                          "    peer-as = 13335\n  [neighbors.transport.config]\n"
+                          "    local-address = \"%s\"\n    remote-port = %d\n",
+                          peer, local, partner_port);
+  }
+  return absl::StrFormat(
+      "[global.config]\n  as = 8075\n  router-id = \"10.255.0.1\"\n  port = %d\n"
+      "  local-address-list = [\"127.0.0.1\", \"127.0.0.4\"]\n%s"
+      "[[bmp-servers]]\n  [bmp-servers.config]\n    address = \"127.0.0.1\"\n    port = %d\n"
+      "    route-monitoring-policy = \"pre-policy\"\n",
+      edge_port, neighbors, bmp_port);
+}
+
+std::string PartnerConfig(int edge_port, int partner_port) {
+  std::string neighbors;
+  for (auto [peer, local] :
+       {std::pair{"127.0.0.1", "127.0.0.2"}, std::pair{"127.0.0.4", "127.0.0.3"}}) {
+    absl::StrAppendFormat(&neighbors,
+                          "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"%s\"\n"
+                          "    peer-as = 8075\n  [neighbors.transport.config]\n"
+                          "    local-address = \"%s\"\n    remote-port = %d\n",
+                          peer, local, edge_port);
+  }
+  return absl::StrFormat(
+      "[global.config]\n  as = 13335\n  router-id = \"10.255.0.2\"\n  port = %d\n"
+      "  local-address-list = [\"127.0.0.2\", \"127.0.0.3\"]\n%s",
+      partner_port, neighbors);
+}
+
+bool BothSessionsUp(PfxdProcess& pfxd) {
+  v1::ListSessionsRequest req;
+  req.set_peering_name("voice-1");
+  v1::ListSessionsResponse resp;
+  if (!pfxd.routes().ListSessions(Ctx().get(), req, &resp).ok()) return false;
+  int up = 0;
+  for (const auto& s : resp.sessions()) up += s.session_state() == "ESTABLISHED";
+  return up == 2;
+}
+
+TEST(GobgpBmpTest, VoicePrefixThroughRealBgp) {
+  std::string irr = WriteTempFile("gobgp.rpsl", RouteObjects({{kPrefix, 13335}}));
+  std::string config =
+      WriteTempFile("gobgp.textproto", "bmp_routers { address: \"127.0.0.1\" name: \"edge\" }\n");
+  PfxdProcess pfxd({"--config=" + config, "--irr=" + irr, "--hold_down_seconds=4",
+                    "--settle_seconds=1", "--debounce_millis=50"});
+  ASSERT_TRUE(pfxd.Start());
+  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::VOICE,
+                                                    {{"Seattle", "edge", {"127.0.0.2"}},
+                                                     {"Quincy", "edge", {"127.0.0.3"}}}))
+                  .ok());
+  ASSERT_TRUE(RegisterPrefix(pfxd, "voice-1", "r1", kPrefix).ok());
+
+  const int edge_port = FreePort(), partner_port = FreePort();
+  auto edge =
+      std::make_unique<GobgpdProcess>("edge", EdgeConfig(edge_port, partner_port, pfxd.bmp_port()));
+  GobgpdProcess partner("partner", PartnerConfig(edge_port, partner_port));
+  ASSERT_TRUE(edge->Start());
+  ASSERT_TRUE(partner.Start());
+  ASSERT_TRUE(WaitFor([&] { return BothSessionsUp(pfxd); }, absl::Seconds(90)))
+      << "BMP Peer Up for both sessions never arrived";
+
+  ASSERT_EQ(partner.Cli(
+                absl::StrCat("global rib add ", kPrefix, " community 8075:8007 nexthop 192.0.2.1")),
+            0);
+  v1::RegisteredPrefix last;
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_VERIFIED,
+                                     &last, "", absl::Seconds(30)))
+      << last.error_message();
+
+  // Withdrawn on the partner: WARNING during the hold-down, FAILED after it.
+  ASSERT_EQ(partner.Cli(absl::StrCat("global rib del ", kPrefix)), 0);
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_WARNING,
+                                     &last, "Prefix not received from IP", absl::Seconds(30)))
+      << v1::PrefixValidationState_Name(last.prefix_validation_state()) << ": "
+      << last.error_message();
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_FAILED,
+                                     &last, "Prefix not received from IP", absl::Seconds(30)));
+
+  // Announced again: VERIFIED.
+  ASSERT_EQ(partner.Cli(
+                absl::StrCat("global rib add ", kPrefix, " community 8075:8007 nexthop 192.0.2.1")),
+            0);
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_VERIFIED,
+                                     &last, "", absl::Seconds(30)));
+
+  // The edge router dies: its BMP connection closes, the sessions go down, WARNING.
+  edge->Kill();
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_WARNING,
+                                     &last, "session down", absl::Seconds(30)))
+      << last.error_message();
+
+  // It comes back: Peer Up, the table is sent again, VERIFIED.
+  edge = std::make_unique<GobgpdProcess>("edge2",
+                                         EdgeConfig(edge_port, partner_port, pfxd.bmp_port()));
+  ASSERT_TRUE(edge->Start());
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_VERIFIED,
+                                     &last, "", absl::Seconds(90)))
+      << last.error_message();
+  partner.Kill();
+  edge->Kill();
+}
+
+}  // namespace
+}  // namespace pfx::testing

@@ -1,0 +1,86 @@
+#include "tests/e2e/gobgpd_process.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace pfx::testing {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+GobgpdProcess::GobgpdProcess(std::string name, std::string toml)
+    : name_(std::move(name)), toml_(std::move(toml)), api_port_(FreePort()) {
+  dir_ = absl::StrCat(::testing::TempDir(), "/gobgpd_", getpid(), "_", name_);
+  std::filesystem::create_directories(dir_);
+}
+
+GobgpdProcess::~GobgpdProcess() {
+  Kill();
+  std::filesystem::remove_all(dir_);
+}
+
+bool GobgpdProcess::Start() {
+  std::string config = dir_ + "/gobgpd.toml";
+  std::ofstream(config) << toml_;
+  std::string log = dir_ + "/gobgpd.log";
+  pid_ = fork();
+  if (pid_ == 0) {
+    FILE* out = freopen(log.c_str(), "w", stdout);
+    (void)out;
+    dup2(fileno(stdout), fileno(stderr));
+    std::string api = absl::StrCat("127.0.0.1:", api_port_);
+    execlp("gobgpd", "gobgpd", "-f", config.c_str(), "-l", "warn", "--api-hosts", api.c_str(),
+           "--pprof-disable", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Up once its API answers.
+  for (int i = 0; i < 100; ++i) {
+    if (Cli("global") == 0) return true;
+    usleep(100 * 1000);
+  }
+  ADD_FAILURE() << "gobgpd " << name_ << " did not start (is the gobgpd package installed?)";
+  return false;
+}
+
+void GobgpdProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int GobgpdProcess::Cli(const std::string& args, std::string* output) const {
+  std::string cmd = absl::StrCat("timeout 10 gobgp -p ", api_port_, " ", args, " 2>&1");
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
+  int rc = pclose(pipe.release());
+  if (output != nullptr) *output = out;
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+}  // namespace pfx::testing
