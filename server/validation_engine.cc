@@ -232,6 +232,7 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
 
   auto apply = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
     ValidationState previous = FromProto(resource.prefix_validation_state());
+    if (previous == ValidationState::kUnknown) previous = FromProto(resource.last_decided_state());
     std::optional<absl::Time> previous_deadline;
     if (resource.has_hold_down_deadline()) {
       previous_deadline = FromTimestamp(resource.hold_down_deadline());
@@ -257,6 +258,7 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
                                  LevelForState(new_state), now));
     }
     resource.set_prefix_validation_state(new_state);
+    if (decision.state != ValidationState::kUnknown) resource.set_last_decided_state(new_state);
     resource.set_error_message(message);
     *resource.mutable_observed_origins() = observed;
     if (decision.deadline.has_value()) {

@@ -6,6 +6,7 @@ HoldDownDecision ApplyHoldDown(ValidationState previous_state,
                                std::optional<absl::Time> previous_deadline,
                                const ValidationResult& result, absl::Time now,
                                absl::Duration hold_down) {
+  if (result.state == ValidationState::kUnknown) return {result.state, previous_deadline};
   bool softenable = result.state == ValidationState::kFailed && result.only_missing_routes;
   if (!softenable) return {result.state, std::nullopt};
   bool was_verified = previous_state == ValidationState::kVerified;

@@ -4,6 +4,9 @@
 // whose only failures are missing routes on required sessions goes to WARNING until the
 // deadline, and to FAILED only when the route has not come back by then. Any other failure,
 // or a prefix that was never VERIFIED, takes the pipeline's state at once.
+// UNKNOWN (a session still sending its initial table) decides nothing: it keeps the deadline,
+// and the caller passes the last decided state as `previous_state` while the stored state is
+// UNKNOWN, so a router reconnecting inside the hold-down does not restart or skip it.
 // Pure function; times are absl::Time so tests choose them.
 
 #ifndef PFX_VALIDATOR_HOLD_DOWN_H_

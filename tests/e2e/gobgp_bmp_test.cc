@@ -47,13 +47,25 @@ std::string PartnerConfig(int edge_port, int partner_port) {
       partner_port, neighbors);
 }
 
-bool BothSessionsUp(PfxdProcess& pfxd) {
+std::string EventsOf(const v1::RegisteredPrefix& r) {
+  std::string out;
+  for (const auto& e : r.events()) {
+    absl::StrAppend(&out, e.event_timestamp().seconds(), ".", e.event_timestamp().nanos() / 1000000,
+                    " ", e.event_type(), " ", e.event_summary(), ": ", e.event_description(), "\n");
+  }
+  return out;
+}
+
+// Both partner sessions ESTABLISHED (and, if `settled`, past their initial table).
+bool BothSessionsUp(PfxdProcess& pfxd, bool settled = false) {
   v1::ListSessionsRequest req;
   req.set_peering_name("voice-1");
   v1::ListSessionsResponse resp;
   if (!pfxd.routes().ListSessions(Ctx().get(), req, &resp).ok()) return false;
   int up = 0;
-  for (const auto& s : resp.sessions()) up += s.session_state() == "ESTABLISHED";
+  for (const auto& s : resp.sessions()) {
+    up += s.session_state() == "ESTABLISHED" && (!settled || s.initial_table_complete());
+  }
   return up == 2;
 }
 
@@ -87,12 +99,15 @@ TEST(GobgpBmpTest, VoicePrefixThroughRealBgp) {
                                      &last, "", absl::Seconds(30)))
       << last.error_message();
 
-  // Withdrawn on the partner: WARNING during the hold-down, FAILED after it.
+  // Withdrawn on the partner (once gobgpd, which sends no End-of-RIB, has settled): WARNING
+  // during the hold-down, FAILED after it.
+  ASSERT_TRUE(WaitFor([&] { return BothSessionsUp(pfxd, /*settled=*/true); }));
   ASSERT_EQ(partner.Cli(absl::StrCat("global rib del ", kPrefix)), 0);
   ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_WARNING,
                                      &last, "Prefix not received from IP", absl::Seconds(30)))
       << v1::PrefixValidationState_Name(last.prefix_validation_state()) << ": "
-      << last.error_message();
+      << last.error_message() << "\n"
+      << EventsOf(last);
   ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_FAILED,
                                      &last, "Prefix not received from IP", absl::Seconds(30)));
 

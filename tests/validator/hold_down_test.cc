@@ -44,6 +44,19 @@ TEST(HoldDownTest, OtherFailuresAreNotSoftened) {
   EXPECT_EQ(d.state, ValidationState::kFailed);
 }
 
+TEST(HoldDownTest, UnknownKeepsTheDeadlineForLater) {
+  absl::Time t0 = absl::FromUnixSeconds(1000);
+  ValidationResult unknown;
+  unknown.state = ValidationState::kUnknown;
+  auto held = ApplyHoldDown(ValidationState::kWarning, t0 + absl::Minutes(5), unknown, t0,
+                            absl::Minutes(5));
+  EXPECT_EQ(held.state, ValidationState::kUnknown);
+  EXPECT_EQ(held.deadline, t0 + absl::Minutes(5));
+  // Back from UNKNOWN with the last decided state (VERIFIED) the hold-down still applies.
+  auto d = ApplyHoldDown(ValidationState::kVerified, std::nullopt, Missing(), t0, absl::Minutes(5));
+  EXPECT_EQ(d.state, ValidationState::kWarning);
+}
+
 TEST(HoldDownTest, RecoveryClearsTheDeadline) {
   ValidationResult ok;
   ok.state = ValidationState::kVerified;
