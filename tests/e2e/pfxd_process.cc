@@ -118,8 +118,8 @@ void PfxdProcess::CloseChannel() {
 }
 
 void PfxdProcess::Kill() {
+  // The channel stays: clients may still be calling (and failing) while the process dies.
   if (pid_ <= 0) return;
-  CloseChannel();
   kill(pid_, SIGKILL);
   int status = 0;
   waitpid(pid_, &status, 0);
