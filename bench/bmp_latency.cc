@@ -14,19 +14,6 @@
 namespace pfx::testing {
 namespace {
 
-std::string Neighbors(const char* peer_as, int remote_port,
-                      std::initializer_list<std::pair<const char*, const char*>> pairs) {
-  std::string out;
-  for (auto [peer, local] : pairs) {
-    absl::StrAppendFormat(&out,
-                          "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"%s\"\n"
-                          "    peer-as = %s\n  [neighbors.transport.config]\n"
-                          "    local-address = \"%s\"\n    remote-port = %d\n",
-                          peer, peer_as, local, remote_port);
-  }
-  return out;
-}
-
 TEST(BmpLatency, RibAddToVerified) {
   std::string irr = WriteTempFile("lat.rpsl", RouteObjects({{"1.1.1.0/24", 13335}}));
   PfxdProcess pfxd(
@@ -38,23 +25,8 @@ TEST(BmpLatency, RibAddToVerified) {
                   .ok());
   ASSERT_TRUE(RegisterPrefix(pfxd, "voice-1", "r1", "1.1.1.0/24").ok());
   const int edge_port = FreePort(), partner_port = FreePort();
-  GobgpdProcess edge(
-      "lat-edge",
-      absl::StrFormat("[global.config]\n  as = 8075\n  router-id = \"10.255.0.1\"\n  port = %d\n"
-                      "  local-address-list = [\"127.0.0.1\", \"127.0.0.4\"]\n%s"
-                      "[[bmp-servers]]\n  [bmp-servers.config]\n    address = \"127.0.0.1\"\n"
-                      "    port = %d\n    route-monitoring-policy = \"pre-policy\"\n",
-                      edge_port,
-                      Neighbors("13335", partner_port,
-                                {{"127.0.0.2", "127.0.0.1"}, {"127.0.0.3", "127.0.0.4"}}),
-                      pfxd.bmp_port()));
-  GobgpdProcess partner(
-      "lat-partner",
-      absl::StrFormat(
-          "[global.config]\n  as = 13335\n  router-id = \"10.255.0.2\"\n  port = %d\n"
-          "  local-address-list = [\"127.0.0.2\", \"127.0.0.3\"]\n%s",
-          partner_port,
-          Neighbors("8075", edge_port, {{"127.0.0.1", "127.0.0.2"}, {"127.0.0.4", "127.0.0.3"}})));
+  GobgpdProcess edge("lat-edge", EdgeConfig(edge_port, partner_port, pfxd.bmp_port()));
+  GobgpdProcess partner("lat-partner", PartnerConfig(edge_port, partner_port));
   ASSERT_TRUE(edge.Start() && partner.Start());
   auto state = [&] { return GetRegistered(pfxd, "voice-1", "r1").prefix_validation_state(); };
   // Polls every 2 ms (a Get on loopback takes ~0.2 ms), so the figure is not quantized.

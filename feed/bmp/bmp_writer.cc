@@ -1,17 +1,9 @@
 #include "feed/bmp/bmp_writer.h"
 
+#include "feed/byte_writer.h"
+
 namespace pfx {
 namespace {
-
-void Put8(std::string& s, uint8_t v) { s.push_back(static_cast<char>(v)); }
-void Put16(std::string& s, uint16_t v) {
-  Put8(s, static_cast<uint8_t>(v >> 8));
-  Put8(s, static_cast<uint8_t>(v));
-}
-void Put32(std::string& s, uint32_t v) {
-  Put16(s, static_cast<uint16_t>(v >> 16));
-  Put16(s, static_cast<uint16_t>(v));
-}
 
 void PutAddress16(std::string& s, const IpAddress& a) {
   if (a.is_v4()) {

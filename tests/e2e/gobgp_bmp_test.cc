@@ -13,40 +13,6 @@ namespace {
 
 constexpr char kPrefix[] = "1.1.1.0/24";
 
-std::string EdgeConfig(int edge_port, int partner_port, int bmp_port) {
-  std::string neighbors;
-  for (auto [peer, local] :
-       {std::pair{"127.0.0.2", "127.0.0.1"}, std::pair{"127.0.0.3", "127.0.0.4"}}) {
-    absl::StrAppendFormat(&neighbors,
-                          "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"%s\"\n"
-                          "    peer-as = 13335\n  [neighbors.transport.config]\n"
-                          "    local-address = \"%s\"\n    remote-port = %d\n",
-                          peer, local, partner_port);
-  }
-  return absl::StrFormat(
-      "[global.config]\n  as = 8075\n  router-id = \"10.255.0.1\"\n  port = %d\n"
-      "  local-address-list = [\"127.0.0.1\", \"127.0.0.4\"]\n%s"
-      "[[bmp-servers]]\n  [bmp-servers.config]\n    address = \"127.0.0.1\"\n    port = %d\n"
-      "    route-monitoring-policy = \"pre-policy\"\n",
-      edge_port, neighbors, bmp_port);
-}
-
-std::string PartnerConfig(int edge_port, int partner_port) {
-  std::string neighbors;
-  for (auto [peer, local] :
-       {std::pair{"127.0.0.1", "127.0.0.2"}, std::pair{"127.0.0.4", "127.0.0.3"}}) {
-    absl::StrAppendFormat(&neighbors,
-                          "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"%s\"\n"
-                          "    peer-as = 8075\n  [neighbors.transport.config]\n"
-                          "    local-address = \"%s\"\n    remote-port = %d\n",
-                          peer, local, edge_port);
-  }
-  return absl::StrFormat(
-      "[global.config]\n  as = 13335\n  router-id = \"10.255.0.2\"\n  port = %d\n"
-      "  local-address-list = [\"127.0.0.2\", \"127.0.0.3\"]\n%s",
-      partner_port, neighbors);
-}
-
 std::string EventsOf(const v1::RegisteredPrefix& r) {
   std::string out;
   for (const auto& e : r.events()) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 
 namespace pfx::testing {
@@ -27,6 +28,42 @@ int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   close(fd);
   return ntohs(a.sin_port);
+}
+
+namespace {
+
+std::string Neighbors(int peer_as, int remote_port,
+                      std::initializer_list<std::pair<const char*, const char*>> peer_and_local) {
+  std::string out;
+  for (auto [peer, local] : peer_and_local) {
+    absl::StrAppendFormat(&out,
+                          "[[neighbors]]\n  [neighbors.config]\n    neighbor-address = \"%s\"\n"
+                          "    peer-as = %d\n  [neighbors.transport.config]\n"
+                          "    local-address = \"%s\"\n    remote-port = %d\n",
+                          peer, peer_as, local, remote_port);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EdgeConfig(int edge_port, int partner_port, int bmp_port) {
+  return absl::StrFormat(
+      "[global.config]\n  as = 8075\n  router-id = \"10.255.0.1\"\n  port = %d\n"
+      "  local-address-list = [\"127.0.0.1\", \"127.0.0.4\"]\n%s"
+      "[[bmp-servers]]\n  [bmp-servers.config]\n    address = \"127.0.0.1\"\n    port = %d\n"
+      "    route-monitoring-policy = \"pre-policy\"\n",
+      edge_port,
+      Neighbors(13335, partner_port, {{"127.0.0.2", "127.0.0.1"}, {"127.0.0.3", "127.0.0.4"}}),
+      bmp_port);
+}
+
+std::string PartnerConfig(int edge_port, int partner_port) {
+  return absl::StrFormat(
+      "[global.config]\n  as = 13335\n  router-id = \"10.255.0.2\"\n  port = %d\n"
+      "  local-address-list = [\"127.0.0.2\", \"127.0.0.3\"]\n%s",
+      partner_port,
+      Neighbors(8075, edge_port, {{"127.0.0.1", "127.0.0.2"}, {"127.0.0.4", "127.0.0.3"}}));
 }
 
 GobgpdProcess::GobgpdProcess(std::string name, std::string toml)

@@ -15,6 +15,12 @@ namespace pfx::testing {
 // A TCP port that was free on 127.0.0.1 a moment ago.
 int FreePort();
 
+// The two-daemon topology of the BGP tests: a partner (AS13335 on 127.0.0.2 and 127.0.0.3)
+// with two eBGP sessions to an edge (AS8075 on 127.0.0.1 and 127.0.0.4) that exports
+// pre-policy BMP to 127.0.0.1:`bmp_port`.
+std::string EdgeConfig(int edge_port, int partner_port, int bmp_port);
+std::string PartnerConfig(int edge_port, int partner_port);
+
 class GobgpdProcess {
  public:
   // `toml` is the daemon's whole configuration.
