@@ -3,7 +3,6 @@
 // goes VERIFIED through real BGP, WARNING then FAILED after a withdrawal, VERIFIED again, and
 // survives the edge router dying and coming back.
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/fixtures.h"
 #include "tests/e2e/gobgpd_process.h"
