@@ -9,7 +9,7 @@ packages=(
   libabsl-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libbz2-dev
-  bgpdump gobgpd
+  bgpdump gobgpd bc
 )
 
 missing=()

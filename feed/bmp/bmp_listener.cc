@@ -185,6 +185,7 @@ bool BmpListener::Read(Connection& c, std::string* why) {
         return false;
       }
     }
+    c.router->Flush();
     c.buffer.erase(0, offset);  // the remainder is less than one message (<= 1 MiB)
   }
 }

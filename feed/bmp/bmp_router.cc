@@ -5,8 +5,15 @@
 
 namespace pfx {
 
+void BmpRouter::Flush() {
+  if (pending_.announced.empty()) return;
+  index_->Apply(pending_);
+  pending_.announced.clear();
+}
+
 absl::Status BmpRouter::Apply(const BmpMessage& m) {
   ++stats_.messages;
+  if (m.type != BmpType::kRouteMonitoring) Flush();
   switch (m.type) {
     case BmpType::kInitiation:
       for (const auto& [type, value] : m.tlvs) {
@@ -56,26 +63,32 @@ absl::Status BmpRouter::RouteMonitoring(const BmpMessage& m) {
         "Route Monitoring for peer ", m.peer->address.ToString(), ": ", update.status().message()));
   }
   SessionKey key = Key(*m.peer);
+  if (!(pending_.session == key) || update->end_of_rib || !update->withdrawn.empty()) {
+    Flush();  // keep the order: earlier announcements land before this message's changes
+    pending_.session = key;
+  }
   if (update->end_of_rib) {
     ++stats_.end_of_rib;
     index_->MarkInitialTableComplete(key);
     return absl::OkStatus();
   }
-  RouteBatch batch{key, {}, update->withdrawn};
+  if (!update->withdrawn.empty()) {
+    index_->Apply(RouteBatch{key, {}, update->withdrawn});
+    stats_.withdrawn += update->withdrawn.size();
+  }
   absl::Time received = absl::FromUnixSeconds(m.peer->timestamp_seconds) +
                         absl::Microseconds(m.peer->timestamp_micros);
   if (m.peer->timestamp_seconds == 0) received = absl::Now();
-  batch.announced.reserve(update->announced.size());
   for (const IpPrefix& p : update->announced) {
-    batch.announced.push_back({p, update->attributes, received});
+    pending_.announced.push_back({p, update->attributes, received});
   }
-  stats_.announced += batch.announced.size();
-  stats_.withdrawn += batch.withdrawn.size();
-  index_->Apply(batch);
+  stats_.announced += update->announced.size();
+  if (pending_.announced.size() >= kBatchSize) Flush();
   return absl::OkStatus();
 }
 
 void BmpRouter::Disconnected() {
+  Flush();
   for (const auto& [address, peer] : peers_) index_->SetEstablished({name_, address}, false);
 }
 

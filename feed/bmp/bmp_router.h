@@ -12,6 +12,10 @@
 //   Termination / disconnect: every session of the router goes down.
 // 4-byte AS_PATHs are assumed unless the A flag says "legacy 2-byte" or the Peer Up OPENs did
 // not both offer capability 65.
+// Announcements are buffered per session and reach the index in batches (one index lock per
+// batch instead of per route, like the MRT loader): call Flush() after a burst of messages
+// (the listener does after each read); any other kind of message flushes first, so the
+// order of changes is kept.
 // Not thread-safe: one BmpRouter belongs to one connection's reader.
 
 #ifndef PFX_FEED_BMP_BMP_ROUTER_H_
@@ -44,6 +48,8 @@ class BmpRouter {
 
   // Applies one message; an UPDATE that does not decode is an error (the connection closes).
   absl::Status Apply(const BmpMessage& message);
+  // Hands buffered announcements to the index.
+  void Flush();
   // The connection ended (Termination, EOF, error): every session of this router goes down.
   void Disconnected();
 
@@ -58,8 +64,11 @@ class BmpRouter {
   SessionKey Key(const BmpPeerHeader& peer) const { return {name_, peer.address}; }
   absl::Status RouteMonitoring(const BmpMessage& m);
 
+  static constexpr size_t kBatchSize = 4096;
+
   std::string name_;
   RouteIndex* index_;
+  RouteBatch pending_;
   std::string sys_name_;
   absl::flat_hash_map<IpAddress, Peer> peers_;
   BmpRouterStats stats_;

@@ -96,6 +96,7 @@ TEST(BmpCaptureTest, GobgpdStreamThroughTheRouterStateMachine) {
     ASSERT_TRUE(router.Apply(*m).ok());
     bytes.remove_prefix(length);
   }
+  router.Flush();
   SessionKey key{"edge", *IpAddress::Parse("127.0.0.2")};
   auto session = index.GetSession(key);
   ASSERT_TRUE(session.has_value());

@@ -182,6 +182,7 @@ TEST(BmpRouterTest, PrePolicyRoutesSessionsAndEndOfRib) {
   AppendEndOfRib(Family::kIpv4, eor);
   AppendBmpRouteMonitoring(v4, eor, stream);
   for (const BmpMessage& m : ParseAll(stream)) ASSERT_TRUE(router.Apply(m).ok());
+  router.Flush();
   SessionKey key{"edge-1", v4.address};
   auto status = index.GetSession(key);
   ASSERT_TRUE(status.has_value());

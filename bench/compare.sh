@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# pfxd benchmarks against references measured in the same run (see issue "Benchmarks against
+# real peers"): every speed figure is a ratio, each case runs RUNS times (default 3) and the
+# median is reported. Prints a table and writes bench/results/latest.json.
+# Cases measured so far: MRT full-table load and update stream (vs bgpdump -m), route memory
+# (vs gobgpd after `gobgp mrt inject global`), BMP ingest (pfxctl bmp-replay into pfxd vs the
+# MRT load), plus Google Benchmark micro benchmarks. Revalidation and API load are not yet here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+make build >/dev/null
+B=build/bench
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+seconds_of() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+json_field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+
+RIB="$WORK/rib.mrt"
+bzcat testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2 > "$RIB"
+UPDATES=("$WORK/u1.mrt" "$WORK/u2.mrt" "$WORK/u3.mrt")
+bzcat testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2 > "${UPDATES[0]}"
+zcat testdata/mrt/ris.rrc06.updates.1401488100.gz > "${UPDATES[1]}"
+zcat testdata/mrt/rrc15-updates.20100227.1600.gz > "${UPDATES[2]}"
+
+# 1. MRT full-table load.
+load_s=(); load_json=""
+for _ in $(seq "$RUNS"); do
+  load_json=$($B/pfx_bench mrt-load "$RIB")
+  load_s+=("$(echo "$load_json" | json_field seconds)")
+done
+load_med=$(printf '%s\n' "${load_s[@]}" | median)
+ref_s=(); for _ in $(seq "$RUNS"); do ref_s+=("$(seconds_of bgpdump -m "$RIB")"); done
+ref_med=$(printf '%s\n' "${ref_s[@]}" | median)
+routes=$(echo "$load_json" | json_field routes_in_index)
+
+# 2. Update stream.
+upd_s=(); for _ in $(seq "$RUNS"); do upd_s+=("$($B/pfx_bench mrt-load "${UPDATES[@]}" | json_field seconds)"); done
+upd_med=$(printf '%s\n' "${upd_s[@]}" | median)
+uref_s=(); for _ in $(seq "$RUNS"); do uref_s+=("$(seconds_of sh -c "for f in ${UPDATES[*]}; do bgpdump -m \$f; done")"); done
+uref_med=$(printf '%s\n' "${uref_s[@]}" | median)
+
+# 3. Route memory: RSS added per route, vs gobgpd holding the same table.
+rss_before=$(echo "$load_json" | json_field rss_before)
+rss_after=$(echo "$load_json" | json_field rss_after)
+pfx_bpr=$(echo "($rss_after - $rss_before) / $routes" | bc -l)
+GPORT=$((20000 + RANDOM % 20000))
+cat > "$WORK/gobgpd.toml" <<EOT
+[global.config]
+  as = 65000
+  router-id = "10.255.255.1"
+  port = -1
+EOT
+gobgpd -f "$WORK/gobgpd.toml" -l warn --api-hosts "127.0.0.1:$GPORT" --pprof-disable >/dev/null 2>&1 &
+GOBGPD=$!; PIDS+=("$GOBGPD")
+for _ in $(seq 50); do gobgp -p "$GPORT" global >/dev/null 2>&1 && break; sleep 0.2; done
+gobgp -p "$GPORT" mrt inject global "$RIB" >/dev/null 2>&1
+gobgpd_rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$GOBGPD/status) * 1024 ))
+kill "$GOBGPD"; wait "$GOBGPD" 2>/dev/null || true
+gobgpd_bpr=$(echo "$gobgpd_rss / $routes" | bc -l)
+
+# 4. BMP ingest: the same table replayed over loopback into a running pfxd.
+"$B/../server/pfxd" --listen 127.0.0.1:0 --data_dir "$WORK/data" --bmp_listen 127.0.0.1:0 \
+  --bmp_port_file "$WORK/bmp_port" --log_level warning &
+PFXD=$!; PIDS+=("$PFXD")
+for _ in $(seq 100); do [ -s "$WORK/bmp_port" ] && break; sleep 0.1; done
+BMP_PORT=$(cat "$WORK/bmp_port")
+bmp_rate=(); for _ in $(seq "$RUNS"); do
+  bmp_rate+=("$(build/cli/pfxctl bmp-replay "$RIB" --to "127.0.0.1:$BMP_PORT" | sed -n 's/.*s: \([0-9]*\) routes\/s/\1/p')")
+done
+kill "$PFXD"; wait "$PFXD" 2>/dev/null || true
+bmp_med=$(printf '%s\n' "${bmp_rate[@]}" | median)
+mrt_rate=$(echo "$routes / $load_med" | bc -l)
+
+# 5. Micro benchmarks.
+micro=$($B/micro_bench --benchmark_min_time=0.2 2>/dev/null | grep '^BM_')
+
+r() { printf '%.2f' "$1"; }
+mkdir -p bench/results
+cat > bench/results/latest.json <<EOT
+{
+  "machine": "$(nproc) cores",
+  "runs": $RUNS,
+  "mrt_load": {"routes": $routes, "pfxd_s": $load_med, "bgpdump_s": $ref_med, "speedup": $(r "$(echo "$ref_med / $load_med" | bc -l)"), "target": ">= 3"},
+  "update_stream": {"pfxd_s": $upd_med, "bgpdump_s": $uref_med, "speedup": $(r "$(echo "$uref_med / $upd_med" | bc -l)"), "target": ">= 3"},
+  "route_memory": {"pfxd_bytes_per_route": $(r "$pfx_bpr"), "gobgpd_bytes_per_route": $(r "$gobgpd_bpr"), "ratio": $(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)"), "target": "<= 64 B and <= 0.25"},
+  "bmp_ingest": {"routes_per_s": $bmp_med, "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.5"}
+}
+EOT
+printf '%-16s %-42s %-42s %s\n' case pfxd reference ratio
+printf '%-16s %-42s %-42s %s\n' "MRT full table" "$(r "$load_med") s ($routes routes)" "bgpdump -m $(r "$ref_med") s" "$(r "$(echo "$ref_med / $load_med" | bc -l)")x faster (target >= 3x)"
+printf '%-16s %-42s %-42s %s\n' "update stream" "$(r "$upd_med") s" "bgpdump -m $(r "$uref_med") s" "$(r "$(echo "$uref_med / $upd_med" | bc -l)")x faster (target >= 3x)"
+printf '%-16s %-42s %-42s %s\n' "route memory" "$(r "$pfx_bpr") B/route" "gobgpd $(r "$gobgpd_bpr") B/route" "$(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)") (target <= 64 B, <= 0.25)"
+printf '%-16s %-42s %-42s %s\n' "BMP ingest" "$bmp_med routes/s" "MRT load $(r "$mrt_rate") routes/s" "$(r "$(echo "$bmp_med / $mrt_rate" | bc -l)") (target >= 1M/s, >= 0.5)"
+echo
+echo "micro benchmarks:"
+echo "$micro"
+echo
+echo "not measured yet: revalidation of 100k prefixes, API writes and reads vs an echo server"
