@@ -1,7 +1,14 @@
 // pfx_bench: in-process measurements for bench/compare.sh, one JSON object per run on stdout.
 //   pfx_bench mrt-load FILE...   load MRT files (plain, already decompressed: only parsing and
 //                                indexing are timed) into one RouteIndex; RSS before/after.
+//   pfx_bench seed DIR RIB N     write a VOICE peering on two JINX sessions and N registered
+//                                prefixes drawn from the RIB into a fresh pfxd data directory
+//                                (set-up for the revalidation case; not timed).
+//   pfx_bench pipeline RIB N IRR...  one pass of the pure check pipeline over the same N
+//                                prefixes and sessions, in-process (the revalidation reference).
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -11,6 +18,13 @@
 #include "absl/time/clock.h"
 #include "feed/file_reader.h"
 #include "feed/mrt_loader.h"
+#include "feed/rpsl_loader.h"
+#include "pfx/v1/registration.pb.h"
+#include "server/session_map.h"
+#include "storage/keys.h"
+#include "storage/messages.h"
+#include "validator/checks.h"
+#include "validator/special_purpose_registry.h"
 
 namespace {
 
@@ -64,10 +78,112 @@ int MrtLoad(int argc, char** argv) {
   return 0;
 }
 
+// The benchmark's peering: two connections on router "jinx", the full-table peer and another.
+const char* const kSessions[] = {"196.223.14.55", "196.223.14.46"};
+
+// The first `n` public IPv4 prefixes of the full-table peer, in prefix order.
+std::vector<pfx::IpPrefix> DrawPrefixes(const pfx::RouteIndex& index, size_t n) {
+  std::vector<pfx::IpPrefix> out;
+  for (const pfx::Route& r : index.ListRoutes({"jinx", *pfx::IpAddress::Parse(kSessions[0])},
+                                              std::nullopt, n * 2)) {
+    if (out.size() == n) break;
+    if (r.prefix.is_v4() && !pfx::SpecialPurposeRegistry::Default().Classify(r.prefix).is_private) {
+      out.push_back(r.prefix);
+    }
+  }
+  return out;
+}
+
+bool LoadRib(const char* path, pfx::RouteIndex& index) {
+  absl::StatusOr<pfx::MrtLoadResult> r = pfx::LoadMrtFile(path, "jinx", index);
+  if (!r.ok()) std::cerr << r.status() << "\n";
+  return r.ok();
+}
+
+int Seed(const char* dir, const char* rib, size_t n) {
+  pfx::RouteIndex index;
+  if (!LoadRib(rib, index)) return 1;
+  std::vector<pfx::IpPrefix> prefixes = DrawPrefixes(index, n);
+  absl::StatusOr<std::unique_ptr<pfx::Database>> db = pfx::Database::Open(dir);
+  if (!db.ok()) {
+    std::cerr << db.status() << "\n";
+    return 1;
+  }
+  pfx::v1::Peering peering;
+  peering.set_name("bench-voice");
+  peering.set_peer_asn(30844);
+  peering.set_kind(pfx::v1::VOICE);
+  peering.set_sku("Premium Free");
+  peering.set_provisioning_state(pfx::v1::PROVISIONING_STATE_SUCCEEDED);
+  for (int i = 0; i < 2; ++i) {
+    pfx::v1::Connection* c = peering.add_connections();
+    c->set_connection_id(absl::StrCat("jnb-", i + 1));
+    c->set_peering_location(absl::StrCat("Johannesburg-", i + 1));
+    c->set_microsoft_router("jinx");
+    c->set_bandwidth_mbps(10000);
+    c->set_use_for_peering_service(true);
+    c->set_session_address_provider(pfx::v1::MICROSOFT);
+    c->set_connection_state(pfx::v1::ACTIVE);
+    c->add_sessions()->set_peer_session_ipv4_address(kSessions[i]);
+  }
+  pfx::WriteSet writes;
+  pfx::PutMessage(writes, pfx::Column::kPeerings, peering.name(), peering);
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    pfx::v1::RegisteredPrefix r;
+    r.set_peering_name(peering.name());
+    r.set_name(absl::StrCat("p", i));
+    r.set_prefix(prefixes[i].ToString());
+    r.set_peering_service_prefix_key(pfx::PrefixKey::Generate()->ToString());
+    r.set_prefix_validation_state(pfx::v1::PREFIX_VALIDATION_STATE_PENDING);
+    r.set_provisioning_state(pfx::v1::PROVISIONING_STATE_SUCCEEDED);
+    std::string key = pfx::keys::Child(peering.name(), r.name());
+    pfx::PutMessage(writes, pfx::Column::kRegisteredPrefixes, key, r);
+    writes.Put(pfx::Column::kIdxPrefix, r.prefix(), key);
+    writes.Put(pfx::Column::kIdxKey, r.peering_service_prefix_key(), absl::StrCat("R", key));
+    if (writes.size() >= 3000) {
+      if (!(*db)->Commit(writes, pfx::Durability::kBuffered).ok()) return 1;
+      writes = pfx::WriteSet();
+    }
+  }
+  if (!(*db)->Commit(writes, pfx::Durability::kSynced).ok()) return 1;
+  std::printf("{\"prefixes\": %zu}\n", prefixes.size());
+  return 0;
+}
+
+int Pipeline(int argc, char** argv) {
+  pfx::RouteIndex index;
+  if (!LoadRib(argv[2], index)) return 1;
+  size_t n = std::strtoul(argv[3], nullptr, 10);
+  pfx::IrrIndex irr;
+  for (int i = 4; i < argc; ++i) {
+    if (!pfx::LoadRpslFile(argv[i], irr).ok()) return 1;
+  }
+  std::vector<pfx::IpPrefix> prefixes = DrawPrefixes(index, n);
+  std::vector<pfx::RequiredSession> sessions;
+  for (int i = 0; i < 2; ++i) {
+    sessions.push_back({{"jinx", *pfx::IpAddress::Parse(kSessions[i])}, absl::StrCat("Johannesburg-", i + 1),
+                        absl::StrCat("jnb-", i + 1)});
+  }
+  std::map<std::string, size_t> states;
+  absl::Time start = absl::Now();
+  for (const pfx::IpPrefix& p : prefixes) {
+    pfx::ValidationResult r =
+        pfx::CheckRegisteredPrefix({p, pfx::Observe(index, sessions, p), &irr});
+    ++states[pfx::ValidationStateName(r.state)];
+  }
+  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("{\"prefixes\": %zu, \"seconds\": %.4f, \"verified\": %zu, \"failed\": %zu}\n",
+              prefixes.size(), seconds, states["VERIFIED"], states["FAILED"]);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::string(argv[1]) == "mrt-load") return MrtLoad(argc, argv);
-  std::cerr << "usage: pfx_bench mrt-load FILE...\n";
+  std::string command = argc >= 2 ? argv[1] : "";
+  if (command == "mrt-load" && argc >= 3) return MrtLoad(argc, argv);
+  if (command == "seed" && argc == 5) return Seed(argv[2], argv[3], std::strtoul(argv[4], nullptr, 10));
+  if (command == "pipeline" && argc >= 4) return Pipeline(argc, argv);
+  std::cerr << "usage: pfx_bench mrt-load FILE... | seed DIR RIB N | pipeline RIB N IRR...\n";
   return 2;
 }
