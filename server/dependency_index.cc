@@ -30,7 +30,8 @@ void DependencyIndex::SetSessions(const v1::ValidationTarget& target,
   std::string key = TargetKey(target);
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
-  if (it == entries_.end()) return;  // forgotten meanwhile
+  if (it == entries_.end()) return;             // forgotten meanwhile
+  if (it->second.sessions == sessions) return;  // the usual case on revalidation
   UnlinkSessions(key, it->second);
   it->second.sessions = sessions;
   for (const SessionKey& s : sessions) by_session_[s].insert(key);

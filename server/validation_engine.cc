@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "server/events.h"
 #include "server/explain.h"
 #include "server/log.h"
@@ -203,34 +204,62 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   return ev;
 }
 
-absl::Status ValidationEngine::Process(const QueueItem& item) {
-  absl::StatusOr<Evaluation> ev = Evaluate(item.target);
-  if (!ev.ok()) {
-    // Leave the entry queued (it is retried after restart) but let others proceed.
-    ctx_.queue->Release(item);
-    return ev.status();
+absl::Status ValidationEngine::Process(const QueueItem& item) { return ProcessBatch({item}); }
+
+absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items) {
+  // 1. Evaluate without locks.
+  std::vector<std::pair<const QueueItem*, Evaluation>> evaluated;
+  absl::Status first_error;
+  for (const QueueItem& item : items) {
+    absl::StatusOr<Evaluation> ev = Evaluate(item.target);
+    if (!ev.ok()) {
+      // Leave the entry queued (it is retried after restart) but let the others proceed.
+      ctx_.queue->Release(item);
+      if (first_error.ok()) first_error = ev.status();
+      continue;
+    }
+    evaluated.emplace_back(&item, std::move(*ev));
   }
-  absl::Status s = Store(item, *ev);
-  ctx_.queue->Release(item);
-  return s;
+  // 2. One write-locked section and one WriteBatch for the whole batch: per-prefix locking and
+  // commits dominated Revalidate (task switches and lock hand-offs between workers).
+  const absl::Time now = ctx_.clock->Now();
+  std::vector<Staged> staged;
+  absl::Status committed;
+  {
+    absl::MutexLock lock(ctx_.write_mu);
+    WriteSet writes;
+    for (auto& [item, ev] : evaluated) {
+      absl::StatusOr<Staged> s = Stage(writes, *item, ev, now);
+      if (!s.ok()) {
+        committed = s.status();
+        break;
+      }
+      staged.push_back(std::move(*s));
+    }
+    // Worker results need not be synced: the queue entries are deleted in the same batch, so
+    // a crash before the WAL reaches disk leaves them queued and they are validated again.
+    if (committed.ok()) committed = ctx_.db->Commit(writes, Durability::kBuffered);
+  }
+  for (auto& [item, ev] : evaluated) ctx_.queue->Release(*item);
+  if (!committed.ok()) return committed;
+  // 3. After the commit: dependencies, hold-down timers, notices.
+  for (Staged& s : staged) Publish(s, now);
+  return first_error;
 }
 
-absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev) {
-  WriteSet writes;
+absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& writes,
+                                                                 const QueueItem& item,
+                                                                 const Evaluation& ev,
+                                                                 absl::Time now) {
   ctx_.queue->Complete(writes, item);
-  if (!ev.found) {
-    ctx_.dependencies->Forget(item.target);
-    ValidationNotice gone;  // still a completion: Revalidate progress counts it
-    *gone.change.mutable_target() = item.target;
-    absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered);
-    notices_->Publish(gone);
-    return s;
-  }
-  const absl::Time now = ctx_.clock->Now();
-  ValidationNotice notice;
-  std::optional<absl::Time> deadline;
+  Staged staged;
+  staged.item = item;
+  staged.prefix = ev.prefix;
+  staged.peering_name = ev.peering_name;
+  if (!ev.found) return staged;
 
   auto apply = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
+    const std::decay_t<decltype(resource)> before = resource;
     ValidationState previous = FromProto(resource.prefix_validation_state());
     if (previous == ValidationState::kUnknown) previous = FromProto(resource.last_decided_state());
     std::optional<absl::Time> previous_deadline;
@@ -250,8 +279,8 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
     std::vector<v1::PrefixEvent> events;
     google::protobuf::Map<std::string, uint32_t> observed;
     RouteEvents(resource.observed_origins(), ev.observed, ev.prefix, now, events, observed);
-    notice.change.set_old_state(resource.prefix_validation_state());
-    notice.change.set_new_state(new_state);
+    staged.notice.change.set_old_state(resource.prefix_validation_state());
+    staged.notice.change.set_new_state(new_state);
     if (new_state != resource.prefix_validation_state() || message != resource.error_message()) {
       events.push_back(MakeEvent(kStateChangeEvent, ValidationStateName(decision.state),
                                  message.empty() ? "all checks passed" : message,
@@ -272,61 +301,63 @@ absl::Status ValidationEngine::Store(const QueueItem& item, const Evaluation& ev
                                     : v1::LEARNED_TYPE_NONE);
     }
     resource.clear_events();
-    PutMessage(writes, column, ev.resource_key, resource);
+    // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
+    if (!google::protobuf::util::MessageDifferencer::Equals(before, resource)) {
+      PutMessage(writes, column, ev.resource_key, resource);
+    }
     for (const v1::PrefixEvent& e : events) ctx_.events->Append(writes, kind, ev.resource_key, e);
-    deadline = decision.deadline;
-    notice.change.set_error_message(message);
+    staged.deadline = decision.deadline;
+    staged.notice.change.set_error_message(message);
     return absl::OkStatus();
   };
 
-  {
-    absl::MutexLock lock(ctx_.write_mu);
-    absl::Status s;
-    bool exists = false;
-    if (item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-      auto r =
-          GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
-      if (!r.ok()) return r.status();
-      if ((exists = r->has_value()) && (**r).prefix() == ev.prefix) {
-        s = apply(**r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix);
-      }
-    } else {
-      auto p =
-          GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
-      if (!p.ok()) return p.status();
-      if ((exists = p->has_value()) && (**p).prefix() == ev.prefix) {
-        s = apply(**p, Column::kServicePrefixes, EventLog::kServicePrefix);
-      }
+  absl::Status s;
+  if (item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
+    auto r =
+        GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
+    if (!r.ok()) return r.status();
+    if (r->has_value() && (**r).prefix() == ev.prefix) {
+      staged.exists = true;
+      s = apply(**r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix);
     }
-    if (!s.ok()) return s;
-    // Worker results need not be synced: the queue entry is deleted in the same batch, so a
-    // crash before the WAL reaches disk leaves the entry queued and it is validated again.
-    if (absl::Status c = ctx_.db->Commit(writes, Durability::kBuffered); !c.ok()) return c;
-    if (!exists) {
-      ctx_.dependencies->Forget(item.target);
-      return absl::OkStatus();
+  } else {
+    auto p =
+        GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
+    if (!p.ok()) return p.status();
+    if (p->has_value() && (**p).prefix() == ev.prefix) {
+      staged.exists = true;
+      s = apply(**p, Column::kServicePrefixes, EventLog::kServicePrefix);
     }
   }
-
-  std::vector<SessionKey> sessions;
+  if (!s.ok()) return s;
   for (const SessionObservation& o : ev.observed) {
-    if (auto a = IpAddress::Parse(o.peer_address); a.ok()) sessions.push_back({o.router, *a});
+    if (auto a = IpAddress::Parse(o.peer_address); a.ok())
+      staged.sessions.push_back({o.router, *a});
   }
-  ctx_.dependencies->SetSessions(item.target, sessions);
-  if (deadline.has_value()) {
+  return staged;
+}
+
+void ValidationEngine::Publish(Staged& s, absl::Time now) {
+  const v1::ValidationTarget& target = s.item.target;
+  *s.notice.change.mutable_target() = target;
+  if (!s.exists) {
+    // Deleted meanwhile (or changed prefix): still a completion, Revalidate progress counts it.
+    ctx_.dependencies->Forget(target);
+    notices_->Publish(s.notice);
+    return;
+  }
+  ctx_.dependencies->SetSessions(target, s.sessions);
+  if (s.deadline.has_value()) {
     ValidationQueue* queue = ctx_.queue;
-    v1::ValidationTarget target = item.target;
-    timers_->Schedule(*deadline,
+    timers_->Schedule(*s.deadline,
                       [queue, target] { (void)queue->Enqueue({target}, Durability::kBuffered); });
   }
-  *notice.change.mutable_target() = item.target;
-  notice.change.set_prefix(ev.prefix);
-  *notice.change.mutable_timestamp() = ToTimestamp(now);
-  notice.peering_name = ev.peering_name;
-  notices_->Publish(notice);
-  PFX_LOG(Debug) << "validated " << TargetKey(item.target) << " " << ev.prefix << ": "
-                 << v1::PrefixValidationState_Name(notice.change.new_state());
-  return absl::OkStatus();
+  s.notice.change.set_prefix(s.prefix);
+  *s.notice.change.mutable_timestamp() = ToTimestamp(now);
+  s.notice.peering_name = s.peering_name;
+  notices_->Publish(s.notice);
+  PFX_LOG(Debug) << "validated " << TargetKey(target) << " " << s.prefix << ": "
+                 << v1::PrefixValidationState_Name(s.notice.change.new_state());
 }
 
 absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(

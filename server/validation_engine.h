@@ -36,12 +36,27 @@ class ValidationEngine {
 
   // Validates and stores; always completes the queue entry (a deleted target just drops it).
   absl::Status Process(const QueueItem& item);
+  // The same for several entries, stored in one locked section and one WriteBatch.
+  absl::Status ProcessBatch(const std::vector<QueueItem>& items);
   absl::StatusOr<v1::ExplainResponse> Explain(const v1::ValidationTarget& target) const;
 
  private:
   struct Evaluation;
+  // What one validated entry contributes to a batch, and what to do after the commit.
+  struct Staged {
+    QueueItem item;
+    bool exists = false;
+    std::string prefix;
+    std::string peering_name;
+    std::vector<SessionKey> sessions;
+    std::optional<absl::Time> deadline;
+    ValidationNotice notice;
+  };
   absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target) const;
-  absl::Status Store(const QueueItem& item, const Evaluation& evaluation);
+  // Adds the entry's writes to `writes`; call with the store's write lock held.
+  absl::StatusOr<Staged> Stage(WriteSet& writes, const QueueItem& item,
+                               const Evaluation& evaluation, absl::Time now);
+  void Publish(Staged& staged, absl::Time now);
 
   StoreContext ctx_;
   const IrrStore* irr_;

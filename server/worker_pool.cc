@@ -19,10 +19,10 @@ void WorkerPool::Stop() {
 
 void WorkerPool::Run() {
   while (!stopping_) {
-    std::optional<QueueItem> item = queue_->Pop(absl::Milliseconds(500));
-    if (!item.has_value()) continue;
-    if (absl::Status s = engine_->Process(*item); !s.ok()) {
-      PFX_LOG(Error) << "validation of " << TargetKey(item->target) << " failed: " << s;
+    std::vector<QueueItem> items = queue_->PopBatch(kBatch, absl::Milliseconds(500));
+    if (items.empty()) continue;
+    if (absl::Status s = engine_->ProcessBatch(items); !s.ok()) {
+      PFX_LOG(Error) << "validation of " << items.size() << " queued prefixes failed: " << s;
       absl::SleepFor(absl::Milliseconds(100));  // a storage error: do not spin
     }
   }

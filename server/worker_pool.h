@@ -1,6 +1,7 @@
 // File: worker_pool.h
 // -----------------------------------------------------------------------------
-// WorkerPool: N threads draining the validation queue through the ValidationEngine.
+// WorkerPool: N threads draining the validation queue through the ValidationEngine, up to
+// kBatch entries at a time (one store write per batch).
 // Stop() shuts the queue down and joins; entries not yet completed stay in RocksDB and are
 // validated after the next start.
 
@@ -22,6 +23,7 @@ class WorkerPool {
   void Stop();
 
  private:
+  static constexpr size_t kBatch = 64;
   void Run();
 
   ValidationQueue* queue_;

@@ -67,6 +67,12 @@ absl::Status ValidationQueue::Enqueue(const std::vector<v1::ValidationTarget>& t
 }
 
 std::optional<QueueItem> ValidationQueue::Pop(absl::Duration timeout) {
+  std::vector<QueueItem> one = PopBatch(1, timeout);
+  if (one.empty()) return std::nullopt;
+  return std::move(one.front());
+}
+
+std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   // absl may evaluate a condition on other threads, so it only reads; the take happens below.
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -77,17 +83,20 @@ std::optional<QueueItem> ValidationQueue::Pop(absl::Duration timeout) {
     return false;
   };
   mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  if (shutdown_) return std::nullopt;
-  for (auto it = items_.begin(); it != items_.end(); ++it) {
+  std::vector<QueueItem> taken;
+  if (shutdown_) return taken;
+  for (auto it = items_.begin(); it != items_.end() && taken.size() < max;) {
     std::string key = TargetKey(it->target);
-    if (in_flight_.contains(key)) continue;
-    QueueItem found = std::move(*it);
-    items_.erase(it);
+    if (in_flight_.contains(key)) {
+      ++it;
+      continue;
+    }
+    taken.push_back(std::move(*it));
+    it = items_.erase(it);
     waiting_.erase(key);
     in_flight_.insert(std::move(key));
-    return found;
   }
-  return std::nullopt;
+  return taken;
 }
 
 void ValidationQueue::Complete(WriteSet& writes, const QueueItem& item) {

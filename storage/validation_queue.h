@@ -53,6 +53,9 @@ class ValidationQueue {
 
   // Waits up to `timeout` for an entry whose target is not being validated by another worker.
   std::optional<QueueItem> Pop(absl::Duration timeout);
+  // Like Pop, then takes up to `max` entries that are ready now (at least one unless timed
+  // out or shut down).
+  std::vector<QueueItem> PopBatch(size_t max, absl::Duration timeout);
   // Adds the deletion of the entry to `writes`; call Release after committing it.
   void Complete(WriteSet& writes, const QueueItem& item);
   void Release(const QueueItem& item);
