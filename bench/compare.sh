@@ -4,8 +4,8 @@
 # median is reported. Prints a table and writes bench/results/latest.json.
 # Cases measured so far: MRT full-table load and update stream (vs bgpdump -m), route memory
 # (vs gobgpd after `gobgp mrt inject global`), BMP ingest (pfxctl bmp-replay into pfxd vs the
-# MRT load), revalidation of 100k prefixes (vs the in-process pipeline), plus Google Benchmark
-# micro benchmarks. API write/read load against an echo server is not yet here.
+# MRT load), revalidation of 100k prefixes (vs the in-process pipeline), API writes and reads
+# (vs an echo server, same client), plus Google Benchmark micro benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -95,7 +95,33 @@ rv_med=$(printf '%s\n' "${rv_s[@]}" | median)
 pl_s=(); for _ in $(seq "$RUNS"); do pl_s+=("$($B/pfx_bench pipeline "$RIB" 100000 "${IRR_FILES[@]}" | json_field seconds)"); done
 pl_med=$(printf '%s\n' "${pl_s[@]}" | median)
 
-# 6. Micro benchmarks.
+# 6. API load: 64 calls in flight for DURATION s through the gRPC callback API, against pfxd
+# and against a bare echo server with the same messages (bench/echo_server.cc).
+DURATION=${DURATION:-10}
+$B/echo_server "$WORK/echo_port" &
+ECHO=$!; PIDS+=("$ECHO")
+for _ in $(seq 50); do [ -s "$WORK/echo_port" ] && break; sleep 0.1; done
+ECHO_ADDR="127.0.0.1:$(cat "$WORK/echo_port")"
+start_pfxd() {  # DATA_DIR PORT_FILE
+  "$B/../server/pfxd" --listen 127.0.0.1:0 --port_file "$2" --data_dir "$1" --bmp_listen off \
+    --log_level warning &
+  PIDS+=("$!"); LAST_PFXD=$!
+  for _ in $(seq 100); do [ -s "$2" ] && break; sleep 0.1; done
+}
+start_pfxd "$WORK/wdata" "$WORK/wport"
+write_json=$($B/api_load write "127.0.0.1:$(cat "$WORK/wport")" "$DURATION" 64)
+kill "$LAST_PFXD"; wait "$LAST_PFXD" 2>/dev/null || true
+echo_write_json=$($B/api_load write "$ECHO_ADDR" "$DURATION" 64)
+start_pfxd "$WORK/rdata" "$WORK/rport2"  # the 100k registrations seeded for case 5
+read_json=$($B/api_load read "127.0.0.1:$(cat "$WORK/rport2")" "$DURATION" 64 100000)
+kill "$LAST_PFXD"; wait "$LAST_PFXD" 2>/dev/null || true
+echo_read_json=$($B/api_load read "$ECHO_ADDR" "$DURATION" 64 100000)
+kill "$ECHO"; wait "$ECHO" 2>/dev/null || true
+wq=$(echo "$write_json" | json_field qps); wp99=$(echo "$write_json" | json_field p99_ms)
+ewq=$(echo "$echo_write_json" | json_field qps)
+rq=$(echo "$read_json" | json_field qps); erq=$(echo "$echo_read_json" | json_field qps)
+
+# 7. Micro benchmarks.
 micro=$($B/micro_bench --benchmark_min_time=0.2 2>/dev/null | grep '^BM_')
 
 r() { printf '%.2f' "$1"; }
@@ -108,7 +134,9 @@ cat > bench/results/latest.json <<EOT
   "update_stream": {"pfxd_s": $upd_med, "bgpdump_s": $uref_med, "speedup": $(r "$(echo "$uref_med / $upd_med" | bc -l)"), "target": ">= 3"},
   "route_memory": {"pfxd_bytes_per_route": $(r "$pfx_bpr"), "gobgpd_bytes_per_route": $(r "$gobgpd_bpr"), "ratio": $(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)"), "target": "<= 64 B and <= 0.25"},
   "bmp_ingest": {"routes_per_s": $bmp_med, "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.5"},
-  "revalidation": {"prefixes": 100000, "revalidate_s": $rv_med, "in_process_s": $pl_med, "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "target": "< 1 s and >= 0.5"}
+  "revalidation": {"prefixes": 100000, "revalidate_s": $rv_med, "in_process_s": $pl_med, "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "target": "< 1 s and >= 0.5"},
+  "api_writes": {"pfxd_qps": $wq, "pfxd_p99_ms": $wp99, "echo_qps": $ewq, "ratio": $(r "$(echo "$wq / $ewq" | bc -l)"), "target": ">= 0.5 and p99 < 10 ms"},
+  "api_reads": {"pfxd_qps": $rq, "echo_qps": $erq, "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.8"}
 }
 EOT
 printf '%-16s %-42s %-42s %s\n' case pfxd reference ratio
@@ -117,8 +145,8 @@ printf '%-16s %-42s %-42s %s\n' "update stream" "$(r "$upd_med") s" "bgpdump -m 
 printf '%-16s %-42s %-42s %s\n' "route memory" "$(r "$pfx_bpr") B/route" "gobgpd $(r "$gobgpd_bpr") B/route" "$(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)") (target <= 64 B, <= 0.25)"
 printf '%-16s %-42s %-42s %s\n' "BMP ingest" "$bmp_med routes/s" "MRT load $(r "$mrt_rate") routes/s" "$(r "$(echo "$bmp_med / $mrt_rate" | bc -l)") (target >= 1M/s, >= 0.5)"
 printf '%-16s %-42s %-42s %s\n' "revalidation" "Revalidate 100k: $(r "$rv_med") s" "in-process pipeline $(r "$pl_med") s" "$(r "$(echo "$pl_med / $rv_med" | bc -l)") (target < 1 s, >= 0.5)"
+printf '%-16s %-42s %-42s %s\n' "API writes" "$wq calls/s, p99 $wp99 ms" "echo $ewq calls/s" "$(r "$(echo "$wq / $ewq" | bc -l)") (target >= 0.5, p99 < 10 ms)"
+printf '%-16s %-42s %-42s %s\n' "API reads" "$rq calls/s" "echo $erq calls/s" "$(r "$(echo "$rq / $erq" | bc -l)") (target >= 0.8)"
 echo
 echo "micro benchmarks:"
 echo "$micro"
-echo
-echo "not measured yet: API writes and reads vs an echo server"

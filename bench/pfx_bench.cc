@@ -8,9 +8,9 @@
 //                                prefixes and sessions, in-process (the revalidation reference).
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "absl/strings/numbers.h"
@@ -84,8 +84,8 @@ const char* const kSessions[] = {"196.223.14.55", "196.223.14.46"};
 // The first `n` public IPv4 prefixes of the full-table peer, in prefix order.
 std::vector<pfx::IpPrefix> DrawPrefixes(const pfx::RouteIndex& index, size_t n) {
   std::vector<pfx::IpPrefix> out;
-  for (const pfx::Route& r : index.ListRoutes({"jinx", *pfx::IpAddress::Parse(kSessions[0])},
-                                              std::nullopt, n * 2)) {
+  for (const pfx::Route& r :
+       index.ListRoutes({"jinx", *pfx::IpAddress::Parse(kSessions[0])}, std::nullopt, n * 2)) {
     if (out.size() == n) break;
     if (r.prefix.is_v4() && !pfx::SpecialPurposeRegistry::Default().Classify(r.prefix).is_private) {
       out.push_back(r.prefix);
@@ -161,7 +161,8 @@ int Pipeline(int argc, char** argv) {
   std::vector<pfx::IpPrefix> prefixes = DrawPrefixes(index, n);
   std::vector<pfx::RequiredSession> sessions;
   for (int i = 0; i < 2; ++i) {
-    sessions.push_back({{"jinx", *pfx::IpAddress::Parse(kSessions[i])}, absl::StrCat("Johannesburg-", i + 1),
+    sessions.push_back({{"jinx", *pfx::IpAddress::Parse(kSessions[i])},
+                        absl::StrCat("Johannesburg-", i + 1),
                         absl::StrCat("jnb-", i + 1)});
   }
   std::map<std::string, size_t> states;
@@ -182,7 +183,8 @@ int Pipeline(int argc, char** argv) {
 int main(int argc, char** argv) {
   std::string command = argc >= 2 ? argv[1] : "";
   if (command == "mrt-load" && argc >= 3) return MrtLoad(argc, argv);
-  if (command == "seed" && argc == 5) return Seed(argv[2], argv[3], std::strtoul(argv[4], nullptr, 10));
+  if (command == "seed" && argc == 5)
+    return Seed(argv[2], argv[3], std::strtoul(argv[4], nullptr, 10));
   if (command == "pipeline" && argc >= 4) return Pipeline(argc, argv);
   std::cerr << "usage: pfx_bench mrt-load FILE... | seed DIR RIB N | pipeline RIB N IRR...\n";
   return 2;

@@ -15,21 +15,35 @@ template <typename Reply>
 absl::StatusOr<Reply> Registry::Mutate(absl::string_view method, const std::string& request_id,
                                        const Mutation<Reply>& mutation) {
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return s;
-  absl::MutexLock lock(ctx_.write_mu);
-  std::string request_key;
-  if (!request_id.empty()) {
-    request_key = keys::Request(method, request_id);
-    absl::StatusOr<std::optional<Reply>> prior =
-        GetMessage<Reply>(*ctx_.db, Column::kIdxRequest, request_key);
-    if (!prior.ok()) return prior.status();
-    if (prior->has_value()) return **prior;  // a retry: applied once already
-  }
-  WriteSet writes;
+  absl::StatusOr<Reply> reply;
   std::vector<QueueItem> staged;
-  absl::StatusOr<Reply> reply = mutation(writes, staged);
-  if (!reply.ok()) return reply;
-  if (!request_key.empty()) PutMessage(writes, Column::kIdxRequest, request_key, *reply);
-  if (absl::Status s = ctx_.db->Commit(writes, Durability::kSynced); !s.ok()) return s;
+  {
+    // Checks and writes are serialized so uniqueness holds; the commit is applied here and
+    // made durable below, outside the lock, where concurrent mutations share one fsync.
+    absl::MutexLock lock(ctx_.write_mu);
+    std::string request_key;
+    bool replayed = false;
+    if (!request_id.empty()) {
+      request_key = keys::Request(method, request_id);
+      absl::StatusOr<std::optional<Reply>> prior =
+          GetMessage<Reply>(*ctx_.db, Column::kIdxRequest, request_key);
+      if (!prior.ok()) return prior.status();
+      if (prior->has_value()) {  // a retry: applied once already
+        reply = **prior;
+        replayed = true;
+      }
+    }
+    if (!replayed) {
+      WriteSet writes;
+      reply = mutation(writes, staged);
+      if (!reply.ok()) return reply;
+      if (!request_key.empty()) PutMessage(writes, Column::kIdxRequest, request_key, *reply);
+      if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) return s;
+    }
+  }
+  // Acknowledge only once the batch (and every one before it) is in the WAL on disk. A retry
+  // also waits: the reply it found may not be durable yet.
+  if (absl::Status s = ctx_.db->SyncWal(); !s.ok()) return s;
   for (const QueueItem& item : staged) ctx_.queue->Publish(item);
   return reply;
 }

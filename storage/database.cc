@@ -123,6 +123,24 @@ absl::Status Database::Commit(WriteSet& writes, Durability durability) {
   return ToAbsl(db_->Write(options, &batch), "RocksDB Write");
 }
 
+absl::Status Database::SyncWal() {
+  uint64_t ticket;
+  {
+    absl::MutexLock lock(&ticket_mu_);
+    ticket = ++requested_;  // every batch committed before this point gets this ticket or older
+  }
+  absl::MutexLock lock(&sync_mu_);
+  if (synced_through_ >= ticket) return absl::OkStatus();  // a sync that started later covered us
+  uint64_t covering;
+  {
+    absl::MutexLock ticket_lock(&ticket_mu_);
+    covering = requested_;
+  }
+  absl::Status s = ToAbsl(db_->SyncWAL(), "RocksDB SyncWAL");
+  if (s.ok()) synced_through_ = covering;
+  return s;
+}
+
 absl::Status Database::Scan(
     Column column, absl::string_view start, absl::string_view end,
     const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
