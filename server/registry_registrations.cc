@@ -117,19 +117,15 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::GetRegisteredPrefix(
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
   std::string key = keys::Child(request.peering_name(), request.name());
-  absl::StatusOr<std::optional<v1::RegisteredPrefix>> r =
-      GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, key);
+  absl::StatusOr<v1::RegisteredPrefix> r = GetChildMessage<v1::RegisteredPrefix>(
+      *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
+      "registered prefix", "peering");
   if (!r.ok()) return r.status();
-  if (!r->has_value()) {
-    return absl::NotFoundError(absl::StrCat("name: registered prefix '", request.name(),
-                                            "' does not exist on peering '", request.peering_name(),
-                                            "'"));
-  }
   absl::StatusOr<std::vector<v1::PrefixEvent>> events =
       ctx_.events->Recent(EventLog::kRegisteredPrefix, key, kEventsShown);
   if (!events.ok()) return events.status();
-  for (v1::PrefixEvent& e : *events) *(*r)->add_events() = std::move(e);
-  return std::move(**r);
+  for (v1::PrefixEvent& e : *events) *r->add_events() = std::move(e);
+  return r;
 }
 
 absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefixes(
@@ -137,10 +133,9 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  std::string start =
-      request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name());
-  absl::StatusOr<Page<v1::RegisteredPrefix>> page = ListMessages<v1::RegisteredPrefix>(
-      *ctx_.db, Column::kRegisteredPrefixes, start, request.page_token(), request.page_size());
+  absl::StatusOr<Page<v1::RegisteredPrefix>> page = ListChildMessages<v1::RegisteredPrefix>(
+      *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.page_token(),
+      request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredPrefixesResponse response;
   for (v1::RegisteredPrefix& r : page->items) *response.add_registered_prefixes() = std::move(r);
@@ -156,15 +151,11 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
       "DeleteRegisteredPrefix", request.request_id(),
       [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
-        absl::StatusOr<std::optional<v1::RegisteredPrefix>> r =
-            GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, key);
+        absl::StatusOr<v1::RegisteredPrefix> r = GetChildMessage<v1::RegisteredPrefix>(
+            *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
+            "registered prefix", "peering");
         if (!r.ok()) return r.status();
-        if (!r->has_value()) {
-          return absl::NotFoundError(absl::StrCat("name: registered prefix '", request.name(),
-                                                  "' does not exist on peering '",
-                                                  request.peering_name(), "'"));
-        }
-        const v1::RegisteredPrefix& registered = **r;
+        const v1::RegisteredPrefix& registered = *r;
         if (auto s = ReleaseKey(
                 registered.peering_service_prefix_key(), request.force(),
                 absl::StrCat("registered prefix '", request.name(), "'"),
@@ -242,15 +233,9 @@ absl::StatusOr<v1::RegisteredAsn> Registry::GetRegisteredAsn(
     const v1::GetRegisteredAsnRequest& request) const {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  absl::StatusOr<std::optional<v1::RegisteredAsn>> r = GetMessage<v1::RegisteredAsn>(
-      *ctx_.db, Column::kRegisteredAsns, keys::Child(request.peering_name(), request.name()));
-  if (!r.ok()) return r.status();
-  if (!r->has_value()) {
-    return absl::NotFoundError(absl::StrCat("name: registered ASN '", request.name(),
-                                            "' does not exist on peering '", request.peering_name(),
-                                            "'"));
-  }
-  return std::move(**r);
+  return GetChildMessage<v1::RegisteredAsn>(*ctx_.db, Column::kRegisteredAsns,
+                                            request.peering_name(), request.name(),
+                                            "registered ASN", "peering");
 }
 
 absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
@@ -258,10 +243,9 @@ absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  std::string start =
-      request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name());
-  absl::StatusOr<Page<v1::RegisteredAsn>> page = ListMessages<v1::RegisteredAsn>(
-      *ctx_.db, Column::kRegisteredAsns, start, request.page_token(), request.page_size());
+  absl::StatusOr<Page<v1::RegisteredAsn>> page = ListChildMessages<v1::RegisteredAsn>(
+      *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.page_token(),
+      request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredAsnsResponse response;
   for (v1::RegisteredAsn& r : page->items) *response.add_registered_asns() = std::move(r);
@@ -277,15 +261,11 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredAsn(
       "DeleteRegisteredAsn", request.request_id(),
       [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
-        absl::StatusOr<std::optional<v1::RegisteredAsn>> r =
-            GetMessage<v1::RegisteredAsn>(*ctx_.db, Column::kRegisteredAsns, key);
+        absl::StatusOr<v1::RegisteredAsn> r = GetChildMessage<v1::RegisteredAsn>(
+            *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.name(),
+            "registered ASN", "peering");
         if (!r.ok()) return r.status();
-        if (!r->has_value()) {
-          return absl::NotFoundError(absl::StrCat("name: registered ASN '", request.name(),
-                                                  "' does not exist on peering '",
-                                                  request.peering_name(), "'"));
-        }
-        const v1::RegisteredAsn& registered = **r;
+        const v1::RegisteredAsn& registered = *r;
         if (auto s = ReleaseKey(
                 registered.peering_service_prefix_key(), request.force(),
                 absl::StrCat("registered ASN '", request.name(), "'"),

@@ -179,19 +179,15 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::GetPeeringServicePrefix(
   if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
   std::string key = keys::Child(request.peering_service_name(), request.name());
-  absl::StatusOr<std::optional<v1::PeeringServicePrefix>> p =
-      GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, key);
+  absl::StatusOr<v1::PeeringServicePrefix> p = GetChildMessage<v1::PeeringServicePrefix>(
+      *ctx_.db, Column::kServicePrefixes, request.peering_service_name(), request.name(), "prefix",
+      "peering service");
   if (!p.ok()) return p.status();
-  if (!p->has_value()) {
-    return absl::NotFoundError(absl::StrCat("name: prefix '", request.name(),
-                                            "' does not exist on peering service '",
-                                            request.peering_service_name(), "'"));
-  }
   absl::StatusOr<std::vector<v1::PrefixEvent>> events =
       ctx_.events->Recent(EventLog::kServicePrefix, key, kEventsShown);
   if (!events.ok()) return events.status();
-  for (v1::PrefixEvent& e : *events) *(*p)->add_events() = std::move(e);
-  return std::move(**p);
+  for (v1::PrefixEvent& e : *events) *p->add_events() = std::move(e);
+  return p;
 }
 
 absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServicePrefixes(
@@ -217,14 +213,11 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringServicePrefix(
       "DeletePeeringServicePrefix", request.request_id(),
       [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_service_name(), request.name());
-        absl::StatusOr<std::optional<std::string>> existing =
-            ctx_.db->Get(Column::kServicePrefixes, key);
+        absl::StatusOr<v1::PeeringServicePrefix> existing =
+            GetChildMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes,
+                                                      request.peering_service_name(),
+                                                      request.name(), "prefix", "peering service");
         if (!existing.ok()) return existing.status();
-        if (!existing->has_value()) {
-          return absl::NotFoundError(absl::StrCat("name: prefix '", request.name(),
-                                                  "' does not exist on peering service '",
-                                                  request.peering_service_name(), "'"));
-        }
         writes.Delete(Column::kServicePrefixes, key);
         if (auto s = ctx_.events->DeleteAll(writes, EventLog::kServicePrefix, key); !s.ok())
           return s;

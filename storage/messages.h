@@ -86,6 +86,31 @@ absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
   return page;
 }
 
+// The child `name` of `parent` (keys::Child), or NOT_FOUND "name: <what> '<name>' does not
+// exist on <parent_what> '<parent>'".
+template <typename Message>
+absl::StatusOr<Message> GetChildMessage(const Database& db, Column column, absl::string_view parent,
+                                        absl::string_view name, absl::string_view what,
+                                        absl::string_view parent_what) {
+  absl::StatusOr<std::optional<Message>> m =
+      GetMessage<Message>(db, column, keys::Child(parent, name));
+  if (!m.ok()) return m.status();
+  if (!m->has_value()) {
+    return absl::NotFoundError(absl::StrCat("name: ", what, " '", name, "' does not exist on ",
+                                            parent_what, " '", parent, "'"));
+  }
+  return std::move(**m);
+}
+
+// Lists the children of `parent`, or every message of the column when `parent` is empty.
+template <typename Message>
+absl::StatusOr<Page<Message>> ListChildMessages(const Database& db, Column column,
+                                                absl::string_view parent,
+                                                absl::string_view page_token, int page_size) {
+  return ListMessages<Message>(db, column, parent.empty() ? "" : keys::ChildrenStart(parent),
+                               page_token, page_size);
+}
+
 }  // namespace pfx
 
 #endif  // PFX_STORAGE_MESSAGES_H_

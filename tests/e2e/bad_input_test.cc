@@ -160,6 +160,25 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
          return p.peerings().ListPeerings(Ctx().get(), req, &out);
        },
        kInvalid, "page_token"},
+      {"get a missing registered prefix",
+       [](auto& p) {
+         v1::GetRegisteredPrefixRequest req;
+         req.set_peering_name("voice-1");
+         req.set_name("ghost");
+         v1::RegisteredPrefix out;
+         return p.registrations().GetRegisteredPrefix(Ctx().get(), req, &out);
+       },
+       grpc::StatusCode::NOT_FOUND,
+       "name: registered prefix 'ghost' does not exist on peering 'voice-1'"},
+      {"delete a missing service prefix",
+       [](auto& p) {
+         v1::DeletePeeringServicePrefixRequest req;
+         req.set_peering_service_name("svc");
+         req.set_name("ghost");
+         google::protobuf::Empty out;
+         return p.services().DeletePeeringServicePrefix(Ctx().get(), req, &out);
+       },
+       grpc::StatusCode::NOT_FOUND, "name: prefix 'ghost' does not exist on peering service 'svc'"},
       {"prefix on route-server peering",
        [](auto& p) { return Register(p, "rs-1", "x", "8.8.8.0/24"); },
        grpc::StatusCode::FAILED_PRECONDITION, "EXCHANGE_ROUTE_SERVER"},
