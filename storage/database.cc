@@ -144,7 +144,11 @@ absl::Status Database::SyncWal() {
 absl::Status Database::Scan(
     Column column, absl::string_view start, absl::string_view end,
     const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), Handle(column)));
+  rocksdb::ReadOptions options;
+  rocksdb::Slice upper = ToSlice(end);
+  // A bound lets RocksDB skip files and stop at the range's end instead of at the next key.
+  if (!end.empty()) options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Handle(column)));
   for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
     absl::string_view key(it->key().data(), it->key().size());
     if (!end.empty() && key >= end) break;
