@@ -4,6 +4,17 @@
 
 namespace pfx {
 
+uint64_t RouteIndex::V4Key(const IpPrefix& prefix) {
+  const auto& b = prefix.address().bytes();
+  uint32_t address = static_cast<uint32_t>(b[0]) << 24 | static_cast<uint32_t>(b[1]) << 16 |
+                     static_cast<uint32_t>(b[2]) << 8 | b[3];
+  return static_cast<uint64_t>(address) << 8 | static_cast<uint64_t>(prefix.length());
+}
+
+IpPrefix RouteIndex::FromV4Key(uint64_t key) {
+  return IpPrefix(IpAddress::V4(static_cast<uint32_t>(key >> 8)), static_cast<int>(key & 0xFF));
+}
+
 void RouteIndex::AddListener(Listener listener) {
   absl::MutexLock lock(&listeners_mu_);
   listeners_.push_back(std::move(listener));
@@ -26,26 +37,37 @@ RouteIndex::SessionData& RouteIndex::SessionLocked(const SessionKey& key) {
 
 void RouteIndex::AnnounceLocked(SessionData& s, const Route& route) {
   AttributeStore::Id id = attributes_.Acquire(route.attributes);
-  uint32_t received = static_cast<uint32_t>(absl::ToUnixSeconds(route.received));
-  auto [it, inserted] = s.routes.try_emplace(route.prefix, Slot{id, received});
-  if (inserted) {
-    ++route_count_;
+  Slot slot{id, static_cast<uint32_t>(absl::ToUnixSeconds(route.received))};
+  auto upsert = [&](auto& map, const auto& key) {
+    auto [it, inserted] = map.try_emplace(key, slot);
+    if (inserted) {
+      ++route_count_;
+    } else {
+      attributes_.Release(it->second.attributes);
+      it->second = slot;
+    }
+  };
+  if (route.prefix.is_v4()) {
+    upsert(s.v4, V4Key(route.prefix));
   } else {
-    attributes_.Release(it->second.attributes);
-    it->second = Slot{id, received};
+    upsert(s.v6, route.prefix);
   }
-  s.status.route_count = s.routes.size();
+  s.status.route_count = s.size();
   s.status.last_update = std::max(s.status.last_update, route.received);
 }
 
 bool RouteIndex::WithdrawLocked(SessionData& s, const IpPrefix& prefix) {
-  auto it = s.routes.find(prefix);
-  if (it == s.routes.end()) return false;
-  attributes_.Release(it->second.attributes);
-  s.routes.erase(it);
-  --route_count_;
-  s.status.route_count = s.routes.size();
-  return true;
+  auto erase = [&](auto& map, const auto& key) {
+    auto it = map.find(key);
+    if (it == map.end()) return false;
+    attributes_.Release(it->second.attributes);
+    map.erase(it);
+    --route_count_;
+    return true;
+  };
+  bool erased = prefix.is_v4() ? erase(s.v4, V4Key(prefix)) : erase(s.v6, prefix);
+  s.status.route_count = s.size();
+  return erased;
 }
 
 void RouteIndex::Apply(const RouteBatch& batch) {
@@ -105,12 +127,18 @@ void RouteIndex::ResetSession(const SessionKey& session) {
     absl::MutexLock lock(&mu_);
     auto it = sessions_.find(session);
     if (it == sessions_.end()) return;
-    for (const auto& [prefix, slot] : it->second.routes) {
+    SessionData& data = it->second;
+    for (const auto& [key, slot] : data.v4) {
+      attributes_.Release(slot.attributes);
+      changes.push_back({RouteChange::Kind::kWithdraw, session, FromV4Key(key)});
+    }
+    for (const auto& [prefix, slot] : data.v6) {
       attributes_.Release(slot.attributes);
       changes.push_back({RouteChange::Kind::kWithdraw, session, prefix});
     }
-    route_count_ -= it->second.routes.size();
-    it->second.routes.clear();
+    route_count_ -= data.size();
+    data.v4.clear();
+    data.v6.clear();
     it->second.status.route_count = 0;
     it->second.status.initial_table_complete = false;
   }
@@ -141,9 +169,14 @@ std::optional<Route> RouteIndex::Lookup(const SessionKey& session, const IpPrefi
   absl::ReaderMutexLock lock(&mu_);
   auto s = sessions_.find(session);
   if (s == sessions_.end()) return std::nullopt;
-  auto r = s->second.routes.find(prefix);
-  if (r == s->second.routes.end()) return std::nullopt;
-  return ToRoute(r->first, r->second);
+  if (prefix.is_v4()) {
+    auto r = s->second.v4.find(V4Key(prefix));
+    if (r == s->second.v4.end()) return std::nullopt;
+    return ToRoute(prefix, r->second);
+  }
+  auto r = s->second.v6.find(prefix);
+  if (r == s->second.v6.end()) return std::nullopt;
+  return ToRoute(prefix, r->second);
 }
 
 std::optional<SessionStatus> RouteIndex::GetSession(const SessionKey& session) const {
@@ -171,13 +204,18 @@ std::vector<Route> RouteIndex::ListRoutes(const SessionKey& session, std::option
   absl::ReaderMutexLock lock(&mu_);
   auto s = sessions_.find(session);
   if (s == sessions_.end()) return out;
-  const auto& routes = s->second.routes;
-  auto it = after.has_value() ? routes.upper_bound(*after) : routes.begin();
-  for (; it != routes.end() && out.size() < limit; ++it) {
-    Route r = ToRoute(it->first, it->second);
-    if (filter && !filter(r)) continue;
-    out.push_back(std::move(r));
+  // IPv4 before IPv6, as IpPrefix orders them; `after` picks the map and the position.
+  const SessionData& data = s->second;
+  auto emit = [&](const IpPrefix& prefix, const Slot& slot) {
+    Route r = ToRoute(prefix, slot);
+    if (!filter || filter(r)) out.push_back(std::move(r));
+  };
+  if (!after.has_value() || after->is_v4()) {
+    auto it = after.has_value() ? data.v4.upper_bound(V4Key(*after)) : data.v4.begin();
+    for (; it != data.v4.end() && out.size() < limit; ++it) emit(FromV4Key(it->first), it->second);
   }
+  auto it = after.has_value() && !after->is_v4() ? data.v6.upper_bound(*after) : data.v6.begin();
+  for (; it != data.v6.end() && out.size() < limit; ++it) emit(it->first, it->second);
   return out;
 }
 

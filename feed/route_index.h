@@ -112,10 +112,16 @@ class RouteIndex {
     AttributeStore::Id attributes;
     uint32_t received_unix;  // seconds: the API shows received_timestamp to the second
   };
+  // IPv4 routes are keyed by one 64-bit integer (address << 8 | length), which orders like
+  // IpPrefix and halves the per-route footprint of a full table; IPv6 keeps IpPrefix keys.
   struct SessionData {
     SessionStatus status;
-    absl::btree_map<IpPrefix, Slot> routes;
+    absl::btree_map<uint64_t, Slot> v4;
+    absl::btree_map<IpPrefix, Slot> v6;
+    size_t size() const { return v4.size() + v6.size(); }
   };
+  static uint64_t V4Key(const IpPrefix& prefix);
+  static IpPrefix FromV4Key(uint64_t key);
 
   SessionData& SessionLocked(const SessionKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AnnounceLocked(SessionData& s, const Route& route) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -145,6 +145,30 @@ TEST(RouteIndexTest, ListRoutesPagesInPrefixOrder) {
   EXPECT_EQ(page2[1].prefix.ToString(), "9.9.9.0/24");
 }
 
+TEST(RouteIndexTest, MixedFamiliesListIpv4ThenIpv6AcrossPages) {
+  RouteIndex index;
+  auto s = S("r1", "10.0.0.1");
+  for (const char* p : {"2606:4700::/32", "9.9.9.0/24", "2001:4860::/32", "1.1.1.0/24",
+                        "1.1.1.0/25", "255.255.255.0/24"}) {
+    index.Announce(s, R(p, "13335"));
+  }
+  std::vector<std::string> seen;
+  std::optional<IpPrefix> after;
+  while (true) {
+    auto page = index.ListRoutes(s, after, 2);
+    if (page.empty()) break;
+    for (const Route& r : page) seen.push_back(r.prefix.ToString());
+    after = page.back().prefix;
+  }
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"1.1.1.0/24", "1.1.1.0/25", "9.9.9.0/24", "255.255.255.0/24",
+                                      "2001:4860::/32", "2606:4700::/32"}));
+  EXPECT_TRUE(index.Lookup(s, P("255.255.255.0/24")).has_value());
+  EXPECT_FALSE(index.Lookup(s, P("255.255.255.0/25")).has_value());
+  index.ResetSession(s);
+  EXPECT_EQ(index.route_count(), 0u);
+}
+
 TEST(RouteIndexTest, ConcurrentSourcesKeepCountsExact) {
   RouteIndex index;
   std::vector<std::thread> threads;
