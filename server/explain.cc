@@ -53,7 +53,8 @@ v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const 
     out->set_outcome(ToProtoOutcome(c.outcome));
     out->set_reason(c.reason);
     for (const std::string& m : c.matched_objects) out->add_matched_objects(m);
-    for (const SessionObservation& o : c.evidence) {
+    for (uint16_t index : c.evidence) {
+      const SessionObservation& o = result.sessions[index];
       v1::SessionEvidence* e = out->add_evidence();
       e->mutable_session()->set_router(o.router);
       e->mutable_session()->set_peer_address(o.peer_address);

@@ -89,8 +89,7 @@ struct ValidationEngine::Evaluation {
   std::string resource_key;
   std::string prefix;
   std::string peering_name;
-  ValidationResult result;
-  std::vector<SessionObservation> observed;  // every required session, primary then backup
+  ValidationResult result;  // result.sessions: every required session, primary then backup
 };
 
 absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
@@ -115,8 +114,8 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     ev.peering_name = (*r)->peering_name();
     std::vector<RequiredSession> required;
     if (peering->has_value()) required = SessionsOfPeering(**peering, prefix->family());
-    ev.observed = Observe(*ctx_.routes, required, *prefix);
-    ev.result = CheckRegisteredPrefix({*prefix, ev.observed, irr.get()});
+    ev.result =
+        CheckRegisteredPrefix({*prefix, Observe(*ctx_.routes, required, *prefix), irr.get()});
     return ev;
   }
 
@@ -199,7 +198,6 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
         *key, absl::StrCat("registered ASN ", (*reg)->peering_name(), "/", (*reg)->name(), " (AS",
                            (*reg)->asn(), ")")};
   }
-  ev.observed = all;
   ev.result = CheckServicePrefix(in);
   return ev;
 }
@@ -278,7 +276,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     }
     std::vector<v1::PrefixEvent> events;
     google::protobuf::Map<std::string, uint32_t> observed;
-    RouteEvents(resource.observed_origins(), ev.observed, ev.prefix, now, events, observed);
+    RouteEvents(resource.observed_origins(), ev.result.sessions, ev.prefix, now, events, observed);
     staged.notice.change.set_old_state(resource.prefix_validation_state());
     staged.notice.change.set_new_state(new_state);
     if (new_state != resource.prefix_validation_state() || message != resource.error_message()) {
@@ -330,7 +328,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     }
   }
   if (!s.ok()) return s;
-  for (const SessionObservation& o : ev.observed) {
+  for (const SessionObservation& o : ev.result.sessions) {
     if (auto a = IpAddress::Parse(o.peer_address); a.ok())
       staged.sessions.push_back({o.router, *a});
   }

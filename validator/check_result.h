@@ -60,12 +60,15 @@ struct CheckReport {
   std::string heading;
   // A failure no route change can fix: the state becomes INVALID rather than FAILED.
   bool invalidates = false;
-  std::vector<SessionObservation> evidence;
+  // Indexes into ValidationResult::sessions: the sessions (and their routes) this check used.
+  std::vector<uint16_t> evidence;
   std::vector<std::string> matched_objects;
 };
 
 struct ValidationResult {
   ValidationState state = ValidationState::kPending;
+  // Every required session with what it advertised; CheckReport::evidence points into it.
+  std::vector<SessionObservation> sessions;
   std::string error_message;  // empty when VERIFIED
   std::vector<CheckReport> checks;
   bool learned_via_provider = false;  // a route was seen on a provider session

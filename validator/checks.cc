@@ -29,6 +29,15 @@ std::vector<const SessionObservation*> SessionsWithRoutes(
   return out;
 }
 
+// Indexes of the sessions that advertise a route (or of all sessions).
+std::vector<uint16_t> Indices(const std::vector<SessionObservation>& sessions, bool with_routes) {
+  std::vector<uint16_t> out;
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (!with_routes || sessions[i].route.has_value()) out.push_back(static_cast<uint16_t>(i));
+  }
+  return out;
+}
+
 CheckReport NotPrivate(const IpPrefix& prefix) {
   CheckReport r{.check = "not-private"};
   PrivacyVerdict v = SpecialPurposeRegistry::Default().Classify(prefix);
@@ -50,8 +59,9 @@ CheckReport IrrOrigin(const IpPrefix& prefix, const std::vector<SessionObservati
   CheckReport r{.check = "irr-origin", .heading = "IRR origin mismatch"};
   absl::btree_set<uint32_t> origins;
   std::vector<std::string> problems;
-  for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
-    r.evidence.push_back(*s);
+  for (uint16_t i : Indices(sessions, true)) {
+    const SessionObservation* s = &sessions[i];
+    r.evidence.push_back(i);
     std::optional<uint32_t> origin = s->route->as_path.Origin();
     if (origin.has_value()) {
       origins.insert(*origin);
@@ -104,7 +114,7 @@ CheckReport IrrOrigin(const IpPrefix& prefix, const std::vector<SessionObservati
 CheckReport Advertise(std::string check, const IpPrefix& prefix,
                       const std::vector<SessionObservation>& sessions) {
   CheckReport r{.check = std::move(check), .heading = kNotReceived};
-  r.evidence = sessions;
+  r.evidence = Indices(sessions, false);
   std::vector<std::string> missing;
   std::vector<std::string> pending;
   for (const SessionObservation& s : sessions) {
@@ -147,10 +157,12 @@ CheckReport PerRouteRule(CheckReport r, const std::vector<SessionObservation>& s
                          absl::string_view pass_reason) {
   std::vector<std::string> problems;
   int routes = 0;
-  for (const SessionObservation* s : SessionsWithRoutes(sessions)) {
+  for (uint16_t i : Indices(sessions, true)) {
     ++routes;
-    r.evidence.push_back(*s);
-    if (std::optional<std::string> p = problem_of(*s, r); p.has_value()) problems.push_back(*p);
+    r.evidence.push_back(i);
+    if (std::optional<std::string> p = problem_of(sessions[i], r); p.has_value()) {
+      problems.push_back(*p);
+    }
   }
   if (routes == 0) {
     r.outcome = Outcome::kNotEvaluated;
@@ -248,21 +260,21 @@ CheckReport PrimaryAndBackup(const ServicePrefixInput& in) {
             .reason = absl::StrCat("the provider has ", in.primary_sessions.size(),
                                    " session(s) on ACTIVE connections at the primary location"),
             .heading = kFewPrimary,
-            .evidence = all};
+            .evidence = Indices(all, false)};
   }
   if (in.has_backup_location && in.backup_sessions.empty()) {
     return {.check = "primary-and-backup-advertise",
             .outcome = Outcome::kFail,
             .reason = "the provider has no session on an ACTIVE connection at the backup location",
             .heading = kNoBackup,
-            .evidence = all};
+            .evidence = Indices(all, false)};
   }
   return Advertise("primary-and-backup-advertise", in.prefix, all);
 }
 
 }  // namespace
 
-ValidationResult CheckRegisteredPrefix(const RegisteredPrefixInput& in) {
+ValidationResult CheckRegisteredPrefix(RegisteredPrefixInput in) {
   ValidationResult result;
   result.checks.push_back(NotPrivate(in.prefix));
   result.checks.push_back(IrrOrigin(in.prefix, in.required_sessions, in.irr));
@@ -275,6 +287,7 @@ ValidationResult CheckRegisteredPrefix(const RegisteredPrefixInput& in) {
   result.checks.push_back(Community(in.required_sessions));
   result.checks.push_back(AsPathRule(in.required_sessions));
   result.learned_via_provider = !SessionsWithRoutes(in.required_sessions).empty();
+  result.sessions = std::move(in.required_sessions);
   Summarize(result);
   return result;
 }
@@ -290,6 +303,7 @@ ValidationResult CheckServicePrefix(const ServicePrefixInput& in) {
   result.checks.push_back(Community(all));
   result.checks.push_back(AsPathRule(all));
   result.learned_via_provider = !SessionsWithRoutes(all).empty();
+  result.sessions = std::move(all);
   Summarize(result);
   return result;
 }

@@ -28,7 +28,7 @@ struct RegisteredPrefixInput {
 };
 
 // Checks: not-private, irr-origin, all-sessions-advertise, community, as-path.
-ValidationResult CheckRegisteredPrefix(const RegisteredPrefixInput& input);
+ValidationResult CheckRegisteredPrefix(RegisteredPrefixInput input);
 
 struct KeyCandidate {
   PrefixKey key;
