@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +84,8 @@ bool GobgpdProcess::Start() {
   std::string log = dir_ + "/gobgpd.log";
   pid_ = fork();
   if (pid_ == 0) {
+    // Dies with the test process even if the test itself is killed (e.g. by a ctest timeout).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     FILE* out = freopen(log.c_str(), "w", stdout);
     (void)out;
     dup2(fileno(stdout), fileno(stderr));

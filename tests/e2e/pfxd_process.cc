@@ -1,6 +1,7 @@
 #include "tests/e2e/pfxd_process.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,8 @@ bool PfxdProcess::Start() {
   argv.insert(argv.end(), args_.begin(), args_.end());
   pid_ = fork();
   if (pid_ == 0) {
+    // Dies with the test process even if the test itself is killed (e.g. by a ctest timeout).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     std::vector<char*> cargv;
     for (std::string& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
