@@ -1,11 +1,10 @@
 // File: clock.h
 // -----------------------------------------------------------------------------
-// Clock: the time seam. pfxd uses RealClock; unit tests of one layer pass a FakeClock.
+// Clock: the time seam (pfxd uses RealClock; a test of one layer can pass its own).
 
 #ifndef PFX_SERVER_CLOCK_H_
 #define PFX_SERVER_CLOCK_H_
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -20,23 +19,6 @@ class Clock {
 class RealClock : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
-};
-
-class FakeClock : public Clock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pfx

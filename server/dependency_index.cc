@@ -73,14 +73,6 @@ std::vector<v1::ValidationTarget> DependencyIndex::ForSession(const SessionKey& 
   return it == by_session_.end() ? std::vector<v1::ValidationTarget>{} : Resolve(it->second);
 }
 
-std::vector<v1::ValidationTarget> DependencyIndex::All() const {
-  absl::ReaderMutexLock lock(&mu_);
-  std::vector<v1::ValidationTarget> out;
-  out.reserve(entries_.size());
-  for (const auto& [k, e] : entries_) out.push_back(e.target);
-  return out;
-}
-
 size_t DependencyIndex::size() const {
   absl::ReaderMutexLock lock(&mu_);
   return entries_.size();

@@ -28,7 +28,6 @@ class DependencyIndex {
 
   std::vector<v1::ValidationTarget> ForPrefix(const IpPrefix& prefix) const;
   std::vector<v1::ValidationTarget> ForSession(const SessionKey& session) const;
-  std::vector<v1::ValidationTarget> All() const;
   size_t size() const;
 
  private:

@@ -5,7 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "server/grpc_services.h"
 #include "server/input_rules.h"
-#include "server/log.h"
 #include "server/write_reactor.h"
 #include "storage/keys.h"
 
@@ -130,7 +129,6 @@ grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
         int64_t last_done = -1;
         while (queued.ok()) {
           v1::RevalidateProgress p = counter.Snapshot(last_done, absl::Milliseconds(250));
-          PFX_LOG(Debug) << "revalidate progress " << p.ShortDebugString();
           if (p.done() != last_done || p.finished()) {
             if (!stream->Write(p)) {
               result = grpc::Status(grpc::StatusCode::CANCELLED, "client went away");

@@ -202,8 +202,6 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   return ev;
 }
 
-absl::Status ValidationEngine::Process(const QueueItem& item) { return ProcessBatch({item}); }
-
 absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items) {
   // 1. Evaluate without locks.
   std::vector<std::pair<const QueueItem*, Evaluation>> evaluated;

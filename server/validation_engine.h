@@ -34,9 +34,8 @@ class ValidationEngine {
                    EngineOptions options)
       : ctx_(ctx), irr_(irr), notices_(notices), timers_(timers), options_(options) {}
 
-  // Validates and stores; always completes the queue entry (a deleted target just drops it).
-  absl::Status Process(const QueueItem& item);
-  // The same for several entries, stored in one locked section and one WriteBatch.
+  // Validates and stores the entries in one locked section and one WriteBatch; always
+  // completes each queue entry (a deleted target just drops it).
   absl::Status ProcessBatch(const std::vector<QueueItem>& items);
   absl::StatusOr<v1::ExplainResponse> Explain(const v1::ValidationTarget& target) const;
 

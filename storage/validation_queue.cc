@@ -118,9 +118,4 @@ size_t ValidationQueue::waiting() const {
   return items_.size();
 }
 
-size_t ValidationQueue::in_flight() const {
-  absl::MutexLock lock(&mu_);
-  return in_flight_.size();
-}
-
 }  // namespace pfx

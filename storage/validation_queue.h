@@ -64,7 +64,6 @@ class ValidationQueue {
   void Shutdown();
 
   size_t waiting() const;
-  size_t in_flight() const;
 
  private:
   explicit ValidationQueue(Database* db) : db_(db) {}

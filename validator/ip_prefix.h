@@ -65,9 +65,6 @@ class IpPrefix {
 
   // True when `other` is this prefix or a more specific prefix inside it (same family).
   bool Covers(const IpPrefix& other) const;
-  bool Overlaps(const IpPrefix& other) const { return Covers(other) || other.Covers(*this); }
-  // The bit at `index` (0 = most significant) of the network address.
-  bool Bit(int index) const { return (address_.bytes()[index / 8] >> (7 - index % 8)) & 1; }
 
   friend auto operator<=>(const IpPrefix& a, const IpPrefix& b) {
     if (auto c = a.address_ <=> b.address_; c != 0) return c;
