@@ -20,13 +20,21 @@
 
 namespace pfx {
 
+// A callback that completes a unary call with the result it is given (from any thread).
+template <typename Reply>
+Registry::Done<Reply> FinishWith(grpc::ServerUnaryReactor* reactor, Reply* reply) {
+  return [reactor, reply](absl::StatusOr<Reply> result) {
+    if (result.ok()) *reply = std::move(*result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  };
+}
+
 // Completes a unary call with `result`.
 template <typename Reply>
 grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
                                   absl::StatusOr<Reply> result, Reply* reply) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (result.ok()) *reply = std::move(*result);
-  reactor->Finish(ToGrpcStatus(result.status()));
+  FinishWith(reactor, reply)(std::move(result));
   return reactor;
 }
 
@@ -36,19 +44,26 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
     return Respond(context, call, reply);                                                        \
   }
 
+// A mutation answers when the registry calls back, after its change is durable; the gRPC
+// thread is not held meanwhile.
+#define PFX_MUTATION(Method, Request, Reply)                                                     \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
+                                   Reply* reply) override {                                      \
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();                               \
+    registry_->Method(*request, FinishWith(reactor, reply));                                     \
+    return reactor;                                                                              \
+  }
+
 class PeeringsService final : public v1::Peerings::CallbackService {
  public:
   explicit PeeringsService(Registry* registry) : registry_(registry) {}
-  PFX_UNARY(Peerings, CreatePeering, v1::CreatePeeringRequest, v1::Peering,
-            registry_->CreatePeering(*request))
+  PFX_MUTATION(CreatePeering, v1::CreatePeeringRequest, v1::Peering)
   PFX_UNARY(Peerings, GetPeering, v1::GetPeeringRequest, v1::Peering,
             registry_->GetPeering(*request))
   PFX_UNARY(Peerings, ListPeerings, v1::ListPeeringsRequest, v1::ListPeeringsResponse,
             registry_->ListPeerings(*request))
-  PFX_UNARY(Peerings, SetConnectionState, v1::SetConnectionStateRequest, v1::Peering,
-            registry_->SetConnectionState(*request))
-  PFX_UNARY(Peerings, DeletePeering, v1::DeletePeeringRequest, google::protobuf::Empty,
-            registry_->DeletePeering(*request))
+  PFX_MUTATION(SetConnectionState, v1::SetConnectionStateRequest, v1::Peering)
+  PFX_MUTATION(DeletePeering, v1::DeletePeeringRequest, google::protobuf::Empty)
 
  private:
   Registry* registry_;
@@ -57,24 +72,20 @@ class PeeringsService final : public v1::Peerings::CallbackService {
 class RegistrationsService final : public v1::Registrations::CallbackService {
  public:
   explicit RegistrationsService(Registry* registry) : registry_(registry) {}
-  PFX_UNARY(Registrations, CreateRegisteredPrefix, v1::CreateRegisteredPrefixRequest,
-            v1::RegisteredPrefix, registry_->CreateRegisteredPrefix(*request))
+  PFX_MUTATION(CreateRegisteredPrefix, v1::CreateRegisteredPrefixRequest, v1::RegisteredPrefix)
   PFX_UNARY(Registrations, GetRegisteredPrefix, v1::GetRegisteredPrefixRequest,
             v1::RegisteredPrefix, registry_->GetRegisteredPrefix(*request))
   PFX_UNARY(Registrations, ListRegisteredPrefixes, v1::ListRegisteredPrefixesRequest,
             v1::ListRegisteredPrefixesResponse, registry_->ListRegisteredPrefixes(*request))
-  PFX_UNARY(Registrations, DeleteRegisteredPrefix, v1::DeleteRegisteredPrefixRequest,
-            google::protobuf::Empty, registry_->DeleteRegisteredPrefix(*request))
+  PFX_MUTATION(DeleteRegisteredPrefix, v1::DeleteRegisteredPrefixRequest, google::protobuf::Empty)
   PFX_UNARY(Registrations, ValidateRegisteredPrefix, v1::ValidateRegisteredPrefixRequest,
             v1::RegisteredPrefix, registry_->ValidateRegisteredPrefix(*request))
-  PFX_UNARY(Registrations, CreateRegisteredAsn, v1::CreateRegisteredAsnRequest, v1::RegisteredAsn,
-            registry_->CreateRegisteredAsn(*request))
+  PFX_MUTATION(CreateRegisteredAsn, v1::CreateRegisteredAsnRequest, v1::RegisteredAsn)
   PFX_UNARY(Registrations, GetRegisteredAsn, v1::GetRegisteredAsnRequest, v1::RegisteredAsn,
             registry_->GetRegisteredAsn(*request))
   PFX_UNARY(Registrations, ListRegisteredAsns, v1::ListRegisteredAsnsRequest,
             v1::ListRegisteredAsnsResponse, registry_->ListRegisteredAsns(*request))
-  PFX_UNARY(Registrations, DeleteRegisteredAsn, v1::DeleteRegisteredAsnRequest,
-            google::protobuf::Empty, registry_->DeleteRegisteredAsn(*request))
+  PFX_MUTATION(DeleteRegisteredAsn, v1::DeleteRegisteredAsnRequest, google::protobuf::Empty)
 
  private:
   Registry* registry_;
@@ -83,22 +94,20 @@ class RegistrationsService final : public v1::Registrations::CallbackService {
 class PeeringServicesService final : public v1::PeeringServices::CallbackService {
  public:
   explicit PeeringServicesService(Registry* registry) : registry_(registry) {}
-  PFX_UNARY(PeeringServices, CreatePeeringService, v1::CreatePeeringServiceRequest,
-            v1::PeeringService, registry_->CreatePeeringService(*request))
+  PFX_MUTATION(CreatePeeringService, v1::CreatePeeringServiceRequest, v1::PeeringService)
   PFX_UNARY(PeeringServices, GetPeeringService, v1::GetPeeringServiceRequest, v1::PeeringService,
             registry_->GetPeeringService(*request))
   PFX_UNARY(PeeringServices, ListPeeringServices, v1::ListPeeringServicesRequest,
             v1::ListPeeringServicesResponse, registry_->ListPeeringServices(*request))
-  PFX_UNARY(PeeringServices, DeletePeeringService, v1::DeletePeeringServiceRequest,
-            google::protobuf::Empty, registry_->DeletePeeringService(*request))
-  PFX_UNARY(PeeringServices, CreatePeeringServicePrefix, v1::CreatePeeringServicePrefixRequest,
-            v1::PeeringServicePrefix, registry_->CreatePeeringServicePrefix(*request))
+  PFX_MUTATION(DeletePeeringService, v1::DeletePeeringServiceRequest, google::protobuf::Empty)
+  PFX_MUTATION(CreatePeeringServicePrefix, v1::CreatePeeringServicePrefixRequest,
+               v1::PeeringServicePrefix)
   PFX_UNARY(PeeringServices, GetPeeringServicePrefix, v1::GetPeeringServicePrefixRequest,
             v1::PeeringServicePrefix, registry_->GetPeeringServicePrefix(*request))
   PFX_UNARY(PeeringServices, ListPeeringServicePrefixes, v1::ListPeeringServicePrefixesRequest,
             v1::ListPeeringServicePrefixesResponse, registry_->ListPeeringServicePrefixes(*request))
-  PFX_UNARY(PeeringServices, DeletePeeringServicePrefix, v1::DeletePeeringServicePrefixRequest,
-            google::protobuf::Empty, registry_->DeletePeeringServicePrefix(*request))
+  PFX_MUTATION(DeletePeeringServicePrefix, v1::DeletePeeringServicePrefixRequest,
+               google::protobuf::Empty)
 
  private:
   Registry* registry_;
@@ -162,6 +171,7 @@ class RouteInjectionService final : public v1::RouteInjection::CallbackService {
 };
 
 #undef PFX_UNARY
+#undef PFX_MUTATION
 
 }  // namespace pfx
 

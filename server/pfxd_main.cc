@@ -108,8 +108,9 @@ absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& co
                                    }
                                  }};
   absl::StatusOr<std::unique_ptr<BmpListener>> listener = BmpListener::Start(options, &routes);
-  if (listener.ok())
+  if (listener.ok()) {
     PFX_LOG(Info) << "BMP station listening on " << host << ":" << (*listener)->port();
+  }
   return listener;
 }
 
@@ -157,7 +158,8 @@ int Serve() {
   absl::Mutex write_mu;
   StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
                    &routes,   &clock,       &write_mu};
-  Registry registry(ctx);
+  GroupCommitter committer(db->get(), &write_mu);  // outlives the gRPC server below
+  Registry registry(ctx, &committer);
   if (absl::Status s = registry.Recover(); !s.ok()) {
     PFX_LOG(Error) << "recovery failed: " << s;
     return 1;

@@ -11,56 +11,76 @@
 
 namespace pfx {
 
+// One mutation as the committer sees it: Apply runs the checks and writes under the write
+// lock, Finish publishes its queue entries and answers once the group is durable.
 template <typename Reply>
-absl::StatusOr<Reply> Registry::Mutate(absl::string_view method, const std::string& request_id,
-                                       const Mutation<Reply>& mutation) {
-  if (absl::Status s = CheckRequestId(request_id); !s.ok()) return s;
-  absl::StatusOr<Reply> reply;
-  std::vector<QueueItem> staged;
-  {
-    // Checks and writes are serialized so uniqueness holds; the commit is applied here and
-    // made durable below, outside the lock, where concurrent mutations share one fsync.
-    absl::MutexLock lock(ctx_.write_mu);
-    std::string request_key;
-    bool replayed = false;
-    if (!request_id.empty()) {
-      request_key = keys::Request(method, request_id);
+class Registry::MutationJob final : public GroupCommitter::Job {
+ public:
+  MutationJob(StoreContext ctx, std::string request_key, Mutation<Reply> mutation, Done<Reply> done)
+      : ctx_(ctx),
+        request_key_(std::move(request_key)),
+        mutation_(std::move(mutation)),
+        done_(std::move(done)) {}
+
+  bool Apply() override {
+    if (!request_key_.empty()) {
       absl::StatusOr<std::optional<Reply>> prior =
-          GetMessage<Reply>(*ctx_.db, Column::kIdxRequest, request_key);
-      if (!prior.ok()) return prior.status();
-      if (prior->has_value()) {  // a retry: applied once already
-        reply = **prior;
-        replayed = true;
+          GetMessage<Reply>(*ctx_.db, Column::kIdxRequest, request_key_);
+      if (!prior.ok()) {
+        reply_ = prior.status();
+        return false;
+      }
+      if (prior->has_value()) {  // a retry, applied once already: its reply may not be durable
+        reply_ = std::move(**prior);
+        return true;
       }
     }
-    if (!replayed) {
-      WriteSet writes;
-      reply = mutation(writes, staged);
-      if (!reply.ok()) return reply;
-      if (!request_key.empty()) PutMessage(writes, Column::kIdxRequest, request_key, *reply);
-      if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) return s;
+    WriteSet writes;
+    reply_ = mutation_(writes, staged_);
+    if (!reply_.ok()) return false;
+    if (!request_key_.empty()) PutMessage(writes, Column::kIdxRequest, request_key_, *reply_);
+    if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
+      reply_ = s;
+      return false;
     }
+    return true;
   }
-  // Acknowledge only once the batch (and every one before it) is in the WAL on disk. A retry
-  // also waits: the reply it found may not be durable yet.
-  if (absl::Status s = ctx_.db->SyncWal(); !s.ok()) return s;
-  for (const QueueItem& item : staged) ctx_.queue->Publish(item);
-  return reply;
+
+  void Finish(absl::Status durable) override {
+    if (!durable.ok()) return done_(durable);
+    for (const QueueItem& item : staged_) ctx_.queue->Publish(item);
+    done_(std::move(reply_));
+  }
+
+ private:
+  const StoreContext ctx_;  // a copy: pointers only
+  const std::string request_key_;
+  Mutation<Reply> mutation_;
+  Done<Reply> done_;
+  absl::StatusOr<Reply> reply_ = absl::UnavailableError("the change was not applied");
+  std::vector<QueueItem> staged_;
+};
+
+template <typename Reply>
+void Registry::Mutate(absl::string_view method, const std::string& request_id,
+                      Mutation<Reply> mutation, Done<Reply> done) {
+  if (absl::Status s = CheckRequestId(request_id); !s.ok()) return done(s);
+  std::string request_key = request_id.empty() ? "" : keys::Request(method, request_id);
+  committer_->Submit(std::make_unique<MutationJob<Reply>>(ctx_, std::move(request_key),
+                                                          std::move(mutation), std::move(done)));
 }
 
 // Explicit instantiations for the reply types the registry returns.
-template absl::StatusOr<v1::Peering> Registry::Mutate(absl::string_view, const std::string&,
-                                                      const Mutation<v1::Peering>&);
-template absl::StatusOr<google::protobuf::Empty> Registry::Mutate(
-    absl::string_view, const std::string&, const Mutation<google::protobuf::Empty>&);
-template absl::StatusOr<v1::RegisteredPrefix> Registry::Mutate(
-    absl::string_view, const std::string&, const Mutation<v1::RegisteredPrefix>&);
-template absl::StatusOr<v1::RegisteredAsn> Registry::Mutate(absl::string_view, const std::string&,
-                                                            const Mutation<v1::RegisteredAsn>&);
-template absl::StatusOr<v1::PeeringService> Registry::Mutate(absl::string_view, const std::string&,
-                                                             const Mutation<v1::PeeringService>&);
-template absl::StatusOr<v1::PeeringServicePrefix> Registry::Mutate(
-    absl::string_view, const std::string&, const Mutation<v1::PeeringServicePrefix>&);
+#define PFX_INSTANTIATE_MUTATE(Reply)                                                    \
+  template void Registry::Mutate(absl::string_view, const std::string&, Mutation<Reply>, \
+                                 Done<Reply>);
+PFX_INSTANTIATE_MUTATE(v1::Peering)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty)
+PFX_INSTANTIATE_MUTATE(v1::RegisteredPrefix)
+PFX_INSTANTIATE_MUTATE(v1::RegisteredAsn)
+PFX_INSTANTIATE_MUTATE(v1::PeeringService)
+PFX_INSTANTIATE_MUTATE(v1::PeeringServicePrefix)
+#undef PFX_INSTANTIATE_MUTATE
 
 absl::Status Registry::Recover() {
   std::vector<v1::ValidationTarget> requeue;

@@ -5,11 +5,14 @@
 //
 // Every mutation:
 //   - validates input first (INVALID_ARGUMENT / NOT_FOUND naming the field; nothing stored);
-//   - runs under the store's write lock, so uniqueness checks and writes are atomic;
+//   - runs on the GroupCommitter's thread under the store's write lock, so uniqueness checks
+//     and writes are atomic;
 //   - writes the resource, its index entries, events, queue entries and the request_id reply
 //     in one WriteBatch, synced to the WAL before the reply;
 //   - with a request_id seen before, returns the stored reply without applying anything.
-// Reads take no lock. Thread-safe.
+// Mutations answer through `done`, called exactly once (on the calling thread for bad input,
+// else on the committer thread once the change is durable); the request must stay alive until
+// then. They never block the caller. Reads take no lock and answer directly. Thread-safe.
 // Split by concern: registry_peerings.cc, registry_registrations.cc, registry_services.cc.
 
 #ifndef PFX_SERVER_REGISTRY_H_
@@ -19,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "feed/route_index.h"
@@ -31,6 +35,7 @@
 #include "server/dependency_index.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
+#include "storage/group_committer.h"
 #include "storage/validation_queue.h"
 
 namespace pfx {
@@ -49,54 +54,58 @@ inline constexpr size_t kEventsShown = 50;
 
 class Registry {
  public:
-  explicit Registry(StoreContext ctx) : ctx_(ctx) {}
+  template <typename Reply>
+  using Done = absl::AnyInvocable<void(absl::StatusOr<Reply>)>;
+
+  // Mutations are applied by `committer`, which must share ctx.write_mu and outlive calls.
+  Registry(StoreContext ctx, GroupCommitter* committer) : ctx_(ctx), committer_(committer) {}
 
   // Tracks every stored prefix in the dependency index and requeues prefixes that were
   // waiting for validation or in hold-down, so a restart resumes where the last run stopped.
   absl::Status Recover();
 
-  absl::StatusOr<v1::Peering> CreatePeering(const v1::CreatePeeringRequest& request);
+  void CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done);
   absl::StatusOr<v1::Peering> GetPeering(const v1::GetPeeringRequest& request) const;
   absl::StatusOr<v1::ListPeeringsResponse> ListPeerings(
       const v1::ListPeeringsRequest& request) const;
-  absl::StatusOr<v1::Peering> SetConnectionState(const v1::SetConnectionStateRequest& request);
-  absl::StatusOr<google::protobuf::Empty> DeletePeering(const v1::DeletePeeringRequest& request);
+  void SetConnectionState(const v1::SetConnectionStateRequest& request, Done<v1::Peering> done);
+  void DeletePeering(const v1::DeletePeeringRequest& request, Done<google::protobuf::Empty> done);
 
-  absl::StatusOr<v1::RegisteredPrefix> CreateRegisteredPrefix(
-      const v1::CreateRegisteredPrefixRequest& request);
+  void CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& request,
+                              Done<v1::RegisteredPrefix> done);
   absl::StatusOr<v1::RegisteredPrefix> GetRegisteredPrefix(
       const v1::GetRegisteredPrefixRequest& request) const;
   absl::StatusOr<v1::ListRegisteredPrefixesResponse> ListRegisteredPrefixes(
       const v1::ListRegisteredPrefixesRequest& request) const;
-  absl::StatusOr<google::protobuf::Empty> DeleteRegisteredPrefix(
-      const v1::DeleteRegisteredPrefixRequest& request);
+  void DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& request,
+                              Done<google::protobuf::Empty> done);
   absl::StatusOr<v1::RegisteredPrefix> ValidateRegisteredPrefix(
       const v1::ValidateRegisteredPrefixRequest& request);
-  absl::StatusOr<v1::RegisteredAsn> CreateRegisteredAsn(
-      const v1::CreateRegisteredAsnRequest& request);
+  void CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request,
+                           Done<v1::RegisteredAsn> done);
   absl::StatusOr<v1::RegisteredAsn> GetRegisteredAsn(
       const v1::GetRegisteredAsnRequest& request) const;
   absl::StatusOr<v1::ListRegisteredAsnsResponse> ListRegisteredAsns(
       const v1::ListRegisteredAsnsRequest& request) const;
-  absl::StatusOr<google::protobuf::Empty> DeleteRegisteredAsn(
-      const v1::DeleteRegisteredAsnRequest& request);
+  void DeleteRegisteredAsn(const v1::DeleteRegisteredAsnRequest& request,
+                           Done<google::protobuf::Empty> done);
 
-  absl::StatusOr<v1::PeeringService> CreatePeeringService(
-      const v1::CreatePeeringServiceRequest& request);
+  void CreatePeeringService(const v1::CreatePeeringServiceRequest& request,
+                            Done<v1::PeeringService> done);
   absl::StatusOr<v1::PeeringService> GetPeeringService(
       const v1::GetPeeringServiceRequest& request) const;
   absl::StatusOr<v1::ListPeeringServicesResponse> ListPeeringServices(
       const v1::ListPeeringServicesRequest& request) const;
-  absl::StatusOr<google::protobuf::Empty> DeletePeeringService(
-      const v1::DeletePeeringServiceRequest& request);
-  absl::StatusOr<v1::PeeringServicePrefix> CreatePeeringServicePrefix(
-      const v1::CreatePeeringServicePrefixRequest& request);
+  void DeletePeeringService(const v1::DeletePeeringServiceRequest& request,
+                            Done<google::protobuf::Empty> done);
+  void CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRequest& request,
+                                  Done<v1::PeeringServicePrefix> done);
   absl::StatusOr<v1::PeeringServicePrefix> GetPeeringServicePrefix(
       const v1::GetPeeringServicePrefixRequest& request) const;
   absl::StatusOr<v1::ListPeeringServicePrefixesResponse> ListPeeringServicePrefixes(
       const v1::ListPeeringServicePrefixesRequest& request) const;
-  absl::StatusOr<google::protobuf::Empty> DeletePeeringServicePrefix(
-      const v1::DeletePeeringServicePrefixRequest& request);
+  void DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRequest& request,
+                                  Done<google::protobuf::Empty> done);
 
   // Queues targets for validation now (synced), e.g. from Revalidate.
   absl::Status Requeue(const std::vector<v1::ValidationTarget>& targets);
@@ -104,11 +113,14 @@ class Registry {
  private:
   // The work of one mutation: adds its writes, stages queue entries, returns the reply.
   template <typename Reply>
-  using Mutation = std::function<absl::StatusOr<Reply>(WriteSet&, std::vector<QueueItem>&)>;
-
+  using Mutation = absl::AnyInvocable<absl::StatusOr<Reply>(WriteSet&, std::vector<QueueItem>&)>;
   template <typename Reply>
-  absl::StatusOr<Reply> Mutate(absl::string_view method, const std::string& request_id,
-                               const Mutation<Reply>& mutation);
+  class MutationJob;
+
+  // Hands `mutation` to the committer; `done` gets its reply once durable, or its error.
+  template <typename Reply>
+  void Mutate(absl::string_view method, const std::string& request_id, Mutation<Reply> mutation,
+              Done<Reply> done);
 
   // Requeues every prefix whose required sessions may change with this peering.
   void StageDependents(const v1::Peering& peering, WriteSet& writes,
@@ -122,6 +134,7 @@ class Registry {
                           absl::string_view reason, WriteSet& writes) const;
 
   StoreContext ctx_;
+  GroupCommitter* committer_;
 };
 
 }  // namespace pfx

@@ -36,12 +36,13 @@ std::vector<std::string> ChildNames(const Database& db, Column column, const std
 
 }  // namespace
 
-absl::StatusOr<v1::Peering> Registry::CreatePeering(const v1::CreatePeeringRequest& request) {
+void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done) {
   v1::Peering peering = request.peering();
-  if (absl::Status s = NormalizePeering(peering); !s.ok()) return s;
-  return Mutate<v1::Peering>(
+  if (absl::Status s = NormalizePeering(peering); !s.ok()) return done(s);
+  Mutate<v1::Peering>(
       "CreatePeering", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::Peering> {
+      [this, peering = std::move(peering)](WriteSet& writes,
+                                           std::vector<QueueItem>&) -> absl::StatusOr<v1::Peering> {
         absl::StatusOr<std::optional<std::string>> existing =
             ctx_.db->Get(Column::kPeerings, peering.name());
         if (!existing.ok()) return existing.status();
@@ -51,7 +52,8 @@ absl::StatusOr<v1::Peering> Registry::CreatePeering(const v1::CreatePeeringReque
         }
         PutMessage(writes, Column::kPeerings, peering.name(), peering);
         return peering;
-      });
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::Peering> Registry::GetPeering(const v1::GetPeeringRequest& request) const {
@@ -74,17 +76,18 @@ absl::StatusOr<v1::ListPeeringsResponse> Registry::ListPeerings(
   return response;
 }
 
-absl::StatusOr<v1::Peering> Registry::SetConnectionState(
-    const v1::SetConnectionStateRequest& request) {
-  if (absl::Status s = CheckName("connection_id", request.connection_id()); !s.ok()) return s;
+void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
+                                  Done<v1::Peering> done) {
+  if (absl::Status s = CheckName("connection_id", request.connection_id()); !s.ok()) return done(s);
   if (!v1::ConnectionState_IsValid(request.connection_state()) ||
       request.connection_state() == v1::CONNECTION_STATE_NONE) {
-    return absl::InvalidArgumentError(
-        "connection_state: must be one of Azure's connection states (not NONE)");
+    return done(absl::InvalidArgumentError(
+        "connection_state: must be one of Azure's connection states (not NONE)"));
   }
-  return Mutate<v1::Peering>(
+  Mutate<v1::Peering>(
       "SetConnectionState", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>& staged) -> absl::StatusOr<v1::Peering> {
+      [this, &request](WriteSet& writes,
+                       std::vector<QueueItem>& staged) -> absl::StatusOr<v1::Peering> {
         absl::StatusOr<v1::Peering> peering =
             LoadPeering(*ctx_.db, "peering_name", request.peering_name());
         if (!peering.ok()) return peering.status();
@@ -102,15 +105,16 @@ absl::StatusOr<v1::Peering> Registry::SetConnectionState(
         StageDependents(*peering, writes, staged);
         FillSessionStates(*ctx_.routes, *peering);
         return *peering;
-      });
+      },
+      std::move(done));
 }
 
-absl::StatusOr<google::protobuf::Empty> Registry::DeletePeering(
-    const v1::DeletePeeringRequest& request) {
-  return Mutate<google::protobuf::Empty>(
+void Registry::DeletePeering(const v1::DeletePeeringRequest& request,
+                             Done<google::protobuf::Empty> done) {
+  Mutate<google::protobuf::Empty>(
       "DeletePeering", request.request_id(),
-      [&](WriteSet& writes,
-          std::vector<QueueItem>& staged) -> absl::StatusOr<google::protobuf::Empty> {
+      [this, &request](WriteSet& writes,
+                       std::vector<QueueItem>& staged) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::Peering> peering = LoadPeering(*ctx_.db, "name", request.name());
         if (!peering.ok()) return peering.status();
         for (auto [column, what] : {std::pair{Column::kRegisteredPrefixes, "registered prefixes"},
@@ -125,7 +129,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeering(
         writes.Delete(Column::kPeerings, peering->name());
         StageDependents(*peering, writes, staged);  // peering service prefixes lose sessions
         return google::protobuf::Empty();
-      });
+      },
+      std::move(done));
 }
 
 }  // namespace pfx

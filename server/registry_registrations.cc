@@ -58,17 +58,18 @@ v1::ValidationTarget RegisteredPrefixTarget(const std::string& peering, const st
 
 }  // namespace
 
-absl::StatusOr<v1::RegisteredPrefix> Registry::CreateRegisteredPrefix(
-    const v1::CreateRegisteredPrefixRequest& request) {
+void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& request,
+                                      Done<v1::RegisteredPrefix> done) {
   const v1::RegisteredPrefix& in = request.registered_prefix();
-  if (auto s = CheckName("registered_prefix.peering_name", in.peering_name()); !s.ok()) return s;
-  if (auto s = CheckName("registered_prefix.name", in.name()); !s.ok()) return s;
+  if (auto s = CheckName("registered_prefix.peering_name", in.peering_name()); !s.ok())
+    return done(s);
+  if (auto s = CheckName("registered_prefix.name", in.name()); !s.ok()) return done(s);
   absl::StatusOr<IpPrefix> prefix = ParsePrefixField("registered_prefix.prefix", in.prefix());
-  if (!prefix.ok()) return prefix.status();
-  return Mutate<v1::RegisteredPrefix>(
+  if (!prefix.ok()) return done(prefix.status());
+  Mutate<v1::RegisteredPrefix>(
       "CreateRegisteredPrefix", request.request_id(),
-      [&](WriteSet& writes,
-          std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
+      [this, &in, prefix](WriteSet& writes,
+                          std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
         absl::StatusOr<v1::Peering> peering = RegistrablePeering(
             *ctx_.db, "registered_prefix.peering_name", in.peering_name(), v1::VOICE);
         if (!peering.ok()) return peering.status();
@@ -109,7 +110,8 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::CreateRegisteredPrefix(
           staged.push_back(*item);
         ctx_.dependencies->Track(target, *prefix);
         return r;
-      });
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::RegisteredPrefix> Registry::GetRegisteredPrefix(
@@ -143,13 +145,14 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
   return response;
 }
 
-absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
-    const v1::DeleteRegisteredPrefixRequest& request) {
-  if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
-  if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  return Mutate<google::protobuf::Empty>(
+void Registry::DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& request,
+                                      Done<google::protobuf::Empty> done) {
+  if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return done(s);
+  if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
+  Mutate<google::protobuf::Empty>(
       "DeleteRegisteredPrefix", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
+      [this, &request](WriteSet& writes,
+                       std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
         absl::StatusOr<v1::RegisteredPrefix> r = GetChildMessage<v1::RegisteredPrefix>(
             *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
@@ -170,7 +173,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredPrefix(
           return s;
         ctx_.dependencies->Forget(RegisteredPrefixTarget(request.peering_name(), request.name()));
         return google::protobuf::Empty();
-      });
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::RegisteredPrefix> Registry::ValidateRegisteredPrefix(
@@ -184,16 +188,17 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::ValidateRegisteredPrefix(
   return r;
 }
 
-absl::StatusOr<v1::RegisteredAsn> Registry::CreateRegisteredAsn(
-    const v1::CreateRegisteredAsnRequest& request) {
+void Registry::CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request,
+                                   Done<v1::RegisteredAsn> done) {
   const v1::RegisteredAsn& in = request.registered_asn();
-  if (auto s = CheckName("registered_asn.peering_name", in.peering_name()); !s.ok()) return s;
-  if (auto s = CheckName("registered_asn.name", in.name()); !s.ok()) return s;
+  if (auto s = CheckName("registered_asn.peering_name", in.peering_name()); !s.ok()) return done(s);
+  if (auto s = CheckName("registered_asn.name", in.name()); !s.ok()) return done(s);
   absl::StatusOr<uint32_t> asn = ParseAsnField("registered_asn.asn", in.asn());
-  if (!asn.ok()) return asn.status();
-  return Mutate<v1::RegisteredAsn>(
+  if (!asn.ok()) return done(asn.status());
+  Mutate<v1::RegisteredAsn>(
       "CreateRegisteredAsn", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::RegisteredAsn> {
+      [this, &in, asn](WriteSet& writes,
+                       std::vector<QueueItem>&) -> absl::StatusOr<v1::RegisteredAsn> {
         absl::StatusOr<v1::Peering> peering = RegistrablePeering(
             *ctx_.db, "registered_asn.peering_name", in.peering_name(), v1::EXCHANGE_ROUTE_SERVER);
         if (!peering.ok()) return peering.status();
@@ -226,7 +231,8 @@ absl::StatusOr<v1::RegisteredAsn> Registry::CreateRegisteredAsn(
         writes.Put(Column::kIdxAsn, keys::Asn(*asn), key);
         writes.Put(Column::kIdxKey, *secret, absl::StrCat("A", key));
         return r;
-      });
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::RegisteredAsn> Registry::GetRegisteredAsn(
@@ -253,13 +259,14 @@ absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
   return response;
 }
 
-absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredAsn(
-    const v1::DeleteRegisteredAsnRequest& request) {
-  if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
-  if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  return Mutate<google::protobuf::Empty>(
+void Registry::DeleteRegisteredAsn(const v1::DeleteRegisteredAsnRequest& request,
+                                   Done<google::protobuf::Empty> done) {
+  if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return done(s);
+  if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
+  Mutate<google::protobuf::Empty>(
       "DeleteRegisteredAsn", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
+      [this, &request](WriteSet& writes,
+                       std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
         absl::StatusOr<v1::RegisteredAsn> r = GetChildMessage<v1::RegisteredAsn>(
             *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.name(),
@@ -276,7 +283,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeleteRegisteredAsn(
         writes.Delete(Column::kRegisteredAsns, key);
         writes.Delete(Column::kIdxAsn, keys::Asn(static_cast<uint32_t>(registered.asn())));
         return google::protobuf::Empty();
-      });
+      },
+      std::move(done));
 }
 
 }  // namespace pfx

@@ -32,33 +32,35 @@ v1::ValidationTarget ServicePrefixTarget(const std::string& service, const std::
 
 }  // namespace
 
-absl::StatusOr<v1::PeeringService> Registry::CreatePeeringService(
-    const v1::CreatePeeringServiceRequest& request) {
+void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& request,
+                                    Done<v1::PeeringService> done) {
   v1::PeeringService service = request.peering_service();
-  if (auto s = CheckName("peering_service.name", service.name()); !s.ok()) return s;
-  if (auto s = CheckText("peering_service.country", service.country(), true); !s.ok()) return s;
-  if (auto s = CheckText("peering_service.state", service.state(), false); !s.ok()) return s;
+  if (auto s = CheckName("peering_service.name", service.name()); !s.ok()) return done(s);
+  if (auto s = CheckText("peering_service.country", service.country(), true); !s.ok())
+    return done(s);
+  if (auto s = CheckText("peering_service.state", service.state(), false); !s.ok()) return done(s);
   if (auto s = ParseAsnField("peering_service.provider_asn", service.provider_asn()); !s.ok()) {
-    return s.status();
+    return done(s.status());
   }
   if (auto s = CheckText("peering_service.primary_peering_location",
                          service.primary_peering_location(), true);
       !s.ok()) {
-    return s;
+    return done(s);
   }
   if (auto s = CheckText("peering_service.backup_peering_location",
                          service.backup_peering_location(), false);
       !s.ok()) {
-    return s;
+    return done(s);
   }
   if (service.backup_peering_location() == service.primary_peering_location()) {
-    return absl::InvalidArgumentError(
-        "peering_service.backup_peering_location: must differ from the primary location");
+    return done(absl::InvalidArgumentError(
+        "peering_service.backup_peering_location: must differ from the primary location"));
   }
   service.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
-  return Mutate<v1::PeeringService>(
+  Mutate<v1::PeeringService>(
       "CreatePeeringService", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::PeeringService> {
+      [this, service = std::move(service)](
+          WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::PeeringService> {
         absl::StatusOr<std::optional<std::string>> existing =
             ctx_.db->Get(Column::kPeeringServices, service.name());
         if (!existing.ok()) return existing.status();
@@ -68,7 +70,8 @@ absl::StatusOr<v1::PeeringService> Registry::CreatePeeringService(
         }
         PutMessage(writes, Column::kPeeringServices, service.name(), service);
         return service;
-      });
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::PeeringService> Registry::GetPeeringService(
@@ -87,11 +90,12 @@ absl::StatusOr<v1::ListPeeringServicesResponse> Registry::ListPeeringServices(
   return response;
 }
 
-absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringService(
-    const v1::DeletePeeringServiceRequest& request) {
-  return Mutate<google::protobuf::Empty>(
+void Registry::DeletePeeringService(const v1::DeletePeeringServiceRequest& request,
+                                    Done<google::protobuf::Empty> done) {
+  Mutate<google::protobuf::Empty>(
       "DeletePeeringService", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
+      [this, &request](WriteSet& writes,
+                       std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::PeeringService> service = LoadService(*ctx_.db, "name", request.name());
         if (!service.ok()) return service.status();
         std::vector<std::string> prefixes;
@@ -108,26 +112,27 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringService(
         }
         writes.Delete(Column::kPeeringServices, service->name());
         return google::protobuf::Empty();
-      });
+      },
+      std::move(done));
 }
 
-absl::StatusOr<v1::PeeringServicePrefix> Registry::CreatePeeringServicePrefix(
-    const v1::CreatePeeringServicePrefixRequest& request) {
+void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRequest& request,
+                                          Done<v1::PeeringServicePrefix> done) {
   const v1::PeeringServicePrefix& in = request.peering_service_prefix();
   if (auto s = CheckName("peering_service_prefix.peering_service_name", in.peering_service_name());
       !s.ok()) {
-    return s;
+    return done(s);
   }
-  if (auto s = CheckName("peering_service_prefix.name", in.name()); !s.ok()) return s;
+  if (auto s = CheckName("peering_service_prefix.name", in.name()); !s.ok()) return done(s);
   absl::StatusOr<IpPrefix> prefix = ParsePrefixField("peering_service_prefix.prefix", in.prefix());
-  if (!prefix.ok()) return prefix.status();
+  if (!prefix.ok()) return done(prefix.status());
   absl::StatusOr<PrefixKey> key = ParseKeyField("peering_service_prefix.peering_service_prefix_key",
                                                 in.peering_service_prefix_key());
-  if (!key.ok()) return key.status();
-  return Mutate<v1::PeeringServicePrefix>(
+  if (!key.ok()) return done(key.status());
+  Mutate<v1::PeeringServicePrefix>(
       "CreatePeeringServicePrefix", request.request_id(),
-      [&](WriteSet& writes,
-          std::vector<QueueItem>& staged) -> absl::StatusOr<v1::PeeringServicePrefix> {
+      [this, &in, prefix, key](WriteSet& writes, std::vector<QueueItem>& staged)
+          -> absl::StatusOr<v1::PeeringServicePrefix> {
         absl::StatusOr<v1::PeeringService> service = LoadService(
             *ctx_.db, "peering_service_prefix.peering_service_name", in.peering_service_name());
         if (!service.ok()) return service.status();
@@ -171,7 +176,8 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::CreatePeeringServicePrefix(
           staged.push_back(*item);
         ctx_.dependencies->Track(target, *prefix);
         return p;
-      });
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::PeeringServicePrefix> Registry::GetPeeringServicePrefix(
@@ -205,13 +211,15 @@ absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServ
   return response;
 }
 
-absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringServicePrefix(
-    const v1::DeletePeeringServicePrefixRequest& request) {
-  if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok()) return s;
-  if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  return Mutate<google::protobuf::Empty>(
+void Registry::DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRequest& request,
+                                          Done<google::protobuf::Empty> done) {
+  if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok())
+    return done(s);
+  if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
+  Mutate<google::protobuf::Empty>(
       "DeletePeeringServicePrefix", request.request_id(),
-      [&](WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
+      [this, &request](WriteSet& writes,
+                       std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_service_name(), request.name());
         absl::StatusOr<v1::PeeringServicePrefix> existing =
             GetChildMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes,
@@ -224,7 +232,8 @@ absl::StatusOr<google::protobuf::Empty> Registry::DeletePeeringServicePrefix(
         ctx_.dependencies->Forget(
             ServicePrefixTarget(request.peering_service_name(), request.name()));
         return google::protobuf::Empty();
-      });
+      },
+      std::move(done));
 }
 
 }  // namespace pfx

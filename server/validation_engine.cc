@@ -98,7 +98,6 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   ev.target = target;
   ev.resource_key = keys::Child(target.parent(), target.name());
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  absl::Time now = ctx_.clock->Now();
 
   if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
     auto r =

@@ -31,7 +31,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -88,9 +87,8 @@ class Database {
 
   absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key) const;
   absl::Status Commit(WriteSet& writes, Durability durability);
-  // Group commit: returns once every batch committed (kBuffered) before the call is in the
-  // WAL on disk. Concurrent callers share one fsync: the first syncs, those arriving during it
-  // wait for the next, which covers them all.
+  // Returns once every batch committed (kBuffered) before the call is in the WAL on disk.
+  // GroupCommitter calls it once for a whole group of mutations.
   absl::Status SyncWal();
 
   // Calls `visit(key, value)` for keys in [start, end) (empty end: to the end of the column)
@@ -105,10 +103,6 @@ class Database {
   rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
 
   std::unique_ptr<rocksdb::DB> db_;
-  absl::Mutex ticket_mu_;
-  uint64_t requested_ ABSL_GUARDED_BY(ticket_mu_) = 0;
-  absl::Mutex sync_mu_;  // one SyncWAL at a time
-  uint64_t synced_through_ ABSL_GUARDED_BY(sync_mu_) = 0;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
 };
 
