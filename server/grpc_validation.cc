@@ -128,14 +128,14 @@ grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
         ProgressCounter counter(selection->targets);
         uint64_t subscription =
             notices_->Subscribe([&counter](const ValidationNotice& n) { counter.OnNotice(n); });
-        absl::Status queued = registry_->Requeue(selection->targets);
-        grpc::Status result = ToGrpcStatus(queued);
+        registry_->RequeueTransient(selection->targets);
+        grpc::Status result = grpc::Status::OK;
         // At most one message per kProgressInterval (and the final one at once): a message
         // per completed prefix cost more CPU, here and in the client, than the validation.
         constexpr absl::Duration kProgressInterval = absl::Milliseconds(100);
         int64_t last_done = -1;
         absl::Time next_write = absl::InfinitePast();
-        while (queued.ok()) {
+        while (true) {
           v1::RevalidateProgress p =
               counter.Snapshot(last_done, next_write, absl::Milliseconds(250));
           if (p.done() != last_done || p.finished()) {

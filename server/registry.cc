@@ -135,6 +135,10 @@ absl::Status Registry::Requeue(const std::vector<v1::ValidationTarget>& targets)
   return ctx_.queue->Enqueue(targets, Durability::kSynced);
 }
 
+void Registry::RequeueTransient(const std::vector<v1::ValidationTarget>& targets) {
+  ctx_.queue->EnqueueTransient(targets);
+}
+
 void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
                                std::vector<QueueItem>& staged) const {
   auto stage = [&](v1::ValidationTarget::Kind kind, const std::string& parent,

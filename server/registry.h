@@ -107,8 +107,11 @@ class Registry {
   void DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRequest& request,
                                   Done<google::protobuf::Empty> done);
 
-  // Queues targets for validation now (synced), e.g. from Revalidate.
+  // Queues targets for validation now (synced), e.g. from ValidateRegisteredPrefix.
   absl::Status Requeue(const std::vector<v1::ValidationTarget>& targets);
+  // Queues targets in memory only, for a caller that notices a restart and asks again
+  // (Revalidate: its stream breaks). Saves a row write and delete per target.
+  void RequeueTransient(const std::vector<v1::ValidationTarget>& targets);
 
  private:
   // The work of one mutation: adds its writes, stages queue entries, returns the reply.

@@ -2,10 +2,10 @@
 
 #include <type_traits>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "server/events.h"
 #include "server/explain.h"
 #include "server/log.h"
@@ -90,60 +90,110 @@ struct ValidationEngine::Evaluation {
   std::string prefix;
   std::string peering_name;
   ValidationResult result;  // result.sessions: every required session, primary then backup
+  // The resource as read, raw and parsed (one of the two messages): Stage re-reads the bytes
+  // under the write lock and reuses the parsed copy when they did not change.
+  std::string stored;
+  v1::RegisteredPrefix registered_prefix;
+  v1::PeeringServicePrefix service_prefix;
+};
+
+// Reads shared by the evaluations of one batch. A batch is validated at one moment without
+// locks either way, so reading a peering once per batch is as fresh as reading it per prefix
+// (and a Revalidate batch is mostly prefixes of one peering).
+class ValidationEngine::BatchReads {
+ public:
+  explicit BatchReads(const Database* db) : db_(db) {}
+
+  absl::StatusOr<const v1::Peering*> Peering(const std::string& name) {
+    auto it = peerings_.find(name);
+    if (it == peerings_.end()) {
+      absl::StatusOr<std::optional<v1::Peering>> p =
+          GetMessage<v1::Peering>(*db_, Column::kPeerings, name);
+      if (!p.ok()) return p.status();
+      it = peerings_.emplace(name, std::move(*p)).first;
+    }
+    return it->second.has_value() ? &*it->second : nullptr;
+  }
+
+  absl::StatusOr<const std::vector<v1::Peering>*> AllPeerings() {
+    if (!all_peerings_.has_value()) {
+      std::vector<v1::Peering> all;
+      absl::Status scan =
+          db_->Scan(Column::kPeerings, "", "", [&](absl::string_view, absl::string_view v) {
+            v1::Peering peering;
+            if (peering.ParseFromArray(v.data(), int(v.size()))) all.push_back(std::move(peering));
+            return true;
+          });
+      if (!scan.ok()) return scan;
+      all_peerings_ = std::move(all);
+    }
+    return &*all_peerings_;
+  }
+
+ private:
+  const Database* db_;
+  absl::flat_hash_map<std::string, std::optional<v1::Peering>> peerings_;
+  std::optional<std::vector<v1::Peering>> all_peerings_;
 };
 
 absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
-    const v1::ValidationTarget& target) const {
+    const v1::ValidationTarget& target, BatchReads& reads) const {
   Evaluation ev;
   ev.target = target;
   ev.resource_key = keys::Child(target.parent(), target.name());
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
 
   if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-    auto r =
-        GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
-    if (!r.ok()) return r.status();
-    if (!r->has_value()) return ev;
-    auto peering = GetMessage<v1::Peering>(*ctx_.db, Column::kPeerings, (*r)->peering_name());
+    absl::StatusOr<std::optional<std::string>> raw =
+        ctx_.db->Get(Column::kRegisteredPrefixes, ev.resource_key);
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) return ev;
+    ev.stored = std::move(**raw);
+    v1::RegisteredPrefix& r = ev.registered_prefix;
+    if (!r.ParseFromString(ev.stored)) {
+      return absl::DataLossError("stored RegisteredPrefix does not parse");
+    }
+    absl::StatusOr<const v1::Peering*> peering = reads.Peering(r.peering_name());
     if (!peering.ok()) return peering.status();
-    absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse((*r)->prefix());
+    absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(r.prefix());
     if (!prefix.ok()) return prefix.status();
     ev.found = true;
-    ev.prefix = (*r)->prefix();
-    ev.peering_name = (*r)->peering_name();
+    ev.prefix = r.prefix();
+    ev.peering_name = r.peering_name();
     std::vector<RequiredSession> required;
-    if (peering->has_value()) required = SessionsOfPeering(**peering, prefix->family());
+    if (*peering != nullptr) required = SessionsOfPeering(**peering, prefix->family());
     ev.result =
         CheckRegisteredPrefix({*prefix, Observe(*ctx_.routes, required, *prefix), irr.get()});
     return ev;
   }
 
-  auto p =
-      GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
-  if (!p.ok()) return p.status();
-  if (!p->has_value()) return ev;
+  absl::StatusOr<std::optional<std::string>> raw =
+      ctx_.db->Get(Column::kServicePrefixes, ev.resource_key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return ev;
+  ev.stored = std::move(**raw);
+  v1::PeeringServicePrefix& p = ev.service_prefix;
+  if (!p.ParseFromString(ev.stored)) {
+    return absl::DataLossError("stored PeeringServicePrefix does not parse");
+  }
   auto service =
       GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
   if (!service.ok()) return service.status();
   if (!service->has_value()) return ev;
-  absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse((*p)->prefix());
+  absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(p.prefix());
   if (!prefix.ok()) return prefix.status();
-  absl::StatusOr<PrefixKey> given = PrefixKey::Parse((*p)->peering_service_prefix_key());
+  absl::StatusOr<PrefixKey> given = PrefixKey::Parse(p.peering_service_prefix_key());
   if (!given.ok()) return given.status();
   ev.found = true;
-  ev.prefix = (*p)->prefix();
+  ev.prefix = p.prefix();
 
   const int64_t provider_asn = (*service)->provider_asn();
+  absl::StatusOr<const std::vector<v1::Peering>*> peerings = reads.AllPeerings();
+  if (!peerings.ok()) return peerings.status();
   std::vector<v1::Peering> provider;
-  absl::Status scan =
-      ctx_.db->Scan(Column::kPeerings, "", "", [&](absl::string_view, absl::string_view v) {
-        v1::Peering peering;
-        if (peering.ParseFromArray(v.data(), int(v.size())) && peering.peer_asn() == provider_asn) {
-          provider.push_back(std::move(peering));
-        }
-        return true;
-      });
-  if (!scan.ok()) return scan;
+  for (const v1::Peering& peering : **peerings) {
+    if (peering.peer_asn() == provider_asn) provider.push_back(peering);
+  }
   absl::flat_hash_set<std::string> provider_names;
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
 
@@ -205,8 +255,9 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
   // 1. Evaluate without locks.
   std::vector<std::pair<const QueueItem*, Evaluation>> evaluated;
   absl::Status first_error;
+  BatchReads reads(ctx_.db);
   for (const QueueItem& item : items) {
-    absl::StatusOr<Evaluation> ev = Evaluate(item.target);
+    absl::StatusOr<Evaluation> ev = Evaluate(item.target, reads);
     if (!ev.ok()) {
       // Leave the entry queued (it is retried after restart) but let the others proceed.
       ctx_.queue->Release(item);
@@ -244,8 +295,7 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
 
 absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& writes,
                                                                  const QueueItem& item,
-                                                                 const Evaluation& ev,
-                                                                 absl::Time now) {
+                                                                 Evaluation& ev, absl::Time now) {
   ctx_.queue->Complete(writes, item);
   Staged staged;
   staged.item = item;
@@ -253,8 +303,8 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
   staged.peering_name = ev.peering_name;
   if (!ev.found) return staged;
 
-  auto apply = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
-    const std::decay_t<decltype(resource)> before = resource;
+  auto apply = [&](auto& resource, Column column, EventLog::Kind kind,
+                   const std::string& stored) -> absl::Status {
     ValidationState previous = FromProto(resource.prefix_validation_state());
     if (previous == ValidationState::kUnknown) previous = FromProto(resource.last_decided_state());
     std::optional<absl::Time> previous_deadline;
@@ -297,31 +347,40 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     }
     resource.clear_events();
     // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
-    if (!google::protobuf::util::MessageDifferencer::Equals(before, resource)) {
-      PutMessage(writes, column, ev.resource_key, resource);
-    }
+    std::string updated = SerializeDeterministically(resource);
+    if (updated != stored) writes.Put(column, ev.resource_key, updated);
     for (const v1::PrefixEvent& e : events) ctx_.events->Append(writes, kind, ev.resource_key, e);
     staged.deadline = decision.deadline;
     staged.notice.change.set_error_message(message);
     return absl::OkStatus();
   };
 
+  // Re-read under the lock: the resource may have changed or gone since Evaluate. Unchanged
+  // bytes (the usual case) reuse Evaluate's parsed copy.
+  auto current = [&](auto& resource, Column column) -> absl::StatusOr<std::optional<std::string>> {
+    absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
+    if (!raw.ok() || !raw->has_value() || **raw == ev.stored) return raw;
+    if (!resource.ParseFromString(**raw)) {
+      return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
+    }
+    return raw;
+  };
   absl::Status s;
   if (item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-    auto r =
-        GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, ev.resource_key);
-    if (!r.ok()) return r.status();
-    if (r->has_value() && (**r).prefix() == ev.prefix) {
+    v1::RegisteredPrefix& r = ev.registered_prefix;
+    auto raw = current(r, Column::kRegisteredPrefixes);
+    if (!raw.ok()) return raw.status();
+    if (raw->has_value() && r.prefix() == ev.prefix) {
       staged.exists = true;
-      s = apply(**r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix);
+      s = apply(r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix, **raw);
     }
   } else {
-    auto p =
-        GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, ev.resource_key);
-    if (!p.ok()) return p.status();
-    if (p->has_value() && (**p).prefix() == ev.prefix) {
+    v1::PeeringServicePrefix& p = ev.service_prefix;
+    auto raw = current(p, Column::kServicePrefixes);
+    if (!raw.ok()) return raw.status();
+    if (raw->has_value() && p.prefix() == ev.prefix) {
       staged.exists = true;
-      s = apply(**p, Column::kServicePrefixes, EventLog::kServicePrefix);
+      s = apply(p, Column::kServicePrefixes, EventLog::kServicePrefix, **raw);
     }
   }
   if (!s.ok()) return s;
@@ -357,7 +416,8 @@ void ValidationEngine::Publish(Staged& s, absl::Time now) {
 
 absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
     const v1::ValidationTarget& target) const {
-  absl::StatusOr<Evaluation> ev = Evaluate(target);
+  BatchReads reads(ctx_.db);
+  absl::StatusOr<Evaluation> ev = Evaluate(target, reads);
   if (!ev.ok()) return ev.status();
   if (!ev->found) {
     return absl::NotFoundError(

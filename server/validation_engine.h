@@ -51,10 +51,12 @@ class ValidationEngine {
     std::optional<absl::Time> deadline;
     ValidationNotice notice;
   };
-  absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target) const;
-  // Adds the entry's writes to `writes`; call with the store's write lock held.
-  absl::StatusOr<Staged> Stage(WriteSet& writes, const QueueItem& item,
-                               const Evaluation& evaluation, absl::Time now);
+  class BatchReads;
+  absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target, BatchReads& reads) const;
+  // Adds the entry's writes to `writes` (consuming the evaluation's parsed resource); call
+  // with the store's write lock held.
+  absl::StatusOr<Staged> Stage(WriteSet& writes, const QueueItem& item, Evaluation& evaluation,
+                               absl::Time now);
   void Publish(Staged& staged, absl::Time now);
 
   StoreContext ctx_;

@@ -15,10 +15,26 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/message_lite.h"
 #include "storage/database.h"
 #include "storage/keys.h"
 
 namespace pfx {
+
+// The message's bytes with map entries in key order, so equal messages give equal bytes
+// (stored resources are compared byte-wise to skip rewriting unchanged ones).
+inline std::string SerializeDeterministically(const google::protobuf::MessageLite& m) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }  // the stream trims `out` to what was written when it goes
+  return out;
+}
 
 template <typename Message>
 absl::StatusOr<std::optional<Message>> GetMessage(const Database& db, Column column,
@@ -36,7 +52,7 @@ absl::StatusOr<std::optional<Message>> GetMessage(const Database& db, Column col
 
 template <typename Message>
 void PutMessage(WriteSet& writes, Column column, absl::string_view key, const Message& m) {
-  writes.Put(column, key, m.SerializeAsString());
+  writes.Put(column, key, SerializeDeterministically(m));
 }
 
 template <typename Message>

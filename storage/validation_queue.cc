@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
           parse_error = absl::DataLossError("queue entry does not parse");
           return false;
         }
-        if (!queue->waiting_.insert(TargetKey(item.target)).second) {
+        if (!queue->waiting_.emplace(TargetKey(item.target), item.seq).second) {
           duplicates.Delete(Column::kQueue, key);
           return true;
         }
@@ -41,7 +41,8 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
 std::optional<QueueItem> ValidationQueue::Stage(WriteSet& writes,
                                                 const v1::ValidationTarget& target) {
   absl::MutexLock lock(&mu_);
-  if (waiting_.contains(TargetKey(target))) return std::nullopt;
+  auto waiting = waiting_.find(TargetKey(target));
+  if (waiting != waiting_.end() && waiting->second != 0) return std::nullopt;
   QueueItem item{next_seq_++, target};
   writes.Put(Column::kQueue, keys::Sequence(item.seq), target.SerializeAsString());
   return item;
@@ -49,8 +50,23 @@ std::optional<QueueItem> ValidationQueue::Stage(WriteSet& writes,
 
 void ValidationQueue::Publish(const QueueItem& item) {
   absl::MutexLock lock(&mu_);
-  if (!waiting_.insert(TargetKey(item.target)).second) return;  // raced with another Stage
-  items_.push_back(item);
+  auto [waiting, inserted] = waiting_.emplace(TargetKey(item.target), item.seq);
+  if (inserted) {
+    items_.push_back(item);
+  } else if (waiting->second == 0 && item.seq != 0) {
+    // Waiting transiently: that entry now stands for this row (rare; a linear search).
+    waiting->second = item.seq;
+    for (QueueItem& queued : items_) {
+      if (queued.seq == 0 && TargetKey(queued.target) == waiting->first) queued.seq = item.seq;
+    }
+  }  // else raced with another durable Stage: its entry is waiting already
+}
+
+void ValidationQueue::EnqueueTransient(const std::vector<v1::ValidationTarget>& targets) {
+  absl::MutexLock lock(&mu_);
+  for (const v1::ValidationTarget& t : targets) {
+    if (waiting_.emplace(TargetKey(t), 0).second) items_.push_back(QueueItem{0, t});
+  }
 }
 
 absl::Status ValidationQueue::Enqueue(const std::vector<v1::ValidationTarget>& targets,
@@ -100,7 +116,7 @@ std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration time
 }
 
 void ValidationQueue::Complete(WriteSet& writes, const QueueItem& item) {
-  writes.Delete(Column::kQueue, keys::Sequence(item.seq));
+  if (item.seq != 0) writes.Delete(Column::kQueue, keys::Sequence(item.seq));
 }
 
 void ValidationQueue::Release(const QueueItem& item) {

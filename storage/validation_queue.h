@@ -8,7 +8,12 @@
 // validates, and deletes the row in the same batch that stores the result (Complete), so a
 // crash at any point leaves the entry queued and it is validated again after restart.
 //
-// Deduplication: a target already waiting is not queued twice (IsWaiting); a target being
+// Transient entries (EnqueueTransient) have no row: a restart forgets them. They are for
+// work whose requester learns of a restart and can ask again (a Revalidate stream breaks),
+// and save the row's write and delete on bulk requeues.
+//
+// Deduplication: a target already waiting is not queued twice; a durable Stage of a target
+// waiting transiently still writes its row and makes the waiting entry durable. A target being
 // validated may be queued again (the route changed meanwhile) but is not handed to a second
 // worker until the first one completes.
 // Thread-safe.
@@ -22,6 +27,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -32,7 +38,7 @@
 namespace pfx {
 
 struct QueueItem {
-  uint64_t seq = 0;
+  uint64_t seq = 0;  // the row's key; 0 for a transient entry (no row)
   v1::ValidationTarget target;
 };
 
@@ -50,6 +56,8 @@ class ValidationQueue {
   void Publish(const QueueItem& item);
   // Stage + commit (buffered durability is enough for requeues the feed can redo) + Publish.
   absl::Status Enqueue(const std::vector<v1::ValidationTarget>& targets, Durability durability);
+  // Queues the targets not already waiting, in memory only (see above).
+  void EnqueueTransient(const std::vector<v1::ValidationTarget>& targets);
 
   // Waits up to `timeout` for an entry whose target is not being validated by another worker.
   std::optional<QueueItem> Pop(absl::Duration timeout);
@@ -72,7 +80,8 @@ class ValidationQueue {
   mutable absl::Mutex mu_;
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
   std::deque<QueueItem> items_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<std::string> waiting_ ABSL_GUARDED_BY(mu_);
+  // Target key -> seq of its waiting entry (0: transient).
+  absl::flat_hash_map<std::string, uint64_t> waiting_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -126,6 +126,46 @@ TEST_F(StorageTest, QueueResumesAfterReopenAndDeduplicates) {
   EXPECT_EQ((*q2)->waiting(), 1u);
 }
 
+TEST_F(StorageTest, TransientEntriesLeaveNoRows) {
+  {
+    auto q = std::move(*ValidationQueue::Open(db_.get()));
+    q->EnqueueTransient({Target("a"), Target("b"), Target("a")});
+    EXPECT_EQ(q->waiting(), 2u);
+    auto a = q->Pop(absl::Seconds(1));
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ(a->seq, 0u);
+    WriteSet w;
+    q->Complete(w, *a);  // nothing to delete
+    EXPECT_EQ(w.size(), 0u);
+    q->Release(*a);
+  }
+  Reopen();
+  auto q = std::move(*ValidationQueue::Open(db_.get()));
+  EXPECT_EQ(q->waiting(), 0u);  // "b" was never written: a restart forgets it
+}
+
+TEST_F(StorageTest, DurableStageOfATransientlyWaitingTargetWritesItsRow) {
+  {
+    auto q = std::move(*ValidationQueue::Open(db_.get()));
+    q->EnqueueTransient({Target("a")});
+    ASSERT_TRUE(q->Enqueue({Target("a")}, Durability::kSynced).ok());
+    EXPECT_EQ(q->waiting(), 1u);  // still one entry, now standing for the row
+    auto a = q->Pop(absl::Seconds(1));
+    ASSERT_TRUE(a.has_value());
+    EXPECT_NE(a->seq, 0u);  // so completing it deletes the row
+  }
+  Reopen();
+  auto q = std::move(*ValidationQueue::Open(db_.get()));
+  EXPECT_EQ(q->waiting(), 1u);  // popped, never completed: the row survives
+  auto a = q->Pop(absl::Seconds(1));
+  ASSERT_TRUE(a.has_value());
+  WriteSet w;
+  q->Complete(w, *a);
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  Reopen();
+  EXPECT_EQ((*ValidationQueue::Open(db_.get()))->waiting(), 0u);
+}
+
 TEST_F(StorageTest, QueueNeverHandsOneTargetToTwoWorkers) {
   auto q = std::move(*ValidationQueue::Open(db_.get()));
   ASSERT_TRUE(q->Enqueue({Target("a")}, Durability::kBuffered).ok());
