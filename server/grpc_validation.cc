@@ -1,6 +1,7 @@
 // Validation service: Revalidate (bulk requeue with a progress stream), WatchValidation.
 #include <deque>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "server/grpc_services.h"
@@ -14,6 +15,28 @@ namespace {
 struct RevalidateSelection {
   std::vector<v1::ValidationTarget> targets;
 };
+
+// Calls `consider(kind, parent, name, prefix, state)` for each resource of `column` under
+// `parent` (all when empty); with `keys_only`, reads just the keys (prefix "", state 0).
+template <typename Resource, typename Consider>
+absl::Status SelectFrom(const Database& db, Column column, v1::ValidationTarget::Kind kind,
+                        const std::string& parent, bool keys_only, Consider& consider) {
+  std::string start = parent.empty() ? "" : keys::ChildrenStart(parent);
+  std::string end = parent.empty() ? "" : keys::ChildrenEnd(parent);
+  return db.Scan(column, start, end, [&](absl::string_view key, absl::string_view value) {
+    auto [parent_name, name] = keys::SplitChild(key);
+    if (keys_only) {
+      consider(kind, std::string(parent_name), std::string(name), "", 0);
+      return true;
+    }
+    Resource resource;
+    if (resource.ParseFromArray(value.data(), int(value.size()))) {
+      consider(kind, std::string(parent_name), std::string(name), resource.prefix(),
+               resource.prefix_validation_state());
+    }
+    return true;
+  });
+}
 
 absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::RevalidateRequest& r) {
   if (!r.peering_name().empty() && !r.peering_service_name().empty()) {
@@ -44,34 +67,19 @@ absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::Revalid
     t.set_name(name);
     selection.targets.push_back(std::move(t));
   };
+  // Without prefix or state filters the keys say everything (parent and name): a full
+  // Revalidate then parses none of the stored resources.
+  const bool keys_suffice = prefixes.empty() && states.empty();
   if (r.peering_service_name().empty()) {
-    std::string start = r.peering_name().empty() ? "" : keys::ChildrenStart(r.peering_name());
-    std::string end = r.peering_name().empty() ? "" : keys::ChildrenEnd(r.peering_name());
-    absl::Status s = db.Scan(Column::kRegisteredPrefixes, start, end,
-                             [&](absl::string_view, absl::string_view v) {
-                               v1::RegisteredPrefix p;
-                               if (p.ParseFromArray(v.data(), int(v.size()))) {
-                                 consider(v1::ValidationTarget::REGISTERED_PREFIX, p.peering_name(),
-                                          p.name(), p.prefix(), p.prefix_validation_state());
-                               }
-                               return true;
-                             });
+    absl::Status s = SelectFrom<v1::RegisteredPrefix>(db, Column::kRegisteredPrefixes,
+                                                      v1::ValidationTarget::REGISTERED_PREFIX,
+                                                      r.peering_name(), keys_suffice, consider);
     if (!s.ok()) return s;
   }
   if (r.peering_name().empty()) {
-    std::string start =
-        r.peering_service_name().empty() ? "" : keys::ChildrenStart(r.peering_service_name());
-    std::string end =
-        r.peering_service_name().empty() ? "" : keys::ChildrenEnd(r.peering_service_name());
-    absl::Status s =
-        db.Scan(Column::kServicePrefixes, start, end, [&](absl::string_view, absl::string_view v) {
-          v1::PeeringServicePrefix p;
-          if (p.ParseFromArray(v.data(), int(v.size()))) {
-            consider(v1::ValidationTarget::PEERING_SERVICE_PREFIX, p.peering_service_name(),
-                     p.name(), p.prefix(), p.prefix_validation_state());
-          }
-          return true;
-        });
+    absl::Status s = SelectFrom<v1::PeeringServicePrefix>(
+        db, Column::kServicePrefixes, v1::ValidationTarget::PEERING_SERVICE_PREFIX,
+        r.peering_service_name(), keys_suffice, consider);
     if (!s.ok()) return s;
   }
   return selection;
@@ -88,7 +96,7 @@ class ProgressCounter {
     absl::MutexLock lock(&mu_);
     if (remaining_.erase(TargetKey(n.change.target())) == 0) return;
     ++done_;
-    ++states_[v1::PrefixValidationState_Name(n.change.new_state())];
+    ++states_[n.change.new_state()];
   }
   // Waits until everything finished or `not_before`, then until progress differs from
   // `last_done` or `timeout` passes; returns a snapshot.
@@ -103,7 +111,9 @@ class ProgressCounter {
     v1::RevalidateProgress p;
     p.set_total(total_);
     p.set_done(done_);
-    for (const auto& [state, count] : states_) (*p.mutable_states())[state] = count;
+    for (const auto& [state, count] : states_) {
+      (*p.mutable_states())[v1::PrefixValidationState_Name(state)] = count;
+    }
     p.set_finished(done_ == total_);
     return p;
   }
@@ -113,7 +123,7 @@ class ProgressCounter {
   absl::flat_hash_set<std::string> remaining_ ABSL_GUARDED_BY(mu_);
   int64_t total_ = 0;
   int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
-  std::map<std::string, int64_t> states_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<v1::PrefixValidationState, int64_t> states_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -157,10 +157,10 @@ int Serve() {
   NoticeHub notices;
   TimerQueue timers;
   absl::Mutex write_mu;
-  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
-                   &routes,   &clock,       &write_mu};
   GroupCommitter committer(db->get(), &write_mu);  // outlives the gRPC server below
-  Registry registry(ctx, &committer);
+  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
+                   &routes,   &clock,       &write_mu,     &committer};
+  Registry registry(ctx);
   if (absl::Status s = registry.Recover(); !s.ok()) {
     PFX_LOG(Error) << "recovery failed: " << s;
     return 1;

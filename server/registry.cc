@@ -66,8 +66,8 @@ void Registry::Mutate(absl::string_view method, const std::string& request_id,
                       Mutation<Reply> mutation, Done<Reply> done) {
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return done(s);
   std::string request_key = request_id.empty() ? "" : keys::Request(method, request_id);
-  committer_->Submit(std::make_unique<MutationJob<Reply>>(ctx_, std::move(request_key),
-                                                          std::move(mutation), std::move(done)));
+  ctx_.committer->Submit(std::make_unique<MutationJob<Reply>>(
+      ctx_, std::move(request_key), std::move(mutation), std::move(done)));
 }
 
 // Explicit instantiations for the reply types the registry returns.

@@ -47,7 +47,8 @@ struct StoreContext {
   DependencyIndex* dependencies;
   RouteIndex* routes;
   const Clock* clock;
-  absl::Mutex* write_mu;  // serializes read-check-write sequences (shared with the workers)
+  absl::Mutex* write_mu;      // serializes read-check-write sequences (shared with the workers)
+  GroupCommitter* committer;  // applies every registry mutation, under write_mu
 };
 
 inline constexpr size_t kEventsShown = 50;
@@ -57,8 +58,8 @@ class Registry {
   template <typename Reply>
   using Done = absl::AnyInvocable<void(absl::StatusOr<Reply>)>;
 
-  // Mutations are applied by `committer`, which must share ctx.write_mu and outlive calls.
-  Registry(StoreContext ctx, GroupCommitter* committer) : ctx_(ctx), committer_(committer) {}
+  // ctx.committer must share ctx.write_mu and outlive calls.
+  explicit Registry(StoreContext ctx) : ctx_(ctx) {}
 
   // Tracks every stored prefix in the dependency index and requeues prefixes that were
   // waiting for validation or in hold-down, so a restart resumes where the last run stopped.
@@ -137,7 +138,6 @@ class Registry {
                           absl::string_view reason, WriteSet& writes) const;
 
   StoreContext ctx_;
-  GroupCommitter* committer_;
 };
 
 }  // namespace pfx

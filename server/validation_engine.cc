@@ -93,6 +93,7 @@ struct ValidationEngine::Evaluation {
   // The resource as read, raw and parsed (one of the two messages): Stage re-reads the bytes
   // under the write lock and reuses the parsed copy when they did not change.
   std::string stored;
+  uint64_t applied_groups = 0;  // the committer's count before the read
   v1::RegisteredPrefix registered_prefix;
   v1::PeeringServicePrefix service_prefix;
 };
@@ -141,6 +142,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   Evaluation ev;
   ev.target = target;
   ev.resource_key = keys::Child(target.parent(), target.name());
+  ev.applied_groups = ctx_.committer->applied_groups();
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
 
   if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
@@ -355,9 +357,14 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     return absl::OkStatus();
   };
 
-  // Re-read under the lock: the resource may have changed or gone since Evaluate. Unchanged
-  // bytes (the usual case) reuse Evaluate's parsed copy.
+  // The resource may have changed or gone since Evaluate read it, but only through a registry
+  // mutation (no other worker holds this target): with none applied since, Evaluate's copy is
+  // current (the usual case of a bulk Revalidate); otherwise re-read it, reusing the parsed
+  // copy when the bytes did not change.
   auto current = [&](auto& resource, Column column) -> absl::StatusOr<std::optional<std::string>> {
+    if (ctx_.committer->applied_groups() == ev.applied_groups) {
+      return std::optional<std::string>(ev.stored);
+    }
     absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
     if (!raw.ok() || !raw->has_value() || **raw == ev.stored) return raw;
     if (!resource.ParseFromString(**raw)) {

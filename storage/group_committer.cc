@@ -42,6 +42,7 @@ void GroupCommitter::Run() {
     {
       absl::MutexLock lock(write_mu_);
       for (std::unique_ptr<Job>& job : group) needs_sync |= job->Apply();
+      applied_groups_.fetch_add(1);
     }
     absl::Status durable = needs_sync ? db_->SyncWal() : absl::OkStatus();
     for (std::unique_ptr<Job>& job : group) job->Finish(durable);

@@ -16,6 +16,8 @@
 #ifndef PFX_STORAGE_GROUP_COMMITTER_H_
 #define PFX_STORAGE_GROUP_COMMITTER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <thread>
@@ -50,6 +52,11 @@ class GroupCommitter {
   // Applies and finishes every job submitted so far, then ends the thread. Idempotent.
   void Stop();
 
+  // Advances after each group is applied, before the write lock is released. A reader that
+  // took this value before reading from the store, and finds it unchanged while holding the
+  // write lock, knows no job changed anything since its read.
+  uint64_t applied_groups() const { return applied_groups_.load(); }
+
  private:
   void Run();
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -62,6 +69,7 @@ class GroupCommitter {
   absl::Mutex mu_;
   std::deque<std::unique_ptr<Job>> pending_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<uint64_t> applied_groups_{0};
   std::thread thread_;
 };
 

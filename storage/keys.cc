@@ -11,6 +11,12 @@ std::string Child(absl::string_view parent, absl::string_view name) {
   return absl::StrCat(parent, absl::string_view("\0", 1), name);
 }
 
+std::pair<absl::string_view, absl::string_view> SplitChild(absl::string_view child_key) {
+  size_t separator = child_key.find('\0');
+  if (separator == absl::string_view::npos) return {absl::string_view(), child_key};
+  return {child_key.substr(0, separator), child_key.substr(separator + 1)};
+}
+
 std::string Readable(absl::string_view child_key) {
   std::string out(child_key);
   std::replace(out.begin(), out.end(), '\0', '/');

@@ -10,12 +10,15 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 
 namespace pfx::keys {
 
 std::string Child(absl::string_view parent, absl::string_view name);
+// The (parent, name) a Child key was made of; a key without the separator is all name.
+std::pair<absl::string_view, absl::string_view> SplitChild(absl::string_view child_key);
 // "parent/name" for messages.
 std::string Readable(absl::string_view child_key);
 // Scan bounds [ChildrenStart(p), ChildrenEnd(p)) cover every Child(p, *).

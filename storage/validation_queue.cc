@@ -53,12 +53,8 @@ void ValidationQueue::Publish(const QueueItem& item) {
   auto [waiting, inserted] = waiting_.emplace(TargetKey(item.target), item.seq);
   if (inserted) {
     items_.push_back(item);
-  } else if (waiting->second == 0 && item.seq != 0) {
-    // Waiting transiently: that entry now stands for this row (rare; a linear search).
-    waiting->second = item.seq;
-    for (QueueItem& queued : items_) {
-      if (queued.seq == 0 && TargetKey(queued.target) == waiting->first) queued.seq = item.seq;
-    }
+  } else if (waiting->second == 0) {
+    waiting->second = item.seq;  // waiting transiently: that entry now stands for this row
   }  // else raced with another durable Stage: its entry is waiting already
 }
 
@@ -109,7 +105,10 @@ std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration time
     }
     taken.push_back(std::move(*it));
     it = items_.erase(it);
-    waiting_.erase(key);
+    auto waiting = waiting_.find(key);
+    taken.back().seq = waiting->second;  // the map has the seq: a transient entry may have
+    waiting_.erase(waiting);             // become durable while it waited
+
     in_flight_.insert(std::move(key));
   }
   return taken;

@@ -80,7 +80,7 @@ class ValidationQueue {
   mutable absl::Mutex mu_;
   uint64_t next_seq_ ABSL_GUARDED_BY(mu_) = 1;
   std::deque<QueueItem> items_ ABSL_GUARDED_BY(mu_);
-  // Target key -> seq of its waiting entry (0: transient).
+  // Target key -> seq of its waiting entry (0: transient); the seq in items_ may be stale.
   absl::flat_hash_map<std::string, uint64_t> waiting_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
