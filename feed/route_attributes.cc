@@ -1,10 +1,12 @@
 #include "feed/route_attributes.h"
 
+#include <algorithm>
+
 namespace pfx {
 
 AttributeStore::Id AttributeStore::Acquire(const RouteAttributes& attributes) {
   if (auto it = by_value_.find(&attributes); it != by_value_.end()) {
-    ++slots_[it->second].references;
+    if (slots_[it->second].references++ == 0) --unreferenced_;
     return it->second;
   }
   Id id;
@@ -18,15 +20,24 @@ AttributeStore::Id AttributeStore::Acquire(const RouteAttributes& attributes) {
   slots_[id].attributes = std::make_unique<RouteAttributes>(attributes);
   slots_[id].references = 1;
   by_value_.emplace(slots_[id].attributes.get(), id);
+  peak_in_use_ = std::max(peak_in_use_, size());
   return id;
 }
 
 void AttributeStore::Release(Id id) {
-  Slot& slot = slots_[id];
-  if (--slot.references > 0) return;
-  by_value_.erase(slot.attributes.get());
-  slot.attributes.reset();
-  free_ids_.push_back(id);
+  if (--slots_[id].references > 0) return;
+  if (++unreferenced_ > std::max(peak_in_use_, kMinRetained)) Sweep();
+}
+
+void AttributeStore::Sweep() {
+  for (Id id = 0; id < slots_.size(); ++id) {
+    Slot& slot = slots_[id];
+    if (slot.attributes == nullptr || slot.references > 0) continue;
+    by_value_.erase(slot.attributes.get());
+    slot.attributes.reset();
+    free_ids_.push_back(id);
+  }
+  unreferenced_ = 0;
 }
 
 }  // namespace pfx

@@ -3,7 +3,10 @@
 // RouteAttributes: the path attributes pfxd validates (AS path, communities, next hop,
 // ORIGIN), and AttributeStore, which interns them: routes of one UPDATE, and most routes of a
 // full table, share a handful of attribute sets, so the index stores a 32-bit id per route.
-// AttributeStore is reference counted so withdrawn attribute sets are freed.
+// AttributeStore is reference counted. A set whose last route goes is kept, unreferenced, for
+// reuse: a router that reconnects drops and re-sends its whole table, and destroying then
+// rebuilding every set cost more than indexing the routes. Unreferenced sets are freed once
+// they outnumber the most sets ever in use, so memory stays under twice that peak.
 // Thread-safety: AttributeStore is not synchronized; RouteIndex guards it with its lock.
 
 #ifndef PFX_FEED_ROUTE_ATTRIBUTES_H_
@@ -40,7 +43,8 @@ class AttributeStore {
   Id Acquire(const RouteAttributes& attributes);
   void Release(Id id);
   const RouteAttributes& Get(Id id) const { return *slots_[id].attributes; }
-  size_t size() const { return by_value_.size(); }
+  // Sets in use (referenced by at least one route).
+  size_t size() const { return by_value_.size() - unreferenced_; }
 
  private:
   struct Slot {
@@ -55,8 +59,14 @@ class AttributeStore {
     using is_transparent = void;
     bool operator()(const RouteAttributes* a, const RouteAttributes* b) const { return *a == *b; }
   };
+  static constexpr size_t kMinRetained = 4096;
+  // Frees every unreferenced set.
+  void Sweep();
+
   std::vector<Slot> slots_;
   std::vector<Id> free_ids_;
+  size_t unreferenced_ = 0;  // sets kept in by_value_ with no references
+  size_t peak_in_use_ = 0;
   absl::flat_hash_map<const RouteAttributes*, Id, PtrHash, PtrEq> by_value_;
 };
 

@@ -122,27 +122,21 @@ void RouteIndex::MarkInitialTableComplete(const SessionKey& session) {
 }
 
 void RouteIndex::ResetSession(const SessionKey& session) {
-  std::vector<RouteChange> changes;
   {
     absl::MutexLock lock(&mu_);
     auto it = sessions_.find(session);
     if (it == sessions_.end()) return;
     SessionData& data = it->second;
-    for (const auto& [key, slot] : data.v4) {
-      attributes_.Release(slot.attributes);
-      changes.push_back({RouteChange::Kind::kWithdraw, session, FromV4Key(key)});
-    }
-    for (const auto& [prefix, slot] : data.v6) {
-      attributes_.Release(slot.attributes);
-      changes.push_back({RouteChange::Kind::kWithdraw, session, prefix});
-    }
+    if (data.size() == 0 && !data.status.initial_table_complete) return;  // nothing to reset
+    for (const auto& [key, slot] : data.v4) attributes_.Release(slot.attributes);
+    for (const auto& [prefix, slot] : data.v6) attributes_.Release(slot.attributes);
     route_count_ -= data.size();
     data.v4.clear();
     data.v6.clear();
-    it->second.status.route_count = 0;
-    it->second.status.initial_table_complete = false;
+    data.status.route_count = 0;
+    data.status.initial_table_complete = false;
   }
-  Notify(changes);
+  Notify({{RouteChange::Kind::kSessionReset, session, IpPrefix()}});
 }
 
 size_t RouteIndex::SettleQuietSessions(absl::Time now, absl::Duration quiet) {

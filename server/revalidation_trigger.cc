@@ -30,6 +30,8 @@ void RevalidationTrigger::Stop() {
 void RevalidationTrigger::OnChanges(const std::vector<RouteChange>& changes) {
   std::vector<v1::ValidationTarget> touched;
   for (const RouteChange& c : changes) {
+    // A route change touches the prefixes registered for it; a session change (up, down,
+    // reset, initial table complete) those whose last validation read that session.
     std::vector<v1::ValidationTarget> t =
         c.kind == RouteChange::Kind::kAnnounce || c.kind == RouteChange::Kind::kWithdraw
             ? dependencies_->ForPrefix(c.prefix)

@@ -77,6 +77,29 @@ Route R(const char* prefix, const char* path) {
   return {P(prefix), {*AsPath::Parse(path), {}, {}, 0}, absl::FromUnixSeconds(1000)};
 }
 
+RouteAttributes Attributes(uint32_t origin) {
+  RouteAttributes a;
+  a.as_path = *AsPath::Parse(absl::StrCat("174 ", origin));
+  return a;
+}
+
+TEST(AttributeStoreTest, ReleasedSetsAreReusedUntilTheyOutnumberThePeak) {
+  AttributeStore store;
+  AttributeStore::Id first = store.Acquire(Attributes(1));
+  store.Release(first);
+  EXPECT_EQ(store.size(), 0u);                     // not in use...
+  EXPECT_EQ(store.Acquire(Attributes(1)), first);  // ...but kept: a re-announcement reuses it
+  store.Release(first);
+  // Peak use is 1, so unreferenced sets are swept past the 4096 floor; ids are then recycled.
+  AttributeStore::Id last = 0;
+  for (uint32_t origin = 2; origin < 5000; ++origin) {
+    last = store.Acquire(Attributes(origin));
+    store.Release(last);
+  }
+  EXPECT_EQ(store.size(), 0u);
+  EXPECT_LT(store.Acquire(Attributes(100000)), last);  // a freed id, not a new slot
+}
+
 TEST(RouteIndexTest, AnnounceReplaceWithdrawAndListeners) {
   RouteIndex index;
   std::vector<RouteChange> seen;
@@ -110,8 +133,16 @@ TEST(RouteIndexTest, SessionStateAndReset) {
   EXPECT_EQ(index.GetSession(s)->route_count, 1u);  // routes kept while down
   index.SetEstablished(s, true);
   EXPECT_FALSE(index.GetSession(s)->initial_table_complete);
+  std::vector<RouteChange> seen;
+  index.AddListener(
+      [&](const std::vector<RouteChange>& c) { seen.insert(seen.end(), c.begin(), c.end()); });
   index.ResetSession(s);
   EXPECT_EQ(index.route_count(), 0u);
+  EXPECT_EQ(index.attribute_set_count(), 0u);
+  ASSERT_EQ(seen.size(), 1u);  // one session change, not a withdrawal per route
+  EXPECT_EQ(seen[0].kind, RouteChange::Kind::kSessionReset);
+  index.ResetSession(s);  // empty already: not a change
+  EXPECT_EQ(seen.size(), 1u);
 }
 
 TEST(RouteIndexTest, QuietSessionsSettleOnceAndStaySettled) {
