@@ -94,7 +94,8 @@ absl::Status Registry::Recover() {
     if (absl::StatusOr<IpPrefix> p = IpPrefix::Parse(prefix_text); p.ok()) {
       ctx_.dependencies->Track(t, *p);
     }
-    if (state == v1::PREFIX_VALIDATION_STATE_WARNING ||
+    if (state == v1::PREFIX_VALIDATION_STATE_PENDING ||
+        state == v1::PREFIX_VALIDATION_STATE_WARNING ||
         state == v1::PREFIX_VALIDATION_STATE_UNKNOWN) {
       requeue.push_back(std::move(t));
     }
@@ -127,8 +128,9 @@ absl::Status Registry::Recover() {
   if (!parse_error.ok()) return parse_error;
   PFX_LOG(Info) << "recovered " << ctx_.dependencies->size() << " prefixes, "
                 << ctx_.queue->waiting() << " queued, " << requeue.size()
-                << " in hold-down or unknown requeued";
-  return ctx_.queue->Enqueue(requeue, Durability::kBuffered);
+                << " pending, in hold-down or unknown requeued";
+  ctx_.queue->EnqueueTransient(requeue);
+  return absl::OkStatus();
 }
 
 absl::Status Registry::Requeue(const std::vector<v1::ValidationTarget>& targets) {

@@ -61,8 +61,9 @@ class Registry {
   // ctx.committer must share ctx.write_mu and outlive calls.
   explicit Registry(StoreContext ctx) : ctx_(ctx) {}
 
-  // Tracks every stored prefix in the dependency index and requeues prefixes that were
-  // waiting for validation or in hold-down, so a restart resumes where the last run stopped.
+  // Tracks every stored prefix in the dependency index and requeues prefixes never validated
+  // (PENDING), in hold-down (WARNING) or UNKNOWN, so a restart resumes where the last run
+  // stopped. Their states say so, so these entries need no queue rows.
   absl::Status Recover();
 
   void CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done);
@@ -126,6 +127,9 @@ class Registry {
   void Mutate(absl::string_view method, const std::string& request_id, Mutation<Reply> mutation,
               Done<Reply> done);
 
+  // The queue entry of a prefix just created: transient, without a row of its own, because
+  // the prefix is stored PENDING in the same batch and Recover requeues every PENDING prefix.
+  static QueueItem NewPrefixQueueItem(const v1::ValidationTarget& target) { return {0, target}; }
   // Requeues every prefix whose required sessions may change with this peering.
   void StageDependents(const v1::Peering& peering, WriteSet& writes,
                        std::vector<QueueItem>& staged) const;

@@ -106,8 +106,7 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
         (void)AppendPendingEvent(writes, EventLog::kRegisteredPrefix, key,
                                  "registered; queued for validation");
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
-        if (auto item = ctx_.queue->Stage(writes, target); item.has_value())
-          staged.push_back(*item);
+        staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
         return r;
       },

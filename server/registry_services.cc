@@ -172,8 +172,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         (void)AppendPendingEvent(writes, EventLog::kServicePrefix, resource_key,
                                  "activation requested; queued for validation");
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());
-        if (auto item = ctx_.queue->Stage(writes, target); item.has_value())
-          staged.push_back(*item);
+        staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
         return p;
       },
