@@ -72,6 +72,8 @@ struct RuleCase {
   bool ok;
   bool private_asn;
 };
+// Test names and failures show the case, not its bytes (which hold pointers).
+void PrintTo(const RuleCase& c, std::ostream* os) { *os << "\"" << c.path << "\""; }
 
 class AsPathRuleTest : public testing::TestWithParam<RuleCase> {};
 

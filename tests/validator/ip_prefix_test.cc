@@ -29,6 +29,8 @@ struct BadCase {
   const char* text;
   const char* message_part;
 };
+// Test names and failures show the case, not its bytes (which hold pointers).
+void PrintTo(const BadCase& c, std::ostream* os) { *os << "\"" << c.text << "\""; }
 
 class IpPrefixRejects : public testing::TestWithParam<BadCase> {};
 

@@ -9,6 +9,8 @@ struct Case {
   const char* prefix;
   bool is_private;
 };
+// Test names and failures show the case, not its bytes (which hold pointers).
+void PrintTo(const Case& c, std::ostream* os) { *os << c.prefix; }
 
 class PrivacyTest : public testing::TestWithParam<Case> {};
 
