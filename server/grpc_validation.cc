@@ -12,10 +12,6 @@
 namespace pfx {
 namespace {
 
-struct RevalidateSelection {
-  std::vector<v1::ValidationTarget> targets;
-};
-
 // Calls `consider(kind, parent, name, prefix, state)` for each resource of `column` under
 // `parent` (all when empty); with `keys_only`, reads just the keys (prefix "", state 0).
 template <typename Resource, typename Consider>
@@ -38,7 +34,11 @@ absl::Status SelectFrom(const Database& db, Column column, v1::ValidationTarget:
   });
 }
 
-absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::RevalidateRequest& r) {
+// Passes the targets `r` selects to `sink` in chunks as the scan finds them, so validation
+// of the first ones overlaps the rest of the scan. Bad filters fail before any chunk.
+absl::Status Select(const Database& db, const v1::RevalidateRequest& r,
+                    const std::function<void(std::vector<v1::ValidationTarget>)>& sink) {
+  constexpr size_t kChunk = 4096;
   if (!r.peering_name().empty() && !r.peering_service_name().empty()) {
     return absl::InvalidArgumentError(
         "peering_name, peering_service_name: set at most one (they select disjoint prefix kinds)");
@@ -56,16 +56,16 @@ absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::Revalid
     prefixes.insert(p->ToString());
   }
   absl::flat_hash_set<int> states(r.states().begin(), r.states().end());
-  RevalidateSelection selection;
+  std::vector<v1::ValidationTarget> chunk;
   auto consider = [&](v1::ValidationTarget::Kind kind, const std::string& parent,
                       const std::string& name, const std::string& prefix, int state) {
     if (!prefixes.empty() && !prefixes.contains(prefix)) return;
     if (!states.empty() && !states.contains(state)) return;
-    v1::ValidationTarget t;
+    v1::ValidationTarget& t = chunk.emplace_back();
     t.set_kind(kind);
     t.set_parent(parent);
     t.set_name(name);
-    selection.targets.push_back(std::move(t));
+    if (chunk.size() == kChunk) sink(std::exchange(chunk, {}));
   };
   // Without prefix or state filters the keys say everything (parent and name): a full
   // Revalidate then parses none of the stored resources.
@@ -82,15 +82,19 @@ absl::StatusOr<RevalidateSelection> Select(const Database& db, const v1::Revalid
         r.peering_service_name(), keys_suffice, consider);
     if (!s.ok()) return s;
   }
-  return selection;
+  if (!chunk.empty()) sink(std::move(chunk));
+  return absl::OkStatus();
 }
 
 // Counts completions of the selected targets as workers publish them.
 class ProgressCounter {
  public:
-  explicit ProgressCounter(const std::vector<v1::ValidationTarget>& targets) {
-    for (const auto& t : targets) remaining_.insert(TargetKey(t));
-    total_ = static_cast<int64_t>(remaining_.size());
+  // Counts `targets` too (call before queueing them).
+  void Add(const std::vector<v1::ValidationTarget>& targets) {
+    absl::MutexLock lock(&mu_);
+    for (const auto& t : targets) {
+      if (remaining_.insert(TargetKey(t)).second) ++total_;
+    }
   }
   void OnNotice(const ValidationNotice& n) {
     absl::MutexLock lock(&mu_);
@@ -121,7 +125,7 @@ class ProgressCounter {
  private:
   absl::Mutex mu_;
   absl::flat_hash_set<std::string> remaining_ ABSL_GUARDED_BY(mu_);
-  int64_t total_ = 0;
+  int64_t total_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<v1::PrefixValidationState, int64_t> states_ ABSL_GUARDED_BY(mu_);
 };
@@ -133,12 +137,17 @@ grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
   v1::RevalidateRequest copy = *request;
   return ThreadedWriteReactor<v1::RevalidateProgress>::Start(
       [this, copy](ThreadedWriteReactor<v1::RevalidateProgress>* stream) -> grpc::Status {
-        absl::StatusOr<RevalidateSelection> selection = Select(*db_, copy);
-        if (!selection.ok()) return ToGrpcStatus(selection.status());
-        ProgressCounter counter(selection->targets);
+        ProgressCounter counter;
         uint64_t subscription =
             notices_->Subscribe([&counter](const ValidationNotice& n) { counter.OnNotice(n); });
-        registry_->RequeueTransient(selection->targets);
+        absl::Status selected = Select(*db_, copy, [&](std::vector<v1::ValidationTarget> targets) {
+          counter.Add(targets);
+          registry_->RequeueTransient(targets);
+        });
+        if (!selected.ok()) {
+          notices_->Unsubscribe(subscription);
+          return ToGrpcStatus(selected);
+        }
         grpc::Status result = grpc::Status::OK;
         // At most one message per kProgressInterval (and the final one at once): a message
         // per completed prefix cost more CPU, here and in the client, than the validation.
