@@ -55,6 +55,30 @@ TEST_F(StreamsTest, RevalidateStreamsProgressToTheEnd) {
   EXPECT_EQ(last.done(), 20);
   EXPECT_EQ(last.states().at("PREFIX_VALIDATION_STATE_FAILED"), 20);
 
+  // Filters: exact prefixes (the resources are parsed), states; both must match.
+  auto revalidate = [&](const v1::RevalidateRequest& request) {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    auto r = pfxd_->validation().Revalidate(&c, request);
+    v1::RevalidateProgress progress;
+    while (r->Read(&progress)) {
+    }
+    EXPECT_TRUE(r->Finish().ok());
+    return progress;
+  };
+  v1::RevalidateRequest two;
+  two.add_prefixes("30.0.3.0/24");
+  two.add_prefixes("30.0.17.0/24");
+  EXPECT_EQ(revalidate(two).total(), 2);
+  v1::RevalidateRequest failed;
+  failed.add_states(v1::PREFIX_VALIDATION_STATE_FAILED);
+  EXPECT_EQ(revalidate(failed).done(), 20);
+  failed.add_prefixes("30.0.3.0/24");
+  EXPECT_EQ(revalidate(failed).total(), 1);
+  v1::RevalidateRequest verified;
+  verified.add_states(v1::PREFIX_VALIDATION_STATE_VERIFIED);
+  EXPECT_EQ(revalidate(verified).total(), 0);
+
   // A filter that matches nothing finishes at once; a bad filter names the field.
   v1::RevalidateRequest none;
   none.add_prefixes("31.0.0.0/24");
