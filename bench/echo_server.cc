@@ -1,6 +1,8 @@
 // echo_server: the reference for the API benchmarks. Serves pfx.v1.Registrations with no
-// storage and no rules: each call answers at once with a reply of the size pfxd's would have
-// (a RegisteredPrefix with a key, or a page of them), on the same gRPC callback API.
+// storage and no rules: each call answers at once with a reply of the size pfxd's would have,
+// on the same gRPC callback API: Create returns a new PENDING registration; Get a validated
+// one as the read benchmark finds them (error message, observed origin, its three events);
+// List a page of those without events (List does not attach events).
 //   echo_server PORT_FILE
 #include <fstream>
 #include <iostream>
@@ -22,6 +24,30 @@ pfx::v1::RegisteredPrefix Canned(const std::string& peering, const std::string& 
   return r;
 }
 
+pfx::v1::PrefixEvent Event(const std::string& type, const std::string& summary,
+                           const std::string& description) {
+  pfx::v1::PrefixEvent e;
+  e.set_event_type(type);
+  e.set_event_summary(summary);
+  e.set_event_description(description);
+  e.set_event_level(pfx::v1::EVENT_LEVEL_ERROR);
+  e.mutable_event_timestamp()->set_seconds(1795621503);
+  e.mutable_event_timestamp()->set_nanos(997328772);
+  return e;
+}
+
+// A registration after validation, field for field like pfxd's in the read benchmark.
+pfx::v1::RegisteredPrefix Validated(const std::string& peering, const std::string& name) {
+  pfx::v1::RegisteredPrefix r = Canned(peering, name, "1.9.186.0/24");
+  r.set_prefix_validation_state(pfx::v1::PREFIX_VALIDATION_STATE_FAILED);
+  r.set_last_decided_state(pfx::v1::PREFIX_VALIDATION_STATE_FAILED);
+  r.set_error_message(
+      "Prefix not received from IP: 1.9.186.0/24 not advertised on session 196.223.14.46 at "
+      "Johannesburg-2");
+  (*r.mutable_observed_origins())["jinx|196.223.14.55"] = 4788;
+  return r;
+}
+
 class Echo final : public pfx::v1::Registrations::CallbackService {
   grpc::ServerUnaryReactor* CreateRegisteredPrefix(
       grpc::CallbackServerContext* ctx, const pfx::v1::CreateRegisteredPrefixRequest* req,
@@ -35,7 +61,13 @@ class Echo final : public pfx::v1::Registrations::CallbackService {
   grpc::ServerUnaryReactor* GetRegisteredPrefix(grpc::CallbackServerContext* ctx,
                                                 const pfx::v1::GetRegisteredPrefixRequest* req,
                                                 pfx::v1::RegisteredPrefix* reply) override {
-    *reply = Canned(req->peering_name(), req->name(), "1.2.3.0/24");
+    *reply = Validated(req->peering_name(), req->name());
+    *reply->add_events() = Event(
+        "PrefixAnnouncementEvent", "Prefix announced on session 196.223.14.55 at Johannesburg-1",
+        "1.9.186.0/24 advertised on 196.223.14.55 at Johannesburg-1 with AS path 30844 4788 4788");
+    *reply->add_events() = Event("ValidationStateChangeEvent", "FAILED",
+                                 reply->error_message() + " (session never seen by the feed)");
+    *reply->add_events() = Event("ValidationStateChangeEvent", "FAILED", reply->error_message());
     auto* reactor = ctx->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
@@ -44,8 +76,7 @@ class Echo final : public pfx::v1::Registrations::CallbackService {
       grpc::CallbackServerContext* ctx, const pfx::v1::ListRegisteredPrefixesRequest* req,
       pfx::v1::ListRegisteredPrefixesResponse* reply) override {
     for (int i = 0; i < std::max(1, req->page_size()); ++i) {
-      *reply->add_registered_prefixes() =
-          Canned(req->peering_name(), "p" + std::to_string(i), "1.2.3.0/24");
+      *reply->add_registered_prefixes() = Validated(req->peering_name(), "p" + std::to_string(i));
     }
     reply->set_next_page_token("cDAA");
     auto* reactor = ctx->DefaultReactor();
