@@ -41,6 +41,8 @@ class AttributeStore {
 
   // Returns the id of an equal attribute set, adding one reference.
   Id Acquire(const RouteAttributes& attributes);
+  // Adds a reference to a set already held (one more route with it).
+  void AddReference(Id id) { ++slots_[id].references; }
   void Release(Id id);
   const RouteAttributes& Get(Id id) const { return *slots_[id].attributes; }
   // Sets in use (referenced by at least one route).

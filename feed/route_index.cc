@@ -35,9 +35,15 @@ RouteIndex::SessionData& RouteIndex::SessionLocked(const SessionKey& key) {
   return it->second;
 }
 
-void RouteIndex::AnnounceLocked(SessionData& s, const Route& route) {
-  AttributeStore::Id id = attributes_.Acquire(route.attributes);
-  Slot slot{id, static_cast<uint32_t>(absl::ToUnixSeconds(route.received))};
+size_t RouteBatch::announcement_count() const {
+  size_t n = announced.size();
+  for (const SharedRoutes& group : announced_shared) n += group.prefixes.size();
+  return n;
+}
+
+void RouteIndex::AnnounceLocked(SessionData& s, const IpPrefix& prefix, AttributeStore::Id id,
+                                absl::Time received) {
+  Slot slot{id, static_cast<uint32_t>(absl::ToUnixSeconds(received))};
   auto upsert = [&](auto& map, const auto& key) {
     auto [it, inserted] = map.try_emplace(key, slot);
     if (inserted) {
@@ -47,13 +53,13 @@ void RouteIndex::AnnounceLocked(SessionData& s, const Route& route) {
       it->second = slot;
     }
   };
-  if (route.prefix.is_v4()) {
-    upsert(s.v4, V4Key(route.prefix));
+  if (prefix.is_v4()) {
+    upsert(s.v4, V4Key(prefix));
   } else {
-    upsert(s.v6, route.prefix);
+    upsert(s.v6, prefix);
   }
   s.status.route_count = s.size();
-  s.status.last_update = std::max(s.status.last_update, route.received);
+  s.status.last_update = std::max(s.status.last_update, received);
 }
 
 bool RouteIndex::WithdrawLocked(SessionData& s, const IpPrefix& prefix) {
@@ -72,7 +78,7 @@ bool RouteIndex::WithdrawLocked(SessionData& s, const IpPrefix& prefix) {
 
 void RouteIndex::Apply(const RouteBatch& batch) {
   std::vector<RouteChange> changes;
-  changes.reserve(batch.announced.size() + batch.withdrawn.size());
+  changes.reserve(batch.announcement_count() + batch.withdrawn.size());
   {
     absl::MutexLock lock(&mu_);
     SessionData& s = SessionLocked(batch.session);
@@ -82,8 +88,17 @@ void RouteIndex::Apply(const RouteBatch& batch) {
       }
     }
     for (const Route& r : batch.announced) {
-      AnnounceLocked(s, r);
+      AnnounceLocked(s, r.prefix, attributes_.Acquire(r.attributes), r.received);
       changes.push_back({RouteChange::Kind::kAnnounce, batch.session, r.prefix});
+    }
+    for (const SharedRoutes& group : batch.announced_shared) {
+      if (group.prefixes.empty()) continue;
+      AttributeStore::Id id = attributes_.Acquire(group.attributes);
+      for (size_t i = 0; i < group.prefixes.size(); ++i) {
+        if (i > 0) attributes_.AddReference(id);
+        AnnounceLocked(s, group.prefixes[i], id, group.received);
+        changes.push_back({RouteChange::Kind::kAnnounce, batch.session, group.prefixes[i]});
+      }
     }
     if (!batch.withdrawn.empty())
       s.status.last_update = std::max(s.status.last_update, absl::Now());

@@ -72,11 +72,24 @@ struct RouteChange {
   IpPrefix prefix;  // for kAnnounce / kWithdraw
 };
 
-// One source's batch of updates for one session, applied under one lock acquisition.
+// Prefixes announced with one attribute set (the NLRI of one UPDATE).
+struct SharedRoutes {
+  RouteAttributes attributes;
+  absl::Time received;
+  std::vector<IpPrefix> prefixes;
+};
+
+// One source's batch of updates for one session, applied under one lock acquisition:
+// withdrawals first, then `announced`, then `announced_shared`.
 struct RouteBatch {
   SessionKey session;
   std::vector<Route> announced;
   std::vector<IpPrefix> withdrawn;
+  // Interned once per group rather than once per route (a BMP feed's UPDATEs carry many
+  // prefixes each: copying and hashing the attributes per route was a fifth of its cost).
+  std::vector<SharedRoutes> announced_shared;
+
+  size_t announcement_count() const;
 };
 
 class RouteIndex {
@@ -133,7 +146,9 @@ class RouteIndex {
   static IpPrefix FromV4Key(uint64_t key);
 
   SessionData& SessionLocked(const SessionKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void AnnounceLocked(SessionData& s, const Route& route) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `prefix` with the interned set `id`, whose reference the slot takes over.
+  void AnnounceLocked(SessionData& s, const IpPrefix& prefix, AttributeStore::Id id,
+                      absl::Time received) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool WithdrawLocked(SessionData& s, const IpPrefix& prefix) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Route ToRoute(const IpPrefix& prefix, const Slot& slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Notify(const std::vector<RouteChange>& changes);

@@ -6,9 +6,10 @@
 namespace pfx {
 
 void BmpRouter::Flush() {
-  if (pending_.announced.empty()) return;
+  if (pending_.announced_shared.empty()) return;
   index_->Apply(pending_);
-  pending_.announced.clear();
+  pending_.announced_shared.clear();
+  pending_routes_ = 0;
 }
 
 absl::Status BmpRouter::Apply(const BmpMessage& m) {
@@ -79,11 +80,11 @@ absl::Status BmpRouter::RouteMonitoring(const BmpMessage& m) {
   absl::Time received = absl::FromUnixSeconds(m.peer->timestamp_seconds) +
                         absl::Microseconds(m.peer->timestamp_micros);
   if (m.peer->timestamp_seconds == 0) received = absl::Now();
-  for (const IpPrefix& p : update->announced) {
-    pending_.announced.push_back({p, update->attributes, received});
-  }
   stats_.announced += update->announced.size();
-  if (pending_.announced.size() >= kBatchSize) Flush();
+  pending_routes_ += update->announced.size();
+  pending_.announced_shared.push_back(
+      {std::move(update->attributes), received, std::move(update->announced)});
+  if (pending_routes_ >= kBatchSize) Flush();
   return absl::OkStatus();
 }
 

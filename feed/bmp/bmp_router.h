@@ -68,7 +68,8 @@ class BmpRouter {
 
   std::string name_;
   RouteIndex* index_;
-  RouteBatch pending_;
+  RouteBatch pending_;         // announcements not yet applied, one group per UPDATE
+  size_t pending_routes_ = 0;  // prefixes in pending_
   std::string sys_name_;
   absl::flat_hash_map<IpAddress, Peer> peers_;
   BmpRouterStats stats_;
