@@ -120,6 +120,25 @@ TEST(RouteIndexTest, AnnounceReplaceWithdrawAndListeners) {
   EXPECT_EQ(seen[2].kind, RouteChange::Kind::kWithdraw);
 }
 
+TEST(RouteIndexTest, SharedAnnouncementsHoldOneAttributeSetPerRoute) {
+  RouteIndex index;
+  auto s = S("r1", "10.0.0.1");
+  RouteBatch batch{s, {}, {}};
+  batch.announced_shared.push_back(
+      {Attributes(13335), absl::FromUnixSeconds(1000), {P("1.1.1.0/24"), P("1.0.0.0/24")}});
+  batch.announced_shared.push_back({Attributes(15169), absl::FromUnixSeconds(1000), {}});
+  batch.announced.push_back(R("8.8.8.0/24", "174 13335"));  // equal attributes: shared too
+  index.Apply(batch);
+  EXPECT_EQ(index.route_count(), 3u);
+  EXPECT_EQ(index.attribute_set_count(), 1u);  // the empty group interned nothing
+  EXPECT_EQ(index.Lookup(s, P("1.0.0.0/24"))->attributes.as_path.ToString(), "174 13335");
+  index.Withdraw(s, P("1.1.1.0/24"));
+  index.Withdraw(s, P("8.8.8.0/24"));
+  EXPECT_EQ(index.attribute_set_count(), 1u);  // 1.0.0.0/24 still holds it
+  index.Withdraw(s, P("1.0.0.0/24"));
+  EXPECT_EQ(index.attribute_set_count(), 0u);
+}
+
 TEST(RouteIndexTest, SessionStateAndReset) {
   RouteIndex index;
   auto s = S("r1", "2001:db8::1");
