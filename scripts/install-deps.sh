@@ -8,7 +8,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libabsl-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  zlib1g-dev libbz2-dev
+  zlib1g-dev libbz2-dev libjemalloc-dev
   bgpdump gobgpd bc
 )
 
