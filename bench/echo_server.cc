@@ -1,8 +1,8 @@
 // echo_server: the reference for the API benchmarks. Serves pfx.v1.Registrations with no
 // storage and no rules: each call answers at once with a reply of the size pfxd's would have,
-// on the same gRPC callback API: Create returns a new PENDING registration; Get a validated
-// one as the read benchmark finds them (error message, observed origin, its three events);
-// List a page of those without events (List does not attach events).
+// on the same gRPC callback API: Create returns a new PENDING registration and its event; Get a
+// validated one as the read benchmark finds them (error message, observed origin, its three
+// events); List a page of those without events (List does not attach events).
 //   echo_server PORT_FILE
 #include <fstream>
 #include <iostream>
@@ -54,6 +54,8 @@ class Echo final : public pfx::v1::Registrations::CallbackService {
       pfx::v1::RegisteredPrefix* reply) override {
     const auto& in = req->registered_prefix();
     *reply = Canned(in.peering_name(), in.name(), in.prefix());
+    *reply->add_events() =
+        Event("ValidationStateChangeEvent", "PENDING", "registered; queued for validation");
     auto* reactor = ctx->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;

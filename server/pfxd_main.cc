@@ -20,6 +20,7 @@
 #include "server/grpc_services.h"
 #include "server/log.h"
 #include "server/revalidation_trigger.h"
+#include "server/schema_migration.h"
 #include "server/worker_pool.h"
 
 ABSL_FLAG(std::string, config, "", "text-format pfx.v1.ServerConfig file");
@@ -139,6 +140,10 @@ int Serve() {
   absl::StatusOr<std::unique_ptr<EventLog>> events = EventLog::Open(db->get());
   if (!queue.ok() || !events.ok()) {
     PFX_LOG(Error) << (queue.ok() ? events.status() : queue.status());
+    return 1;
+  }
+  if (absl::Status s = MigrateSchema(**db, **events); !s.ok()) {
+    PFX_LOG(Error) << "migrating " << config->data_dir() << ": " << s;
     return 1;
   }
   absl::flat_hash_set<std::string> accepted(config->accepted_irr_sources().begin(),

@@ -184,12 +184,23 @@ void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
   }
 }
 
-absl::Status Registry::AppendPendingEvent(WriteSet& writes, EventLog::Kind kind,
-                                          const std::string& key, absl::string_view what) const {
-  ctx_.events->Append(writes, kind, key,
-                      MakeEvent(kStateChangeEvent, "PENDING", what, v1::EVENT_LEVEL_INFORMATION,
-                                ctx_.clock->Now()));
-  return absl::OkStatus();
+void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std::string& key,
+                 const v1::PrefixEvent& event,
+                 google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) {
+  log.Append(writes, kind, key, event);
+  *recent->Add() = event;
+  if (static_cast<size_t>(recent->size()) > kEventsShown) {
+    recent->DeleteSubrange(0, recent->size() - static_cast<int>(kEventsShown));
+  }
+}
+
+void Registry::AppendPendingEvent(
+    WriteSet& writes, EventLog::Kind kind, const std::string& key, absl::string_view what,
+    google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) const {
+  RecordEvent(
+      *ctx_.events, writes, kind, key,
+      MakeEvent(kStateChangeEvent, "PENDING", what, v1::EVENT_LEVEL_INFORMATION, ctx_.clock->Now()),
+      recent);
 }
 
 absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::string_view owner,
@@ -221,10 +232,11 @@ absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::stri
     prefix.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_INVALID);
     prefix.set_error_message(absl::StrCat("Peering service prefix is invalid: ", reason));
     prefix.clear_hold_down_deadline();
+    RecordEvent(*ctx_.events, writes, EventLog::kServicePrefix, user,
+                MakeEvent(kStateChangeEvent, "INVALID", prefix.error_message(),
+                          v1::EVENT_LEVEL_ERROR, ctx_.clock->Now()),
+                prefix.mutable_events());
     PutMessage(writes, Column::kServicePrefixes, user, prefix);
-    ctx_.events->Append(writes, EventLog::kServicePrefix, user,
-                        MakeEvent(kStateChangeEvent, "INVALID", prefix.error_message(),
-                                  v1::EVENT_LEVEL_ERROR, ctx_.clock->Now()));
   }
   writes.Delete(Column::kIdxKey, key);
   return absl::OkStatus();

@@ -100,11 +100,11 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
         r.set_peering_service_prefix_key(*secret);
         r.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_PENDING);
         r.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
+        AppendPendingEvent(writes, EventLog::kRegisteredPrefix, key,
+                           "registered; queued for validation", r.mutable_events());
         PutMessage(writes, Column::kRegisteredPrefixes, key, r);
         writes.Put(Column::kIdxPrefix, prefix_text, key);
         writes.Put(Column::kIdxKey, *secret, absl::StrCat("R", key));
-        (void)AppendPendingEvent(writes, EventLog::kRegisteredPrefix, key,
-                                 "registered; queued for validation");
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
@@ -117,16 +117,9 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::GetRegisteredPrefix(
     const v1::GetRegisteredPrefixRequest& request) const {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  std::string key = keys::Child(request.peering_name(), request.name());
-  absl::StatusOr<v1::RegisteredPrefix> r = GetChildMessage<v1::RegisteredPrefix>(
-      *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
-      "registered prefix", "peering");
-  if (!r.ok()) return r.status();
-  absl::StatusOr<std::vector<v1::PrefixEvent>> events =
-      ctx_.events->Recent(EventLog::kRegisteredPrefix, key, kEventsShown);
-  if (!events.ok()) return events.status();
-  for (v1::PrefixEvent& e : *events) *r->add_events() = std::move(e);
-  return r;
+  return GetChildMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes,
+                                               request.peering_name(), request.name(),
+                                               "registered prefix", "peering");
 }
 
 absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefixes(
@@ -139,7 +132,10 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
       request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredPrefixesResponse response;
-  for (v1::RegisteredPrefix& r : page->items) *response.add_registered_prefixes() = std::move(r);
+  for (v1::RegisteredPrefix& r : page->items) {
+    r.clear_events();  // Get shows them; pages stay light
+    *response.add_registered_prefixes() = std::move(r);
+  }
   response.set_next_page_token(page->next_page_token);
   return response;
 }

@@ -168,9 +168,9 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         p.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_PENDING);
         p.set_learned_type(v1::LEARNED_TYPE_NONE);
         p.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
+        AppendPendingEvent(writes, EventLog::kServicePrefix, resource_key,
+                           "activation requested; queued for validation", p.mutable_events());
         PutMessage(writes, Column::kServicePrefixes, resource_key, p);
-        (void)AppendPendingEvent(writes, EventLog::kServicePrefix, resource_key,
-                                 "activation requested; queued for validation");
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
@@ -183,16 +183,9 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::GetPeeringServicePrefix(
     const v1::GetPeeringServicePrefixRequest& request) const {
   if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  std::string key = keys::Child(request.peering_service_name(), request.name());
-  absl::StatusOr<v1::PeeringServicePrefix> p = GetChildMessage<v1::PeeringServicePrefix>(
-      *ctx_.db, Column::kServicePrefixes, request.peering_service_name(), request.name(), "prefix",
-      "peering service");
-  if (!p.ok()) return p.status();
-  absl::StatusOr<std::vector<v1::PrefixEvent>> events =
-      ctx_.events->Recent(EventLog::kServicePrefix, key, kEventsShown);
-  if (!events.ok()) return events.status();
-  for (v1::PrefixEvent& e : *events) *p->add_events() = std::move(e);
-  return p;
+  return GetChildMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes,
+                                                   request.peering_service_name(), request.name(),
+                                                   "prefix", "peering service");
 }
 
 absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServicePrefixes(
@@ -204,6 +197,7 @@ absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServ
   if (!page.ok()) return page.status();
   v1::ListPeeringServicePrefixesResponse response;
   for (v1::PeeringServicePrefix& p : page->items) {
+    p.clear_events();  // Get shows them; pages stay light
     *response.add_peering_service_prefixes() = std::move(p);
   }
   response.set_next_page_token(page->next_page_token);

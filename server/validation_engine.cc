@@ -347,11 +347,12 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
                                     ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
                                     : v1::LEARNED_TYPE_NONE);
     }
-    resource.clear_events();
+    for (const v1::PrefixEvent& e : events) {
+      RecordEvent(*ctx_.events, writes, kind, ev.resource_key, e, resource.mutable_events());
+    }
     // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
     std::string updated = SerializeDeterministically(resource);
     if (updated != stored) writes.Put(column, ev.resource_key, updated);
-    for (const v1::PrefixEvent& e : events) ctx_.events->Append(writes, kind, ev.resource_key, e);
     staged.deadline = decision.deadline;
     staged.notice.change.set_error_message(message);
     return absl::OkStatus();

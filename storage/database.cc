@@ -95,18 +95,25 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   absl::StatusOr<std::optional<std::string>> version = db->Get(Column::kMeta, kSchemaKey);
   if (!version.ok()) return version.status();
   if (!version->has_value()) {
-    WriteSet w;
-    w.Put(Column::kMeta, kSchemaKey, absl::StrCat(kSchemaVersion));
-    if (absl::Status st = db->Commit(w, Durability::kSynced); !st.ok()) return st;
+    if (absl::Status st = db->SetSchemaVersion(kSchemaVersion); !st.ok()) return st;
   } else {
     int stored = 0;
-    if (!absl::SimpleAtoi(**version, &stored) || stored > kSchemaVersion) {
+    if (!absl::SimpleAtoi(**version, &stored) || stored < 1 || stored > kSchemaVersion) {
       return absl::FailedPreconditionError(absl::StrCat(path, " has schema version '", **version,
                                                         "'; this pfxd understands up to ",
                                                         kSchemaVersion));
     }
+    db->stored_schema_version_ = stored;
   }
   return db;
+}
+
+absl::Status Database::SetSchemaVersion(int version) {
+  WriteSet w;
+  w.Put(Column::kMeta, kSchemaKey, absl::StrCat(version));
+  if (absl::Status s = Commit(w, Durability::kSynced); !s.ok()) return s;
+  stored_schema_version_ = version;
+  return absl::OkStatus();
 }
 
 Database::~Database() {

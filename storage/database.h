@@ -55,7 +55,8 @@ enum class Column : int {
   kCount,
 };
 
-inline constexpr int kSchemaVersion = 1;
+// 1: first release. 2: stored prefixes carry their recent events (server/schema_migration.h).
+inline constexpr int kSchemaVersion = 2;
 
 enum class Durability { kSynced, kBuffered };
 
@@ -81,7 +82,8 @@ class WriteSet {
 class Database {
  public:
   // Opens or creates the database in `path`, creating missing column families. Refuses a
-  // database written by a newer schema version (FAILED_PRECONDITION).
+  // database written by a newer schema version (FAILED_PRECONDITION); an older one opens
+  // with stored_schema_version() telling which, for the caller to migrate.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
   ~Database();
 
@@ -96,13 +98,16 @@ class Database {
   absl::Status Scan(Column column, absl::string_view start, absl::string_view end,
                     const std::function<bool(absl::string_view, absl::string_view)>& visit) const;
 
-  int schema_version() const { return kSchemaVersion; }
+  int stored_schema_version() const { return stored_schema_version_; }
+  // Records that the data is now in `version`'s format (synced).
+  absl::Status SetSchemaVersion(int version);
 
  private:
   Database() = default;
   rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
 
   std::unique_ptr<rocksdb::DB> db_;
+  int stored_schema_version_ = kSchemaVersion;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
 };
 

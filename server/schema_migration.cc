@@ -1,0 +1,65 @@
+#include "server/schema_migration.h"
+
+#include <string>
+#include <vector>
+
+#include "pfx/v1/peering_service.pb.h"
+#include "pfx/v1/registration.pb.h"
+#include "server/log.h"
+#include "server/registry.h"
+#include "storage/messages.h"
+
+namespace pfx {
+namespace {
+
+// Version 1 -> 2 for one column: every resource gets the recent events from the log.
+template <typename Resource>
+absl::Status InlineRecentEvents(Database& db, EventLog& events, Column column,
+                                EventLog::Kind kind) {
+  std::vector<std::string> keys;
+  absl::Status s = db.Scan(column, "", "", [&](absl::string_view key, absl::string_view) {
+    keys.emplace_back(key);
+    return true;
+  });
+  if (!s.ok()) return s;
+  constexpr size_t kBatch = 1000;
+  for (size_t start = 0; start < keys.size(); start += kBatch) {
+    WriteSet writes;
+    for (size_t i = start; i < std::min(keys.size(), start + kBatch); ++i) {
+      absl::StatusOr<std::optional<Resource>> resource = GetMessage<Resource>(db, column, keys[i]);
+      if (!resource.ok()) return resource.status();
+      if (!resource->has_value()) continue;
+      absl::StatusOr<std::vector<v1::PrefixEvent>> recent =
+          events.Recent(kind, keys[i], kEventsShown);
+      if (!recent.ok()) return recent.status();
+      (*resource)->clear_events();
+      for (v1::PrefixEvent& e : *recent) *(*resource)->add_events() = std::move(e);
+      PutMessage(writes, column, keys[i], **resource);
+    }
+    if (absl::Status c = db.Commit(writes, Durability::kBuffered); !c.ok()) return c;
+  }
+  PFX_LOG(Info) << "schema 1 -> 2: " << keys.size() << " resources carry their recent events";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status MigrateSchema(Database& db, EventLog& events) {
+  if (db.stored_schema_version() == 1) {
+    if (auto s = InlineRecentEvents<v1::RegisteredPrefix>(db, events, Column::kRegisteredPrefixes,
+                                                          EventLog::kRegisteredPrefix);
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = InlineRecentEvents<v1::PeeringServicePrefix>(db, events, Column::kServicePrefixes,
+                                                              EventLog::kServicePrefix);
+        !s.ok()) {
+      return s;
+    }
+    // A synced write after the rewrites: it makes them durable with it.
+    if (auto s = db.SetSchemaVersion(2); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pfx

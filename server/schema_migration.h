@@ -1,0 +1,23 @@
+// File: schema_migration.h
+// -----------------------------------------------------------------------------
+// Brings a store written by an older pfxd up to kSchemaVersion before anything reads it.
+//   1 -> 2: registered and peering service prefixes carry their most recent events (Get
+//           returns them as stored); they are copied from the events column, which keeps the
+//           whole history as before.
+// A migration rewrites resources in batches and records the new version last (synced), so a
+// crash midway leaves version 1 and the next start redoes it; redoing is harmless.
+
+#ifndef PFX_SERVER_SCHEMA_MIGRATION_H_
+#define PFX_SERVER_SCHEMA_MIGRATION_H_
+
+#include "absl/status/status.h"
+#include "storage/database.h"
+#include "storage/event_log.h"
+
+namespace pfx {
+
+absl::Status MigrateSchema(Database& db, EventLog& events);
+
+}  // namespace pfx
+
+#endif  // PFX_SERVER_SCHEMA_MIGRATION_H_
