@@ -96,11 +96,13 @@ class ProgressCounter {
       if (remaining_.insert(TargetKey(t)).second) ++total_;
     }
   }
-  void OnNotice(const ValidationNotice& n) {
+  void OnNotices(const std::vector<ValidationNotice>& notices) {
     absl::MutexLock lock(&mu_);
-    if (remaining_.erase(TargetKey(n.change.target())) == 0) return;
-    ++done_;
-    ++states_[n.change.new_state()];
+    for (const ValidationNotice& n : notices) {
+      if (remaining_.erase(TargetKey(n.change.target())) == 0) continue;
+      ++done_;
+      ++states_[n.change.new_state()];
+    }
   }
   // Waits until everything finished or `not_before`, then until progress differs from
   // `last_done` or `timeout` passes; returns a snapshot.
@@ -138,8 +140,8 @@ grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
   return ThreadedWriteReactor<v1::RevalidateProgress>::Start(
       [this, copy](ThreadedWriteReactor<v1::RevalidateProgress>* stream) -> grpc::Status {
         ProgressCounter counter;
-        uint64_t subscription =
-            notices_->Subscribe([&counter](const ValidationNotice& n) { counter.OnNotice(n); });
+        uint64_t subscription = notices_->Subscribe(
+            [&counter](const std::vector<ValidationNotice>& batch) { counter.OnNotices(batch); });
         absl::Status selected = Select(*db_, copy, [&](std::vector<v1::ValidationTarget> targets) {
           counter.Add(targets);
           registry_->RequeueTransient(targets);
@@ -185,26 +187,30 @@ grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchVal
         absl::Mutex mu;
         std::deque<v1::ValidationStateChange> backlog;
         bool overflow = false;
-        uint64_t subscription = notices_->Subscribe([&](const ValidationNotice& n) {
-          if (n.change.old_state() == n.change.new_state()) return;
+        auto wanted = [&filter](const ValidationNotice& n) {
+          if (n.change.old_state() == n.change.new_state()) return false;
           const v1::ValidationTarget& t = n.change.target();
           if (!filter.peering_name().empty() &&
               (t.kind() != v1::ValidationTarget::REGISTERED_PREFIX ||
                t.parent() != filter.peering_name())) {
-            return;
+            return false;
           }
-          if (!filter.peering_service_name().empty() &&
-              (t.kind() != v1::ValidationTarget::PEERING_SERVICE_PREFIX ||
-               t.parent() != filter.peering_service_name())) {
-            return;
-          }
-          absl::MutexLock lock(&mu);
-          if (backlog.size() >= kMaxBacklog) {
-            overflow = true;
-            return;
-          }
-          backlog.push_back(n.change);
-        });
+          return filter.peering_service_name().empty() ||
+                 (t.kind() == v1::ValidationTarget::PEERING_SERVICE_PREFIX &&
+                  t.parent() == filter.peering_service_name());
+        };
+        uint64_t subscription =
+            notices_->Subscribe([&](const std::vector<ValidationNotice>& notices) {
+              absl::MutexLock lock(&mu);
+              for (const ValidationNotice& n : notices) {
+                if (!wanted(n)) continue;
+                if (backlog.size() >= kMaxBacklog) {
+                  overflow = true;
+                  return;
+                }
+                backlog.push_back(n.change);
+              }
+            });
         grpc::Status result = grpc::Status::OK;
         while (true) {
           std::optional<v1::ValidationStateChange> next;

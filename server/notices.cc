@@ -14,9 +14,10 @@ void NoticeHub::Unsubscribe(uint64_t id) {
   subscribers_.erase(id);
 }
 
-void NoticeHub::Publish(const ValidationNotice& notice) {
+void NoticeHub::Publish(const std::vector<ValidationNotice>& notices) {
+  if (notices.empty()) return;
   absl::MutexLock lock(&mu_);
-  for (auto& [id, callback] : subscribers_) callback(notice);
+  for (auto& [id, callback] : subscribers_) callback(notices);
 }
 
 }  // namespace pfx

@@ -1,7 +1,8 @@
 // File: notices.h
 // -----------------------------------------------------------------------------
-// Notices: fan-out of "a target was validated" to in-process subscribers (WatchValidation
-// streams, Revalidate progress). Subscribers' callbacks run on the publishing worker thread
+// Notices: fan-out of "targets were validated" to in-process subscribers (WatchValidation
+// streams, Revalidate progress), a worker's batch at a time (one lock per batch for a
+// subscriber, not one per prefix). Subscribers' callbacks run on the publishing worker thread
 // under the hub's lock, so they must be quick and must not call back into the hub.
 // Thread-safe.
 
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "pfx/v1/validation.pb.h"
@@ -24,11 +26,11 @@ struct ValidationNotice {
 
 class NoticeHub {
  public:
-  using Callback = std::function<void(const ValidationNotice&)>;
+  using Callback = std::function<void(const std::vector<ValidationNotice>&)>;
 
   uint64_t Subscribe(Callback callback);
   void Unsubscribe(uint64_t id);
-  void Publish(const ValidationNotice& notice);
+  void Publish(const std::vector<ValidationNotice>& notices);
 
  private:
   absl::Mutex mu_;

@@ -291,7 +291,10 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
   for (auto& [item, ev] : evaluated) ctx_.queue->Release(*item);
   if (!committed.ok()) return committed;
   // 3. After the commit: dependencies, hold-down timers, notices.
-  for (Staged& s : staged) Publish(s, now);
+  std::vector<ValidationNotice> notices;
+  notices.reserve(staged.size());
+  for (Staged& s : staged) notices.push_back(Publish(s, now));
+  notices_->Publish(notices);
   return first_error;
 }
 
@@ -399,14 +402,13 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
   return staged;
 }
 
-void ValidationEngine::Publish(Staged& s, absl::Time now) {
+ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
   const v1::ValidationTarget& target = s.item.target;
   *s.notice.change.mutable_target() = target;
   if (!s.exists) {
     // Deleted meanwhile (or changed prefix): still a completion, Revalidate progress counts it.
     ctx_.dependencies->Forget(target);
-    notices_->Publish(s.notice);
-    return;
+    return std::move(s.notice);
   }
   ctx_.dependencies->SetSessions(target, s.sessions);
   if (s.deadline.has_value()) {
@@ -417,9 +419,9 @@ void ValidationEngine::Publish(Staged& s, absl::Time now) {
   s.notice.change.set_prefix(s.prefix);
   *s.notice.change.mutable_timestamp() = ToTimestamp(now);
   s.notice.peering_name = s.peering_name;
-  notices_->Publish(s.notice);
   PFX_LOG(Debug) << "validated " << TargetKey(target) << " " << s.prefix << ": "
                  << v1::PrefixValidationState_Name(s.notice.change.new_state());
+  return std::move(s.notice);
 }
 
 absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(

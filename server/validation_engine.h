@@ -57,7 +57,8 @@ class ValidationEngine {
   // with the store's write lock held.
   absl::StatusOr<Staged> Stage(WriteSet& writes, const QueueItem& item, Evaluation& evaluation,
                                absl::Time now);
-  void Publish(Staged& staged, absl::Time now);
+  // After the commit: dependencies, hold-down timer; returns the notice to publish.
+  ValidationNotice Publish(Staged& staged, absl::Time now);
 
   StoreContext ctx_;
   const IrrStore* irr_;

@@ -3,7 +3,7 @@
 // Database: pfxd's one RocksDB instance and its column families, the only place that
 // touches RocksDB types. Everything else speaks absl::Status and Column enums.
 //
-// Column families (see docs/storage.md):
+// Column families (README "Storage and durability"):
 //   meta                 schema version
 //   peerings, registered_prefixes, registered_asns, peering_services, service_prefixes
 //                        resources as serialized pfx.v1 messages, keyed by keys.h
