@@ -144,17 +144,23 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   ev.resource_key = keys::Child(target.parent(), target.name());
   ev.applied_groups = ctx_.committer->applied_groups();
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
+  // Reads the resource into ev.stored and `resource`; false when it does not exist.
+  auto read = [&](Column column, auto& resource) -> absl::StatusOr<bool> {
+    absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) return false;
+    ev.stored = std::move(**raw);
+    if (!resource.ParseFromString(ev.stored)) {
+      return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
+    }
+    return true;
+  };
 
   if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-    absl::StatusOr<std::optional<std::string>> raw =
-        ctx_.db->Get(Column::kRegisteredPrefixes, ev.resource_key);
-    if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) return ev;
-    ev.stored = std::move(**raw);
     v1::RegisteredPrefix& r = ev.registered_prefix;
-    if (!r.ParseFromString(ev.stored)) {
-      return absl::DataLossError("stored RegisteredPrefix does not parse");
-    }
+    absl::StatusOr<bool> exists = read(Column::kRegisteredPrefixes, r);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return ev;
     absl::StatusOr<const v1::Peering*> peering = reads.Peering(r.peering_name());
     if (!peering.ok()) return peering.status();
     absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(r.prefix());
@@ -169,15 +175,10 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     return ev;
   }
 
-  absl::StatusOr<std::optional<std::string>> raw =
-      ctx_.db->Get(Column::kServicePrefixes, ev.resource_key);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) return ev;
-  ev.stored = std::move(**raw);
   v1::PeeringServicePrefix& p = ev.service_prefix;
-  if (!p.ParseFromString(ev.stored)) {
-    return absl::DataLossError("stored PeeringServicePrefix does not parse");
-  }
+  absl::StatusOr<bool> exists = read(Column::kServicePrefixes, p);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return ev;
   auto service =
       GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
   if (!service.ok()) return service.status();
