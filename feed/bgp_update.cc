@@ -123,7 +123,7 @@ absl::Status DecodePathAttributes(absl::Span<const uint8_t> block,
     if (flags & kFlagExtendedLength) {
       ok = r.U16(&length);
     } else {
-      uint8_t l8;
+      uint8_t l8 = 0;
       ok = r.U8(&l8);
       length = l8;
     }

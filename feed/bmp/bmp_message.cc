@@ -41,7 +41,7 @@ absl::Status ReadBgpMessage(ByteReader& r, BmpType type, absl::string_view what,
                             absl::Span<const uint8_t>* out) {
   if (r.remaining() < 19) return Bad(type, absl::StrCat(what, " truncated"));
   ByteReader peek = r;
-  uint16_t length;
+  uint16_t length = 0;
   peek.Skip(16);
   peek.U16(&length);
   if (length < 19 || !r.Bytes(length, out)) {
