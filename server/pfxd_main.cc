@@ -240,6 +240,7 @@ int Serve() {
   PFX_LOG(Info) << "signal " << received << ": shutting down";
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   PFX_LOG(Debug) << "gRPC server stopped";
+  committer.Stop();  // every handed-over mutation is applied and answered; no more come
   loader.join();
   if (bmp != nullptr) bmp->Stop();
   workers.Stop();
