@@ -40,6 +40,11 @@ absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
 }
 
 std::string IpAddress::ToString() const {
+  if (is_v4()) {
+    // glibc's inet_ntop formats IPv4 through sprintf: a hot spot when validating in bulk.
+    return absl::StrCat(int{bytes_[0]}, ".", int{bytes_[1]}, ".", int{bytes_[2]}, ".",
+                        int{bytes_[3]});
+  }
   char buf[INET6_ADDRSTRLEN];
   inet_ntop(is_v4() ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof(buf));
   return buf;

@@ -16,6 +16,15 @@ TEST(IpPrefixTest, ParsesAndPrintsBothFamilies) {
   EXPECT_FALSE(v6->is_v4());
 }
 
+TEST(IpPrefixTest, AddressesPrintAsTheyParse) {
+  for (const char* text : {"0.0.0.0", "255.255.255.255", "10.0.9.100", "198.51.100.5",
+                           "::", "::ffff:1.2.3.4", "2001:db8::1"}) {
+    auto a = IpAddress::Parse(text);
+    ASSERT_TRUE(a.ok()) << text;
+    EXPECT_EQ(a->ToString(), text);
+  }
+}
+
 TEST(IpPrefixTest, LengthBounds) {
   EXPECT_TRUE(IpPrefix::Parse("0.0.0.0/0").ok());
   EXPECT_TRUE(IpPrefix::Parse("1.2.3.4/32").ok());
