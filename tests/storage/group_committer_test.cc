@@ -111,6 +111,7 @@ class GroupCommitterTest : public testing::Test {
 TEST_F(GroupCommitterTest, JobsWaitingTogetherShareOneGroup) {
   GroupCommitter committer(db_.get(), &write_mu_);
   SubmitHoldingJob(committer, "a");
+  EXPECT_EQ(committer.applied_groups(), 0u);  // counted only once the group's writes are in
   committer.Submit(Job("b"));
   committer.Submit(Job("c", /*writes=*/false));
   committer.Submit(Job("d"));
