@@ -309,8 +309,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
   staged.peering_name = ev.peering_name;
   if (!ev.found) return staged;
 
-  auto apply = [&](auto& resource, Column column, EventLog::Kind kind,
-                   const std::string& stored) -> absl::Status {
+  auto apply = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
     ValidationState previous = FromProto(resource.prefix_validation_state());
     if (previous == ValidationState::kUnknown) previous = FromProto(resource.last_decided_state());
     std::optional<absl::Time> previous_deadline;
@@ -356,7 +355,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     }
     // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
     std::string updated = SerializeDeterministically(resource);
-    if (updated != stored) writes.Put(column, ev.resource_key, updated);
+    if (updated != ev.stored) writes.Put(column, ev.resource_key, updated);
     staged.deadline = decision.deadline;
     staged.notice.change.set_error_message(message);
     return absl::OkStatus();
@@ -364,37 +363,31 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
 
   // The resource may have changed or gone since Evaluate read it, but only through a registry
   // mutation (no other worker holds this target): with none applied since, Evaluate's copy is
-  // current (the usual case of a bulk Revalidate); otherwise re-read it, reusing the parsed
-  // copy when the bytes did not change.
-  auto current = [&](auto& resource, Column column) -> absl::StatusOr<std::optional<std::string>> {
-    if (ctx_.committer->applied_groups() == ev.applied_groups) {
-      return std::optional<std::string>(ev.stored);
-    }
+  // current (the usual case of a bulk Revalidate); otherwise re-read it into ev.stored and
+  // `resource`, reusing the parsed copy when the bytes did not change. False: it is gone.
+  auto refresh = [&](auto& resource, Column column) -> absl::StatusOr<bool> {
+    if (ctx_.committer->applied_groups() == ev.applied_groups) return true;
     absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
-    if (!raw.ok() || !raw->has_value() || **raw == ev.stored) return raw;
-    if (!resource.ParseFromString(**raw)) {
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) return false;
+    if (**raw == ev.stored) return true;
+    ev.stored = std::move(**raw);
+    if (!resource.ParseFromString(ev.stored)) {
       return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
     }
-    return raw;
+    return true;
   };
-  absl::Status s;
-  if (item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-    v1::RegisteredPrefix& r = ev.registered_prefix;
-    auto raw = current(r, Column::kRegisteredPrefixes);
-    if (!raw.ok()) return raw.status();
-    if (raw->has_value() && r.prefix() == ev.prefix) {
-      staged.exists = true;
-      s = apply(r, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix, **raw);
-    }
-  } else {
-    v1::PeeringServicePrefix& p = ev.service_prefix;
-    auto raw = current(p, Column::kServicePrefixes);
-    if (!raw.ok()) return raw.status();
-    if (raw->has_value() && p.prefix() == ev.prefix) {
-      staged.exists = true;
-      s = apply(p, Column::kServicePrefixes, EventLog::kServicePrefix, **raw);
-    }
-  }
+  auto stage = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
+    absl::StatusOr<bool> exists = refresh(resource, column);
+    if (!exists.ok()) return exists.status();
+    if (!*exists || resource.prefix() != ev.prefix) return absl::OkStatus();  // gone meanwhile
+    staged.exists = true;
+    return apply(resource, column, kind);
+  };
+  absl::Status s =
+      item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX
+          ? stage(ev.registered_prefix, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix)
+          : stage(ev.service_prefix, Column::kServicePrefixes, EventLog::kServicePrefix);
   if (!s.ok()) return s;
   for (const SessionObservation& o : ev.result.sessions) {
     if (auto a = IpAddress::Parse(o.peer_address); a.ok())

@@ -5,9 +5,10 @@
 //   1. reads the resource and what the checks need (peering, provider peerings, candidate
 //      keys, the IRR snapshot, what each required session advertises) without locks;
 //   2. runs the pure check pipeline (validator/checks.h) and the hold-down rule;
-//   3. under the store's write lock re-reads the resource (it may have been deleted), then in
-//      one batch writes the new state, error message, learned type, route events and the
-//      state-change event, and removes the queue entry;
+//   3. under the store's write lock makes sure the resource is still as read (re-reading it
+//      when a registry mutation was applied since), then in one batch writes the new state,
+//      error message, learned type, route events and the state-change event (only what
+//      changed), and removes the queue entry;
 //   4. publishes a notice (WatchValidation, Revalidate progress), records the sessions the
 //      prefix now depends on, and schedules a requeue at the hold-down deadline.
 // Explain runs steps 1-2 only. Thread-safe: workers call Process concurrently.
