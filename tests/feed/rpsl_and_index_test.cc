@@ -87,9 +87,12 @@ TEST(AttributeStoreTest, ReleasedSetsAreReusedUntilTheyOutnumberThePeak) {
   AttributeStore store;
   AttributeStore::Id first = store.Acquire(Attributes(1));
   store.Release(first);
-  EXPECT_EQ(store.size(), 0u);                     // not in use...
-  EXPECT_EQ(store.Acquire(Attributes(1)), first);  // ...but kept: a re-announcement reuses it
+  EXPECT_EQ(store.size(), 0u);  // not in use...
+  AttributeStore::Id other = store.Acquire(Attributes(7));
+  EXPECT_NE(other, first);                         // ...but kept: its slot is not given away
+  EXPECT_EQ(store.Acquire(Attributes(1)), first);  // and a re-announcement reuses it
   store.Release(first);
+  store.Release(other);
   // Peak use is 1, so unreferenced sets are swept past the 4096 floor; ids are then recycled.
   AttributeStore::Id last = 0;
   for (uint32_t origin = 2; origin < 5000; ++origin) {
