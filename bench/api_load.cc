@@ -53,6 +53,8 @@ class Slot {
     auto done = [this](grpc::Status s) { Done(s); };
     if (shared_->write) {
       create_.mutable_registered_prefix()->set_peering_name("bench-voice");
+      create_.mutable_registered_prefix()->set_traffic_class(pfx::v1::TRAFFIC_CLASS_MEDIA);
+      create_.mutable_registered_prefix()->set_endpoint_description("media relays");
       create_.mutable_registered_prefix()->set_name(absl::StrCat("w", n));
       // Distinct public /24s: 1.0.0.0/24, 1.0.1.0/24, ...
       uint32_t a = 0x01000000u + static_cast<uint32_t>(n << 8);
@@ -96,7 +98,7 @@ void EnsurePeering(const std::shared_ptr<grpc::Channel>& channel) {
   pfx::v1::Peering* p = req.mutable_peering();
   p->set_name("bench-voice");
   p->set_peer_asn(30844);
-  p->set_kind(pfx::v1::VOICE);
+  p->set_kind(pfx::v1::PEERING_KIND_VOICE);
   for (int i = 0; i < 2; ++i) {
     pfx::v1::Connection* c = p->add_connections();
     c->set_connection_id(absl::StrCat("jnb-", i + 1));
@@ -113,7 +115,7 @@ void EnsurePeering(const std::shared_ptr<grpc::Channel>& channel) {
     pfx::v1::SetConnectionStateRequest set;
     set.set_peering_name("bench-voice");
     set.set_connection_id(absl::StrCat("jnb-", i + 1));
-    set.set_connection_state(pfx::v1::ACTIVE);
+    set.set_connection_state(pfx::v1::CONNECTION_STATE_ACTIVE);
     grpc::ClientContext c2;
     (void)peerings->SetConnectionState(&c2, set, &out);
   }

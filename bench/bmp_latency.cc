@@ -18,7 +18,7 @@ TEST(BmpLatency, RibAddToVerified) {
   PfxdProcess pfxd(
       {"--irr=" + irr, "--hold_down_seconds=600", "--settle_seconds=1", "--debounce_millis=10"});
   ASSERT_TRUE(pfxd.Start());
-  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::VOICE,
+  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
                                                     {{"Seattle", "127.0.0.1", {"127.0.0.2"}},
                                                      {"Quincy", "127.0.0.1", {"127.0.0.3"}}}))
                   .ok());

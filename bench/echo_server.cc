@@ -18,6 +18,8 @@ pfx::v1::RegisteredPrefix Canned(const std::string& peering, const std::string& 
   r.set_peering_name(peering);
   r.set_name(name);
   r.set_prefix(prefix);
+  r.set_traffic_class(pfx::v1::TRAFFIC_CLASS_MEDIA);
+  r.set_endpoint_description("media relays");
   r.set_peering_service_prefix_key("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
   r.set_prefix_validation_state(pfx::v1::PREFIX_VALIDATION_STATE_PENDING);
   r.set_provisioning_state(pfx::v1::PROVISIONING_STATE_SUCCEEDED);
@@ -40,11 +42,9 @@ pfx::v1::PrefixEvent Event(const std::string& type, const std::string& summary,
 pfx::v1::RegisteredPrefix Validated(const std::string& peering, const std::string& name) {
   pfx::v1::RegisteredPrefix r = Canned(peering, name, "1.9.186.0/24");
   r.set_prefix_validation_state(pfx::v1::PREFIX_VALIDATION_STATE_FAILED);
-  r.set_last_decided_state(pfx::v1::PREFIX_VALIDATION_STATE_FAILED);
   r.set_error_message(
-      "Prefix not received from IP: 1.9.186.0/24 not advertised on session 196.223.14.46 at "
-      "Johannesburg-2");
-  (*r.mutable_observed_origins())["jinx|196.223.14.55"] = 4788;
+      "Prefix not received from IP: 1.9.186.0/24 not advertised on session 196.223.14.46 on "
+      "router jinx at Johannesburg-2");
   return r;
 }
 

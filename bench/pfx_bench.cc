@@ -23,6 +23,7 @@
 #include "server/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 #include "validator/checks.h"
 #include "validator/special_purpose_registry.h"
 
@@ -112,7 +113,7 @@ int Seed(const char* dir, const char* rib, size_t n) {
   pfx::v1::Peering peering;
   peering.set_name("bench-voice");
   peering.set_peer_asn(30844);
-  peering.set_kind(pfx::v1::VOICE);
+  peering.set_kind(pfx::v1::PEERING_KIND_VOICE);
   peering.set_sku("Premium Free");
   peering.set_provisioning_state(pfx::v1::PROVISIONING_STATE_SUCCEEDED);
   for (int i = 0; i < 2; ++i) {
@@ -122,15 +123,17 @@ int Seed(const char* dir, const char* rib, size_t n) {
     c->set_microsoft_router("jinx");
     c->set_bandwidth_mbps(10000);
     c->set_use_for_peering_service(true);
-    c->set_session_address_provider(pfx::v1::MICROSOFT);
-    c->set_connection_state(pfx::v1::ACTIVE);
+    c->set_session_address_provider(pfx::v1::SESSION_ADDRESS_PROVIDER_MICROSOFT);
+    c->set_connection_state(pfx::v1::CONNECTION_STATE_ACTIVE);
     c->add_sessions()->set_peer_session_ipv4_address(kSessions[i]);
   }
   pfx::WriteSet writes;
   pfx::PutMessage(writes, pfx::Column::kPeerings, peering.name(), peering);
   for (size_t i = 0; i < prefixes.size(); ++i) {
-    pfx::v1::RegisteredPrefix r;
+    pfx::RegisteredPrefixRecord r;
     r.set_peering_name(peering.name());
+    r.set_traffic_class(pfx::v1::TRAFFIC_CLASS_MEDIA);
+    r.set_endpoint_description("media relays");
     r.set_name(absl::StrCat("p", i));
     r.set_prefix(prefixes[i].ToString());
     r.set_peering_service_prefix_key(pfx::PrefixKey::Generate()->ToString());

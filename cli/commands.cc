@@ -29,7 +29,8 @@ const std::vector<Command>& Commands() {
        "--peering-name N --connection-id C --connection-state ACTIVE"},
       {"peering delete", "pfx.v1.Peerings", "DeletePeering", "--name N"},
       {"registered-prefix create", "pfx.v1.Registrations", "CreateRegisteredPrefix",
-       "--peering-name P --name N --prefix 203.0.113.0/24"},
+       "--peering-name P --name N --prefix 203.0.113.0/24 --traffic-class media "
+       "--endpoint-description TEXT"},
       {"registered-prefix show", "pfx.v1.Registrations", "GetRegisteredPrefix",
        "--peering-name P --name N"},
       {"registered-prefix list", "pfx.v1.Registrations", "ListRegisteredPrefixes",
@@ -46,7 +47,7 @@ const std::vector<Command>& Commands() {
       {"registered-asn delete", "pfx.v1.Registrations", "DeleteRegisteredAsn",
        "--peering-name P --name N [--force true]"},
       {"service create", "pfx.v1.PeeringServices", "CreatePeeringService",
-       "--name S --country C --provider-asn A --primary-peering-location L "
+       "--name S --country C --provider-asn A --provider-name NAME --primary-peering-location L "
        "[--backup-peering-location B]"},
       {"service show", "pfx.v1.PeeringServices", "GetPeeringService", "--name S"},
       {"service list", "pfx.v1.PeeringServices", "ListPeeringServices", ""},
@@ -65,7 +66,9 @@ const std::vector<Command>& Commands() {
       {"revalidate", "pfx.v1.Validation", "Revalidate",
        "[--peering-name P] [--states FAILED,WARNING] [--prefixes ...]"},
       {"explain", "pfx.v1.Validation", "Explain",
-       "--kind registered-prefix|peering-service-prefix --parent P --name N"},
+       "--kind registered-prefix|peering-service-prefix --parent P --name N | --dry-run "
+       "--peering-name P --prefix X | --dry-run --provider-asn A --primary-peering-location L "
+       "[--backup-peering-location B] --prefix X [--peering-service-prefix-key K]"},
       {"watch", "pfx.v1.Validation", "WatchValidation",
        "[--peering-name P] [--peering-service-name S]"},
       {"route announce", "pfx.v1.RouteInjection", "AnnounceRoutes",

@@ -18,6 +18,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
+}  // namespace
+
 std::string ShortEnum(const google::protobuf::EnumValueDescriptor* v) {
   // PREFIX_VALIDATION_STATE_VERIFIED -> VERIFIED: drop the enum type's name as a prefix.
   std::string type;
@@ -29,6 +31,8 @@ std::string ShortEnum(const google::protobuf::EnumValueDescriptor* v) {
   if (absl::StartsWith(name, type + "_")) return name.substr(type.size() + 1);
   return name;
 }
+
+namespace {
 
 std::string Json(const Message& m, bool pretty) {
   google::protobuf::util::JsonPrintOptions options;
@@ -81,14 +85,15 @@ std::string CellOf(const Message& m, const Column& c) {
 // Explain for people: the checks as a table, then each session's evidence once.
 std::string RenderExplain(const v1::ExplainResponse& e) {
   std::string out = absl::StrCat(
-      "prefix: ", e.prefix(), "\nstate (checks now): ",
+      e.dry_run() ? "dry run (nothing stored)\n" : "", "prefix: ", e.prefix(),
+      "\nstate (checks now): ",
       ShortEnum(v1::PrefixValidationState_descriptor()->FindValueByNumber(e.state())), "\n");
   if (!e.error_message().empty()) absl::StrAppend(&out, "error_message: ", e.error_message(), "\n");
   absl::StrAppend(&out, "\n");
   std::vector<std::string> seen;
   std::string sessions;
   for (const v1::CheckResult& c : e.checks()) {
-    std::string outcome = v1::CheckOutcome_Name(c.outcome());
+    std::string outcome = ShortEnum(v1::CheckOutcome_descriptor()->FindValueByNumber(c.outcome()));
     absl::StrAppend(&out, c.check(), std::string(30 - std::min<size_t>(29, c.check().size()), ' '),
                     outcome, std::string(15 - std::min<size_t>(14, outcome.size()), ' '),
                     c.reason(), "\n");
@@ -104,11 +109,26 @@ std::string RenderExplain(const v1::ExplainResponse& e) {
         route = absl::StrCat(r.prefix(), " path [", r.as_path(), "] communities [",
                              absl::StrJoin(r.communities(), " "), "] next hop ", r.next_hop());
       }
-      absl::StrAppend(&sessions, "  ", key, " at ", ev.location(), " (", ev.session_state(),
-                      "): ", route, "\n");
+      std::string state =
+          ShortEnum(v1::SessionState_descriptor()->FindValueByNumber(ev.session_state()));
+      if (ev.session_state() == v1::SESSION_STATE_NONE) state = "never seen by the feed";
+      if (ev.session_state() == v1::SESSION_STATE_ESTABLISHED && !ev.initial_table_complete()) {
+        state += ", initial table open";
+      }
+      absl::StrAppend(&sessions, "  ", key, " at ", ev.location(), ev.backup() ? " (backup)" : "",
+                      " (", state, "): ", route, "\n");
     }
   }
   if (!sessions.empty()) absl::StrAppend(&out, "\nsessions:\n", sessions);
+  if (!e.provider_peerings().empty()) {
+    absl::StrAppend(&out, "\nprovider peerings considered:\n");
+    for (const v1::ProviderPeering& p : e.provider_peerings()) {
+      absl::StrAppend(&out, "  ", p.name(), " (",
+                      ShortEnum(v1::PeeringKind_descriptor()->FindValueByNumber(p.kind())),
+                      "): ", p.primary_sessions(), " session(s) at the primary location, ",
+                      p.backup_sessions(), " at the backup location\n");
+    }
+  }
   return out;
 }
 
@@ -150,6 +170,8 @@ std::string Cell(const Message& m, const FieldDescriptor* f) {
       return "";
   }
 }
+
+std::string JsonLine(const Message& m) { return Json(m, false) + "\n"; }
 
 std::string Render(const Message& reply, OutputFormat format) {
   if (format == OutputFormat::kJson) return Json(reply, true);

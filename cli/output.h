@@ -15,6 +15,10 @@ namespace pfx::cli {
 
 enum class OutputFormat { kTable, kJson };
 
+// An enum value without its type's prefix: PREFIX_VALIDATION_STATE_VERIFIED -> VERIFIED.
+std::string ShortEnum(const google::protobuf::EnumValueDescriptor* value);
+// One line of compact JSON (streams: one object per line, for jq).
+std::string JsonLine(const google::protobuf::Message& m);
 std::string Render(const google::protobuf::Message& reply, OutputFormat format);
 // One short cell: scalars as text, enums without their type prefix, timestamps as RFC 3339.
 std::string Cell(const google::protobuf::Message& m, const google::protobuf::FieldDescriptor* f);

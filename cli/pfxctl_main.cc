@@ -105,7 +105,7 @@ int CallUnary(const Options& o, const std::shared_ptr<grpc::Channel>& channel, c
   return 0;
 }
 
-std::string ProgressLine(const v1::RevalidateProgress& p) {
+std::string ProgressLine(const v1::RevalidateResponse& p) {
   constexpr int kWidth = 30;
   int filled = p.total() == 0 ? kWidth : static_cast<int>(kWidth * p.done() / p.total());
   std::string line = absl::StrCat("[", std::string(filled, '#'), std::string(kWidth - filled, '.'),
@@ -123,11 +123,11 @@ int Revalidate(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
   auto stub = v1::Validation::NewStub(channel);
   auto ctx = Context(o, true);
   auto reader = stub->Revalidate(ctx.get(), req);
-  v1::RevalidateProgress p;
+  v1::RevalidateResponse p;
   bool tty = isatty(STDOUT_FILENO);
   while (reader->Read(&p)) {
     if (o.format == OutputFormat::kJson) {
-      std::cout << Render(p, o.format) << std::flush;
+      std::cout << JsonLine(p) << std::flush;
     } else {
       std::cout << (tty ? "\r" : "") << ProgressLine(p) << (tty ? "" : "\n") << std::flush;
     }
@@ -144,12 +144,17 @@ int Watch(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
   auto stub = v1::Validation::NewStub(channel);
   auto ctx = Context(o, true);
   auto reader = stub->WatchValidation(ctx.get(), req);
-  v1::ValidationStateChange change;
-  while (reader->Read(&change)) {
+  v1::WatchValidationResponse message;
+  while (reader->Read(&message)) {
     if (o.format == OutputFormat::kJson) {
-      std::cout << Render(change, o.format) << std::flush;
+      std::cout << JsonLine(message) << std::flush;
       continue;
     }
+    if (message.has_started()) {
+      std::cerr << "watching: every state change from now on is shown (Ctrl-C ends)\n";
+      continue;
+    }
+    const v1::ValidationStateChange& change = message.change();
     const auto* d = change.GetDescriptor();
     std::cout << Cell(change, d->FindFieldByName("timestamp")) << "  " << change.target().parent()
               << "/" << change.target().name() << "  " << change.prefix() << "  "
@@ -185,11 +190,10 @@ int Run(int argc, char** argv) {
     if (size_t eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
-    } else if (i + 1 < argc) {
+    } else if (i + 1 < argc && !absl::StartsWith(argv[i + 1], "--")) {
       value = argv[++i];
     } else {
-      std::cerr << "error: --" << name << " needs a value\n";
-      return 2;
+      value = "true";  // a flag without a value: a boolean (--force, --dry-run)
     }
     if (name == "server")
       o.server = value;
@@ -243,7 +247,23 @@ int Run(int argc, char** argv) {
       google::protobuf::MessageFactory::generated_factory()
           ->GetPrototype(method->input_type())
           ->New());
-  if (absl::Status s = BuildRequest(flags, *request); !s.ok()) {
+  // explain --dry-run: the flags describe a candidate (a registered prefix on --peering-name, or
+  // a peering service prefix of --provider-asn) instead of a stored target.
+  google::protobuf::Message* fill = request.get();
+  if (c->method == "Explain") {
+    auto dry = std::find_if(flags.begin(), flags.end(),
+                            [](const auto& f) { return f.first == "dry-run"; });
+    if (dry != flags.end()) {
+      bool service = std::any_of(flags.begin(), flags.end(),
+                                 [](const auto& f) { return f.first == "provider-asn"; });
+      flags.erase(dry);
+      auto* explain = static_cast<v1::ExplainRequest*>(request.get());
+      fill = service ? static_cast<google::protobuf::Message*>(
+                           explain->mutable_peering_service_prefix_candidate())
+                     : explain->mutable_registered_prefix_candidate();
+    }
+  }
+  if (absl::Status s = BuildRequest(flags, *fill); !s.ok()) {
     std::cerr << "error: " << s.message() << "\n";
     return 2;
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "cli/output.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -88,8 +89,8 @@ absl::Status SetScalar(Message& m, const FieldDescriptor* f, const std::string& 
       std::string want = absl::AsciiStrToUpper(absl::StrReplaceAll(value, {{"-", "_"}}));
       const auto* e = f->enum_type();
       for (int i = 0; i < e->value_count(); ++i) {
-        const std::string& name = e->value(i)->name();
-        if (name == want || absl::EndsWith(name, "_" + want)) {
+        // The short name (--traffic-class media) or the full one (TRAFFIC_CLASS_MEDIA).
+        if (e->value(i)->name() == want || ShortEnum(e->value(i)) == want) {
           f->is_repeated() ? r->AddEnumValue(&m, f, e->value(i)->number())
                            : r->SetEnumValue(&m, f, e->value(i)->number());
           return absl::OkStatus();

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libbz2-dev libjemalloc-dev
   bgpdump gobgpd bc
+  libssl-dev nodejs npm
 )
 
 missing=()
@@ -19,13 +20,30 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# A machine with its own Node.js (npm on PATH) needs no Debian nodejs/npm.
+if command -v npm >/dev/null 2>&1; then
+  kept=()
+  for p in "${missing[@]}"; do
+    if [ "$p" != nodejs ] && [ "$p" != npm ]; then kept+=("$p"); fi
+  done
+  missing=("${kept[@]+"${kept[@]}"}")
 fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# buf (lints the pfx.v1 protos in `make test`) from the npm registry, pinned, into .tools/.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+buf_version=1.75.0
+buf="$root/.tools/buf/node_modules/.bin/buf"
+if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$buf_version" ]; then
+  echo "install-deps: installing @bufbuild/buf@$buf_version into .tools/buf" >&2
+  npm install --silent --no-audit --no-fund --no-save --prefix "$root/.tools/buf" \
+    "@bufbuild/buf@$buf_version" >&2
+fi

@@ -42,7 +42,7 @@ if ! "$PFXCTL" peering show --name contoso-voice >/dev/null 2>&1; then
   run peering create --file demo/contoso-voice.json
   run peering set-connection-state --peering-name contoso-voice --connection-id sea-1 --connection-state ACTIVE
   run peering set-connection-state --peering-name contoso-voice --connection-id sea-2 --connection-state ACTIVE
-  run registered-prefix create --peering-name contoso-voice --name web --prefix 1.0.128.0/18
+  run registered-prefix create --peering-name contoso-voice --name web --prefix 1.0.128.0/18 --traffic-class signalling-and-media --endpoint-description "SBCs and media relays, Seattle"
 fi
 echo; echo "== The partner announces the prefix on one session only: FAILED, naming the other session."
 run route announce --router msee-sea-1 --peer-address 198.51.100.1 --prefix 1.0.128.0/18 --as-path 9737 --communities 8075:8007
@@ -62,7 +62,7 @@ if ! "$PFXCTL" peering show --name jinx-voice >/dev/null 2>&1; then
   run peering create --file demo/jinx-voice.json
   run peering set-connection-state --peering-name jinx-voice --connection-id jnb-1 --connection-state ACTIVE
   run peering set-connection-state --peering-name jinx-voice --connection-id jnb-2 --connection-state ACTIVE
-  run registered-prefix create --peering-name jinx-voice --name real --prefix 5.11.8.0/21
+  run registered-prefix create --peering-name jinx-voice --name real --prefix 5.11.8.0/21 --traffic-class media --endpoint-description "media gateways, Johannesburg"
 fi
 wait_state jinx-voice real
 run explain --kind registered-prefix --parent jinx-voice --name real

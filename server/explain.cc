@@ -27,18 +27,40 @@ namespace {
 v1::CheckOutcome ToProtoOutcome(Outcome o) {
   switch (o) {
     case Outcome::kPass:
-      return v1::PASS;
+      return v1::CHECK_OUTCOME_PASS;
     case Outcome::kFail:
-      return v1::FAIL;
+      return v1::CHECK_OUTCOME_FAIL;
     case Outcome::kNotEvaluated:
-      return v1::NOT_EVALUATED;
+      return v1::CHECK_OUTCOME_NOT_EVALUATED;
     case Outcome::kUndetermined:
-      return v1::UNDETERMINED;
+      return v1::CHECK_OUTCOME_UNDETERMINED;
   }
   return v1::CHECK_OUTCOME_UNSPECIFIED;
 }
 
 }  // namespace
+
+void ToProtoSegments(const AsPath& path,
+                     google::protobuf::RepeatedPtrField<v1::AsPathSegment>* segments) {
+  for (const AsPathSegment& in : path.segments()) {
+    v1::AsPathSegment* out = segments->Add();
+    switch (in.type) {
+      case SegmentType::kSequence:
+        out->set_type(v1::AsPathSegment::TYPE_SEQUENCE);
+        break;
+      case SegmentType::kSet:
+        out->set_type(v1::AsPathSegment::TYPE_SET);
+        break;
+      case SegmentType::kConfedSequence:
+        out->set_type(v1::AsPathSegment::TYPE_CONFED_SEQUENCE);
+        break;
+      case SegmentType::kConfedSet:
+        out->set_type(v1::AsPathSegment::TYPE_CONFED_SET);
+        break;
+    }
+    out->mutable_asns()->Add(in.asns.begin(), in.asns.end());
+  }
+}
 
 v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const std::string& prefix,
                                       const ValidationResult& result) {
@@ -59,11 +81,16 @@ v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const 
       e->mutable_session()->set_router(o.router);
       e->mutable_session()->set_peer_address(o.peer_address);
       e->set_location(o.location);
-      e->set_session_state(FeedSessionStateName(o.state));
+      e->set_session_state(o.state == FeedSessionState::kUnknownSession ? v1::SESSION_STATE_NONE
+                           : o.state == FeedSessionState::kDown         ? v1::SESSION_STATE_IDLE
+                                                                : v1::SESSION_STATE_ESTABLISHED);
+      e->set_initial_table_complete(o.state == FeedSessionState::kEstablished);
+      e->set_backup(o.backup);
       if (o.route.has_value()) {
         v1::RouteSeen* r = e->add_routes();
         r->set_prefix(o.route->prefix.ToString());
         r->set_as_path(o.route->as_path.ToString());
+        ToProtoSegments(o.route->as_path, r->mutable_as_path_segments());
         r->set_next_hop(o.route->next_hop);
         for (uint32_t community : o.route->communities)
           r->add_communities(CommunityToString(community));

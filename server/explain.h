@@ -1,7 +1,7 @@
 // File: explain.h
 // -----------------------------------------------------------------------------
-// Conversion of the pipeline's ValidationResult into the Explain API message, and of
-// validator states into pfx.v1.PrefixValidationState.
+// Conversion of the pipeline's ValidationResult into the Explain API message, of validator
+// states into pfx.v1.PrefixValidationState, and of AS paths into pfx.v1 segments.
 
 #ifndef PFX_SERVER_EXPLAIN_H_
 #define PFX_SERVER_EXPLAIN_H_
@@ -12,6 +12,8 @@
 namespace pfx {
 
 v1::PrefixValidationState ToProtoState(ValidationState state);
+void ToProtoSegments(const AsPath& path,
+                     google::protobuf::RepeatedPtrField<v1::AsPathSegment>* segments);
 v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const std::string& prefix,
                                       const ValidationResult& result);
 

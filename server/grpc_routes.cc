@@ -1,47 +1,59 @@
 // Routes (read-only view of the feed) and RouteInjection (tests and demos).
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/events.h"
+#include "server/explain.h"
 #include "server/grpc_services.h"
 #include "server/input_rules.h"
 #include "server/session_map.h"
+#include "storage/messages.h"
 #include "validator/community.h"
 
 namespace pfx {
 namespace {
 
-std::string OriginValidation(const IrrIndex& irr, const Route& route) {
+v1::RouteValidationState OriginValidation(const IrrIndex& irr, const Route& route) {
   std::optional<uint32_t> origin = route.attributes.as_path.Origin();
-  if (!origin.has_value()) return "NotFound";
+  if (!origin.has_value()) return v1::ROUTE_VALIDATION_STATE_NOT_FOUND;
   switch (irr.Lookup(route.prefix, *origin).match) {
     case IrrMatch::kExact:
     case IrrMatch::kLessSpecific:
-      return "Valid";
+      return v1::ROUTE_VALIDATION_STATE_VALID;
     case IrrMatch::kMismatch:
-      return "Invalid";
+      return v1::ROUTE_VALIDATION_STATE_INVALID;
     case IrrMatch::kNotFound:
-      return "NotFound";
+      return v1::ROUTE_VALIDATION_STATE_NOT_FOUND;
   }
-  return "NotFound";
+  return v1::ROUTE_VALIDATION_STATE_NOT_FOUND;
 }
 
-// Page token: "<session index>|<last prefix>", web-safe base64.
-std::string EncodeToken(size_t session, const IpPrefix& last) {
-  return absl::WebSafeBase64Escape(absl::StrCat(session, "|", last.ToString()));
+// The listing a page token is bound to: the request without its paging fields.
+std::string Listing(const v1::ListReceivedRoutesRequest& request) {
+  v1::ListReceivedRoutesRequest filters = request;
+  filters.clear_page_size();
+  filters.clear_page_token();
+  return absl::StrCat("received_routes ", SerializeDeterministically(filters));
 }
 
-bool DecodeToken(absl::string_view token, size_t* session, std::optional<IpPrefix>* last) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) return false;
-  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], session)) return false;
-  absl::StatusOr<IpPrefix> p = IpPrefix::Parse(parts[1]);
-  if (!p.ok()) return false;
+// Page token payload: "<session index>|<last prefix>".
+std::string EncodeToken(const PageTokens& tokens, const v1::ListReceivedRoutesRequest& request,
+                        size_t session, const IpPrefix& last) {
+  return tokens.Issue(Listing(request), absl::StrCat(session, "|", last.ToString()));
+}
+
+absl::Status DecodeToken(const PageTokens& tokens, const v1::ListReceivedRoutesRequest& request,
+                         size_t* session, std::optional<IpPrefix>* last) {
+  absl::StatusOr<std::string> raw = tokens.Resume(Listing(request), request.page_token());
+  if (!raw.ok()) return raw.status();
+  std::vector<std::string> parts = absl::StrSplit(*raw, absl::MaxSplits('|', 1));
+  absl::StatusOr<IpPrefix> p = IpPrefix::Parse(parts.size() == 2 ? parts[1] : "");
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], session) || !p.ok()) {
+    return absl::InvalidArgumentError("page_token: not a token of this listing");
+  }
   *last = *p;
-  return true;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
@@ -58,6 +70,7 @@ absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
 
 absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
     const v1::ListReceivedRoutesRequest& request) const {
+  if (auto s = CheckEnumFields(request); !s.ok()) return s;
   v1::GetPeeringRequest get;
   get.set_name(request.peering_name());
   absl::StatusOr<v1::Peering> peering = registry_->GetPeering(get);
@@ -83,8 +96,9 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
   size_t limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
   size_t first_session = 0;
   std::optional<IpPrefix> after;
-  if (!request.page_token().empty() && !DecodeToken(request.page_token(), &first_session, &after)) {
-    return absl::InvalidArgumentError("page_token: not a token of this listing");
+  if (!request.page_token().empty()) {
+    if (auto s = DecodeToken(db_->page_tokens(), request, &first_session, &after); !s.ok())
+      return s;
   }
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
   auto filter = [&](const Route& r) {
@@ -93,12 +107,12 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
         !absl::StrContains(r.attributes.as_path.ToString(), request.as_path())) {
       return false;
     }
-    if (!request.origin_as_validation_state().empty() &&
-        !absl::EqualsIgnoreCase(OriginValidation(*irr, r), request.origin_as_validation_state())) {
+    if (request.origin_as_validation_state() != v1::ROUTE_VALIDATION_STATE_UNSPECIFIED &&
+        OriginValidation(*irr, r) != request.origin_as_validation_state()) {
       return false;
     }
-    if (!request.rpki_validation_state().empty() &&
-        !absl::EqualsIgnoreCase("NotEvaluated", request.rpki_validation_state())) {
+    if (request.rpki_validation_state() != v1::ROUTE_VALIDATION_STATE_UNSPECIFIED &&
+        request.rpki_validation_state() != v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED) {
       return false;
     }
     return true;
@@ -121,15 +135,17 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
       out->set_prefix(r.prefix.ToString());
       out->set_next_hop(r.attributes.next_hop.ToString());
       out->set_as_path(r.attributes.as_path.ToString());
+      ToProtoSegments(r.attributes.as_path, out->mutable_as_path_segments());
       for (uint32_t c : r.attributes.communities) out->add_communities(CommunityToString(c));
       out->set_origin_as_validation_state(OriginValidation(*irr, r));
-      out->set_rpki_validation_state("NotEvaluated");
+      out->set_rpki_validation_state(v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED);
       *out->mutable_received_timestamp() = ToTimestamp(r.received);
       out->mutable_session()->set_router(sessions[i].key.router);
       out->mutable_session()->set_peer_address(sessions[i].key.peer.ToString());
     }
     if (static_cast<size_t>(response.received_routes_size()) >= limit) {
-      response.set_next_page_token(EncodeToken(i, routes.back().prefix));
+      response.set_next_page_token(
+          EncodeToken(db_->page_tokens(), request, i, routes.back().prefix));
       break;
     }
   }
@@ -159,7 +175,7 @@ absl::StatusOr<v1::ListSessionsResponse> RoutesService::Sessions(
     v1::SessionStatus* out = response.add_sessions();
     out->mutable_session()->set_router(s.key.router);
     out->mutable_session()->set_peer_address(s.key.peer.ToString());
-    out->set_session_state(s.established ? "ESTABLISHED" : "IDLE");
+    out->set_session_state(s.established ? v1::SESSION_STATE_ESTABLISHED : v1::SESSION_STATE_IDLE);
     out->set_initial_table_complete(s.initial_table_complete);
     out->set_route_count(static_cast<int64_t>(s.route_count));
     if (s.last_update != absl::InfinitePast())

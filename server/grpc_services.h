@@ -13,6 +13,7 @@
 #include "pfx/v1/routes.grpc.pb.h"
 #include "pfx/v1/validation.grpc.pb.h"
 #include "server/grpc_status.h"
+#include "server/input_rules.h"
 #include "server/irr_store.h"
 #include "server/notices.h"
 #include "server/registry.h"
@@ -38,9 +39,13 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// Every handler first checks the request's enum fields (input_rules.h CheckEnumFields).
 #define PFX_UNARY(Service, Method, Request, Reply, call)                                         \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
+    if (absl::Status s = CheckEnumFields(*request); !s.ok()) {                                   \
+      return Respond<Reply>(context, s, reply);                                                  \
+    }                                                                                            \
     return Respond(context, call, reply);                                                        \
   }
 
@@ -50,6 +55,10 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();                               \
+    if (absl::Status s = CheckEnumFields(*request); !s.ok()) {                                   \
+      FinishWith(reactor, reply)(s);                                                             \
+      return reactor;                                                                            \
+    }                                                                                            \
     registry_->Method(*request, FinishWith(reactor, reply));                                     \
     return reactor;                                                                              \
   }
@@ -118,11 +127,11 @@ class ValidationService final : public v1::Validation::CallbackService {
   ValidationService(Database* db, Registry* registry, ValidationEngine* engine, NoticeHub* notices)
       : db_(db), registry_(registry), engine_(engine), notices_(notices) {}
 
-  grpc::ServerWriteReactor<v1::RevalidateProgress>* Revalidate(
+  grpc::ServerWriteReactor<v1::RevalidateResponse>* Revalidate(
       grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) override;
   PFX_UNARY(Validation, Explain, v1::ExplainRequest, v1::ExplainResponse,
-            engine_->Explain(request->target()))
-  grpc::ServerWriteReactor<v1::ValidationStateChange>* WatchValidation(
+            engine_->Explain(*request))
+  grpc::ServerWriteReactor<v1::WatchValidationResponse>* WatchValidation(
       grpc::CallbackServerContext* context, const v1::WatchValidationRequest* request) override;
 
  private:
@@ -134,8 +143,8 @@ class ValidationService final : public v1::Validation::CallbackService {
 
 class RoutesService final : public v1::Routes::CallbackService {
  public:
-  RoutesService(Registry* registry, RouteIndex* routes, const IrrStore* irr)
-      : registry_(registry), routes_(routes), irr_(irr) {}
+  RoutesService(const Database* db, Registry* registry, RouteIndex* routes, const IrrStore* irr)
+      : db_(db), registry_(registry), routes_(routes), irr_(irr) {}
   grpc::ServerUnaryReactor* ListReceivedRoutes(grpc::CallbackServerContext* context,
                                                const v1::ListReceivedRoutesRequest* request,
                                                v1::ListReceivedRoutesResponse* reply) override;
@@ -148,6 +157,7 @@ class RoutesService final : public v1::Routes::CallbackService {
       const v1::ListReceivedRoutesRequest& request) const;
   absl::StatusOr<v1::ListSessionsResponse> Sessions(const v1::ListSessionsRequest& request) const;
 
+  const Database* db_;
   Registry* registry_;
   RouteIndex* routes_;
   const IrrStore* irr_;

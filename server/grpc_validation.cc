@@ -4,10 +4,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "server/events.h"
 #include "server/grpc_services.h"
 #include "server/input_rules.h"
 #include "server/write_reactor.h"
 #include "storage/keys.h"
+#include "storage/records.h"
 
 namespace pfx {
 namespace {
@@ -39,6 +41,7 @@ absl::Status SelectFrom(const Database& db, Column column, v1::ValidationTarget:
 absl::Status Select(const Database& db, const v1::RevalidateRequest& r,
                     const std::function<void(std::vector<v1::ValidationTarget>)>& sink) {
   constexpr size_t kChunk = 4096;
+  if (auto s = CheckEnumFields(r); !s.ok()) return s;
   if (!r.peering_name().empty() && !r.peering_service_name().empty()) {
     return absl::InvalidArgumentError(
         "peering_name, peering_service_name: set at most one (they select disjoint prefix kinds)");
@@ -71,14 +74,14 @@ absl::Status Select(const Database& db, const v1::RevalidateRequest& r,
   // Revalidate then parses none of the stored resources.
   const bool keys_suffice = prefixes.empty() && states.empty();
   if (r.peering_service_name().empty()) {
-    absl::Status s = SelectFrom<v1::RegisteredPrefix>(db, Column::kRegisteredPrefixes,
-                                                      v1::ValidationTarget::REGISTERED_PREFIX,
-                                                      r.peering_name(), keys_suffice, consider);
+    absl::Status s = SelectFrom<RegisteredPrefixRecord>(
+        db, Column::kRegisteredPrefixes, v1::ValidationTarget::KIND_REGISTERED_PREFIX,
+        r.peering_name(), keys_suffice, consider);
     if (!s.ok()) return s;
   }
   if (r.peering_name().empty()) {
-    absl::Status s = SelectFrom<v1::PeeringServicePrefix>(
-        db, Column::kServicePrefixes, v1::ValidationTarget::PEERING_SERVICE_PREFIX,
+    absl::Status s = SelectFrom<PeeringServicePrefixRecord>(
+        db, Column::kServicePrefixes, v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX,
         r.peering_service_name(), keys_suffice, consider);
     if (!s.ok()) return s;
   }
@@ -106,7 +109,7 @@ class ProgressCounter {
   }
   // Waits until everything finished or `not_before`, then until progress differs from
   // `last_done` or `timeout` passes; returns a snapshot.
-  v1::RevalidateProgress Snapshot(int64_t last_done, absl::Time not_before,
+  v1::RevalidateResponse Snapshot(int64_t last_done, absl::Time not_before,
                                   absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
     auto finished = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ == total_; };
@@ -114,7 +117,7 @@ class ProgressCounter {
     auto changed = [this, last_done]()
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return done_ != last_done; };
     mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
-    v1::RevalidateProgress p;
+    v1::RevalidateResponse p;
     p.set_total(total_);
     p.set_done(done_);
     for (const auto& [state, count] : states_) {
@@ -134,11 +137,11 @@ class ProgressCounter {
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
+grpc::ServerWriteReactor<v1::RevalidateResponse>* ValidationService::Revalidate(
     grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) {
   v1::RevalidateRequest copy = *request;
-  return ThreadedWriteReactor<v1::RevalidateProgress>::Start(
-      [this, copy](ThreadedWriteReactor<v1::RevalidateProgress>* stream) -> grpc::Status {
+  return ThreadedWriteReactor<v1::RevalidateResponse>::Start(
+      [this, copy](ThreadedWriteReactor<v1::RevalidateResponse>* stream) -> grpc::Status {
         ProgressCounter counter;
         uint64_t subscription = notices_->Subscribe(
             [&counter](const std::vector<ValidationNotice>& batch) { counter.OnNotices(batch); });
@@ -157,7 +160,7 @@ grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
         int64_t last_done = -1;
         absl::Time next_write = absl::InfinitePast();
         while (true) {
-          v1::RevalidateProgress p =
+          v1::RevalidateResponse p =
               counter.Snapshot(last_done, next_write, absl::Milliseconds(250));
           if (p.done() != last_done || p.finished()) {
             next_write = absl::Now() + kProgressInterval;
@@ -178,11 +181,11 @@ grpc::ServerWriteReactor<v1::RevalidateProgress>* ValidationService::Revalidate(
       });
 }
 
-grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchValidation(
+grpc::ServerWriteReactor<v1::WatchValidationResponse>* ValidationService::WatchValidation(
     grpc::CallbackServerContext* context, const v1::WatchValidationRequest* request) {
   v1::WatchValidationRequest filter = *request;
-  return ThreadedWriteReactor<v1::ValidationStateChange>::Start(
-      [this, filter](ThreadedWriteReactor<v1::ValidationStateChange>* stream) -> grpc::Status {
+  return ThreadedWriteReactor<v1::WatchValidationResponse>::Start(
+      [this, filter](ThreadedWriteReactor<v1::WatchValidationResponse>* stream) -> grpc::Status {
         constexpr size_t kMaxBacklog = 10000;
         absl::Mutex mu;
         std::deque<v1::ValidationStateChange> backlog;
@@ -191,12 +194,12 @@ grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchVal
           if (n.change.old_state() == n.change.new_state()) return false;
           const v1::ValidationTarget& t = n.change.target();
           if (!filter.peering_name().empty() &&
-              (t.kind() != v1::ValidationTarget::REGISTERED_PREFIX ||
+              (t.kind() != v1::ValidationTarget::KIND_REGISTERED_PREFIX ||
                t.parent() != filter.peering_name())) {
             return false;
           }
           return filter.peering_service_name().empty() ||
-                 (t.kind() == v1::ValidationTarget::PEERING_SERVICE_PREFIX &&
+                 (t.kind() == v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX &&
                   t.parent() == filter.peering_service_name());
         };
         uint64_t subscription =
@@ -211,9 +214,17 @@ grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchVal
                 backlog.push_back(n.change);
               }
             });
+        // Subscribed: every change from here on reaches the backlog. Say so first, so a client
+        // knows that what it does after reading this message cannot be missed.
+        v1::WatchValidationResponse started;
+        *started.mutable_started()->mutable_timestamp() = ToTimestamp(absl::Now());
         grpc::Status result = grpc::Status::OK;
+        if (!stream->Write(started)) {
+          notices_->Unsubscribe(subscription);
+          return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+        }
         while (true) {
-          std::optional<v1::ValidationStateChange> next;
+          std::optional<v1::WatchValidationResponse> next;
           {
             absl::MutexLock lock(&mu);
             auto ready = [&]() { return !backlog.empty() || overflow; };
@@ -224,7 +235,8 @@ grpc::ServerWriteReactor<v1::ValidationStateChange>* ValidationService::WatchVal
               break;
             }
             if (!backlog.empty()) {
-              next = std::move(backlog.front());
+              next.emplace();
+              *next->mutable_change() = std::move(backlog.front());
               backlog.pop_front();
             }
           }

@@ -74,4 +74,61 @@ absl::StatusOr<PrefixKey> ParseKeyField(absl::string_view field, absl::string_vi
   return key;
 }
 
+namespace {
+
+using google::protobuf::FieldDescriptor;
+
+absl::Status CheckEnumValue(const FieldDescriptor* field, int number, const std::string& path) {
+  const google::protobuf::EnumDescriptor* type = field->enum_type();
+  if (type->FindValueByNumber(number) != nullptr) return absl::OkStatus();
+  std::string names;
+  for (int i = 0; i < type->value_count(); ++i) {
+    absl::StrAppend(&names, i > 0 ? ", " : "", type->value(i)->name());
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": ", number, " is not a ", type->name(), " (one of ", names, ")"));
+}
+
+absl::Status CheckEnumsAt(const google::protobuf::Message& m, const std::string& prefix) {
+  const google::protobuf::Reflection* reflection = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(m, &fields);  // only fields that are set: cheap on small requests
+  for (const FieldDescriptor* f : fields) {
+    const std::string path = absl::StrCat(prefix, f->name());
+    if (f->is_map()) continue;  // no request has a map of enums or messages
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      if (!f->is_repeated()) {
+        if (auto s = CheckEnumValue(f, reflection->GetEnumValue(m, f), path); !s.ok()) return s;
+        continue;
+      }
+      for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
+        if (auto s = CheckEnumValue(f, reflection->GetRepeatedEnumValue(m, f, i),
+                                    absl::StrCat(path, "[", i, "]"));
+            !s.ok()) {
+          return s;
+        }
+      }
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (!f->is_repeated()) {
+        if (auto s = CheckEnumsAt(reflection->GetMessage(m, f), path + "."); !s.ok()) return s;
+        continue;
+      }
+      for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
+        if (auto s = CheckEnumsAt(reflection->GetRepeatedMessage(m, f, i),
+                                  absl::StrCat(path, "[", i, "]."));
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckEnumFields(const google::protobuf::Message& request) {
+  return CheckEnumsAt(request, "");
+}
+
 }  // namespace pfx

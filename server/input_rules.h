@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "validator/ip_prefix.h"
 #include "validator/prefix_key.h"
 
@@ -29,6 +30,12 @@ absl::Status CheckRequestId(absl::string_view value);
 absl::StatusOr<IpPrefix> ParsePrefixField(absl::string_view field, absl::string_view value);
 absl::StatusOr<uint32_t> ParseAsnField(absl::string_view field, int64_t value);
 absl::StatusOr<PrefixKey> ParseKeyField(absl::string_view field, absl::string_view value);
+
+// Every enum field of `request`, at any depth, holds a value its enum defines (proto3 keeps
+// unknown numbers, so a client can send 99); else INVALID_ARGUMENT naming the field path,
+// e.g. "peering.connections[1].connection_state: 99 is not a ConnectionState (one of ...)".
+// Every handler runs it first.
+absl::Status CheckEnumFields(const google::protobuf::Message& request);
 
 }  // namespace pfx
 

@@ -28,7 +28,7 @@ absl::Status CheckSessions(const std::string& path, v1::Connection& c, v1::Peeri
                            std::set<std::pair<std::string, std::string>>& seen_peers) {
   if (c.sessions().empty())
     return Invalid(absl::StrCat(path, ".sessions"), "at least one session is required");
-  if (kind == v1::VOICE && c.sessions_size() != 1) {
+  if (kind == v1::PEERING_KIND_VOICE && c.sessions_size() != 1) {
     return Invalid(absl::StrCat(path, ".sessions"),
                    "a VOICE connection carries exactly one session (only route-server connections "
                    "are a mesh)");
@@ -57,7 +57,7 @@ absl::Status CheckSessions(const std::string& path, v1::Connection& c, v1::Peeri
                                         c.microsoft_router()));
       }
     }
-    if (kind == v1::VOICE) s.set_bfd_enabled(true);
+    if (kind == v1::PEERING_KIND_VOICE) s.set_bfd_enabled(true);
     s.set_session_state_v4(v1::SESSION_STATE_NONE);
     s.set_session_state_v6(v1::SESSION_STATE_NONE);
   }
@@ -68,7 +68,7 @@ absl::Status CheckSessions(const std::string& path, v1::Connection& c, v1::Peeri
 
 bool HasActiveConnection(const v1::Peering& peering) {
   for (const v1::Connection& c : peering.connections()) {
-    if (c.connection_state() == v1::ACTIVE) return true;
+    if (c.connection_state() == v1::CONNECTION_STATE_ACTIVE) return true;
   }
   return false;
 }
@@ -76,7 +76,7 @@ bool HasActiveConnection(const v1::Peering& peering) {
 absl::Status NormalizePeering(v1::Peering& p) {
   if (auto s = CheckName("peering.name", p.name()); !s.ok()) return s;
   if (auto s = ParseAsnField("peering.peer_asn", p.peer_asn()); !s.ok()) return s.status();
-  if (p.kind() != v1::VOICE && p.kind() != v1::EXCHANGE_ROUTE_SERVER) {
+  if (p.kind() != v1::PEERING_KIND_VOICE && p.kind() != v1::PEERING_KIND_EXCHANGE_ROUTE_SERVER) {
     return Invalid("peering.kind", "must be VOICE or EXCHANGE_ROUTE_SERVER");
   }
   if (p.exchange_peering()) {
@@ -86,14 +86,15 @@ absl::Status NormalizePeering(v1::Peering& p) {
   if (p.sku() != kPremiumFreeSku) {
     return Invalid("peering.sku", absl::StrCat("must be \"", kPremiumFreeSku, "\""));
   }
-  const bool voice = p.kind() == v1::VOICE;
+  const bool voice = p.kind() == v1::PEERING_KIND_VOICE;
   const int min_connections = voice ? 2 : 1;
   if (p.connections_size() < min_connections) {
     return Invalid("peering.connections",
                    voice ? "a VOICE peering needs at least two connections (local redundancy)"
                          : "an EXCHANGE_ROUTE_SERVER peering needs at least one connection");
   }
-  const v1::SessionAddressProvider provider = voice ? v1::MICROSOFT : v1::PEER;
+  const v1::SessionAddressProvider provider =
+      voice ? v1::SESSION_ADDRESS_PROVIDER_MICROSOFT : v1::SESSION_ADDRESS_PROVIDER_PEER;
   std::set<std::string> ids;
   std::set<std::pair<std::string, std::string>> routers_at_location;
   std::set<std::pair<std::string, std::string>> seen_peers;

@@ -181,7 +181,7 @@ int Serve() {
   RegistrationsService registrations_service(&registry);
   PeeringServicesService peering_services_service(&registry);
   ValidationService validation_service(db->get(), &registry, &engine, &notices);
-  RoutesService routes_service(&registry, &routes, &irr);
+  RoutesService routes_service(db->get(), &registry, &routes, &irr);
   RouteInjectionService injection_service(&routes);
 
   grpc::EnableDefaultHealthCheckService(true);

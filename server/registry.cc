@@ -8,6 +8,7 @@
 #include "server/log.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 
 namespace pfx {
 
@@ -103,27 +104,27 @@ absl::Status Registry::Recover() {
   absl::Status parse_error;
   absl::Status s = ctx_.db->Scan(
       Column::kRegisteredPrefixes, "", "", [&](absl::string_view, absl::string_view value) {
-        v1::RegisteredPrefix r;
+        RegisteredPrefixRecord r;
         if (!r.ParseFromArray(value.data(), int(value.size()))) {
           parse_error = absl::DataLossError("registered prefix does not parse");
           return false;
         }
-        track(v1::ValidationTarget::REGISTERED_PREFIX, r.peering_name(), r.name(), r.prefix(),
+        track(v1::ValidationTarget::KIND_REGISTERED_PREFIX, r.peering_name(), r.name(), r.prefix(),
               r.prefix_validation_state());
         return true;
       });
   if (!s.ok()) return s;
-  s = ctx_.db->Scan(Column::kServicePrefixes, "", "",
-                    [&](absl::string_view, absl::string_view value) {
-                      v1::PeeringServicePrefix r;
-                      if (!r.ParseFromArray(value.data(), int(value.size()))) {
-                        parse_error = absl::DataLossError("peering service prefix does not parse");
-                        return false;
-                      }
-                      track(v1::ValidationTarget::PEERING_SERVICE_PREFIX, r.peering_service_name(),
-                            r.name(), r.prefix(), r.prefix_validation_state());
-                      return true;
-                    });
+  s = ctx_.db->Scan(
+      Column::kServicePrefixes, "", "", [&](absl::string_view, absl::string_view value) {
+        PeeringServicePrefixRecord r;
+        if (!r.ParseFromArray(value.data(), int(value.size()))) {
+          parse_error = absl::DataLossError("peering service prefix does not parse");
+          return false;
+        }
+        track(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX, r.peering_service_name(), r.name(),
+              r.prefix(), r.prefix_validation_state());
+        return true;
+      });
   if (!s.ok()) return s;
   if (!parse_error.ok()) return parse_error;
   PFX_LOG(Info) << "recovered " << ctx_.dependencies->size() << " prefixes, "
@@ -154,9 +155,9 @@ void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
   std::string start = keys::ChildrenStart(peering.name());
   (void)ctx_.db->Scan(Column::kRegisteredPrefixes, start, keys::ChildrenEnd(peering.name()),
                       [&](absl::string_view, absl::string_view value) {
-                        v1::RegisteredPrefix r;
+                        RegisteredPrefixRecord r;
                         if (r.ParseFromArray(value.data(), int(value.size()))) {
-                          stage(v1::ValidationTarget::REGISTERED_PREFIX, r.peering_name(),
+                          stage(v1::ValidationTarget::KIND_REGISTERED_PREFIX, r.peering_name(),
                                 r.name());
                         }
                         return true;
@@ -172,15 +173,16 @@ void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
                         return true;
                       });
   for (const std::string& service : services) {
-    (void)ctx_.db->Scan(
-        Column::kServicePrefixes, keys::ChildrenStart(service), keys::ChildrenEnd(service),
-        [&](absl::string_view, absl::string_view value) {
-          v1::PeeringServicePrefix p;
-          if (p.ParseFromArray(value.data(), int(value.size()))) {
-            stage(v1::ValidationTarget::PEERING_SERVICE_PREFIX, p.peering_service_name(), p.name());
-          }
-          return true;
-        });
+    (void)ctx_.db->Scan(Column::kServicePrefixes, keys::ChildrenStart(service),
+                        keys::ChildrenEnd(service),
+                        [&](absl::string_view, absl::string_view value) {
+                          PeeringServicePrefixRecord p;
+                          if (p.ParseFromArray(value.data(), int(value.size()))) {
+                            stage(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX,
+                                  p.peering_service_name(), p.name());
+                          }
+                          return true;
+                        });
   }
 }
 
@@ -208,7 +210,7 @@ absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::stri
   std::vector<std::string> users;
   absl::Status s = ctx_.db->Scan(Column::kServicePrefixes, "", "",
                                  [&](absl::string_view k, absl::string_view value) {
-                                   v1::PeeringServicePrefix p;
+                                   PeeringServicePrefixRecord p;
                                    if (p.ParseFromArray(value.data(), int(value.size())) &&
                                        p.peering_service_prefix_key() == key) {
                                      users.push_back(std::string(k));
@@ -224,11 +226,11 @@ absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::stri
                      absl::StrJoin(names, ", "), "; delete them first or set force"));
   }
   for (const std::string& user : users) {
-    absl::StatusOr<std::optional<v1::PeeringServicePrefix>> p =
-        GetMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes, user);
+    absl::StatusOr<std::optional<PeeringServicePrefixRecord>> p =
+        GetMessage<PeeringServicePrefixRecord>(*ctx_.db, Column::kServicePrefixes, user);
     if (!p.ok()) return p.status();
     if (!p->has_value()) continue;
-    v1::PeeringServicePrefix& prefix = **p;
+    PeeringServicePrefixRecord& prefix = **p;
     prefix.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_INVALID);
     prefix.set_error_message(absl::StrCat("Peering service prefix is invalid: ", reason));
     prefix.clear_hold_down_deadline();

@@ -7,6 +7,7 @@
 #include "server/registry.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 
 namespace pfx {
 namespace {
@@ -22,10 +23,10 @@ absl::StatusOr<v1::Peering> RegistrablePeering(const Database& db, absl::string_
   }
   const v1::Peering& peering = **p;
   if (peering.kind() != kind) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(kind == v1::VOICE ? "registered prefixes are for VOICE peerings"
+    return absl::FailedPreconditionError(absl::StrCat(
+        kind == v1::PEERING_KIND_VOICE ? "registered prefixes are for VOICE peerings"
                                        : "registered ASNs are for EXCHANGE_ROUTE_SERVER peerings",
-                     "; peering '", name, "' is ", v1::PeeringKind_Name(peering.kind())));
+        "; peering '", name, "' is ", v1::PeeringKind_Name(peering.kind())));
   }
   if (!HasActiveConnection(peering)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -50,7 +51,7 @@ absl::StatusOr<std::string> NewUniqueKey(const Database& db) {
 
 v1::ValidationTarget RegisteredPrefixTarget(const std::string& peering, const std::string& name) {
   v1::ValidationTarget t;
-  t.set_kind(v1::ValidationTarget::REGISTERED_PREFIX);
+  t.set_kind(v1::ValidationTarget::KIND_REGISTERED_PREFIX);
   t.set_parent(peering);
   t.set_name(name);
   return t;
@@ -66,12 +67,23 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
   if (auto s = CheckName("registered_prefix.name", in.name()); !s.ok()) return done(s);
   absl::StatusOr<IpPrefix> prefix = ParsePrefixField("registered_prefix.prefix", in.prefix());
   if (!prefix.ok()) return done(prefix.status());
+  if (in.traffic_class() == v1::TRAFFIC_CLASS_UNSPECIFIED) {
+    return done(absl::InvalidArgumentError(
+        "registered_prefix.traffic_class: is required (the class of traffic the subnet houses: "
+        "TRAFFIC_CLASS_SIGNALLING, TRAFFIC_CLASS_MEDIA, TRAFFIC_CLASS_SIGNALLING_AND_MEDIA or "
+        "TRAFFIC_CLASS_OTHER)"));
+  }
+  if (auto s = CheckText("registered_prefix.endpoint_description", in.endpoint_description(),
+                         /*required=*/true);
+      !s.ok()) {
+    return done(s);
+  }
   Mutate<v1::RegisteredPrefix>(
       "CreateRegisteredPrefix", request.request_id(),
       [this, &in, prefix](WriteSet& writes,
                           std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
         absl::StatusOr<v1::Peering> peering = RegistrablePeering(
-            *ctx_.db, "registered_prefix.peering_name", in.peering_name(), v1::VOICE);
+            *ctx_.db, "registered_prefix.peering_name", in.peering_name(), v1::PEERING_KIND_VOICE);
         if (!peering.ok()) return peering.status();
         std::string key = keys::Child(in.peering_name(), in.name());
         absl::StatusOr<std::optional<std::string>> existing =
@@ -93,10 +105,12 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
         }
         absl::StatusOr<std::string> secret = NewUniqueKey(*ctx_.db);
         if (!secret.ok()) return secret.status();
-        v1::RegisteredPrefix r;
+        RegisteredPrefixRecord r;
         r.set_peering_name(in.peering_name());
         r.set_name(in.name());
         r.set_prefix(prefix_text);
+        r.set_traffic_class(in.traffic_class());
+        r.set_endpoint_description(in.endpoint_description());
         r.set_peering_service_prefix_key(*secret);
         r.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_PENDING);
         r.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
@@ -108,7 +122,7 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
-        return r;
+        return ToApi(r, /*with_events=*/true);
       },
       std::move(done));
 }
@@ -117,9 +131,11 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::GetRegisteredPrefix(
     const v1::GetRegisteredPrefixRequest& request) const {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  return GetChildMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes,
-                                               request.peering_name(), request.name(),
-                                               "registered prefix", "peering");
+  absl::StatusOr<RegisteredPrefixRecord> r = GetChildMessage<RegisteredPrefixRecord>(
+      *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
+      "registered prefix", "peering");
+  if (!r.ok()) return r.status();
+  return ToApi(*r, /*with_events=*/true);
 }
 
 absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefixes(
@@ -127,14 +143,13 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  absl::StatusOr<Page<v1::RegisteredPrefix>> page = ListChildMessages<v1::RegisteredPrefix>(
+  absl::StatusOr<Page<RegisteredPrefixRecord>> page = ListChildMessages<RegisteredPrefixRecord>(
       *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.page_token(),
       request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredPrefixesResponse response;
-  for (v1::RegisteredPrefix& r : page->items) {
-    r.clear_events();  // Get shows them; pages stay light
-    *response.add_registered_prefixes() = std::move(r);
+  for (const RegisteredPrefixRecord& r : page->items) {
+    *response.add_registered_prefixes() = ToApi(r, /*with_events=*/false);  // pages stay light
   }
   response.set_next_page_token(page->next_page_token);
   return response;
@@ -149,11 +164,11 @@ void Registry::DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& r
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
-        absl::StatusOr<v1::RegisteredPrefix> r = GetChildMessage<v1::RegisteredPrefix>(
+        absl::StatusOr<RegisteredPrefixRecord> r = GetChildMessage<RegisteredPrefixRecord>(
             *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
             "registered prefix", "peering");
         if (!r.ok()) return r.status();
-        const v1::RegisteredPrefix& registered = *r;
+        const RegisteredPrefixRecord& registered = *r;
         if (auto s = ReleaseKey(
                 registered.peering_service_prefix_key(), request.force(),
                 absl::StrCat("registered prefix '", request.name(), "'"),
@@ -194,8 +209,9 @@ void Registry::CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request
       "CreateRegisteredAsn", request.request_id(),
       [this, &in, asn](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<v1::RegisteredAsn> {
-        absl::StatusOr<v1::Peering> peering = RegistrablePeering(
-            *ctx_.db, "registered_asn.peering_name", in.peering_name(), v1::EXCHANGE_ROUTE_SERVER);
+        absl::StatusOr<v1::Peering> peering =
+            RegistrablePeering(*ctx_.db, "registered_asn.peering_name", in.peering_name(),
+                               v1::PEERING_KIND_EXCHANGE_ROUTE_SERVER);
         if (!peering.ok()) return peering.status();
         std::string key = keys::Child(in.peering_name(), in.name());
         absl::StatusOr<std::optional<std::string>> existing =

@@ -5,6 +5,7 @@
 #include "server/registry.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 
 namespace pfx {
 namespace {
@@ -24,7 +25,7 @@ absl::StatusOr<v1::PeeringService> LoadService(const Database& db, absl::string_
 
 v1::ValidationTarget ServicePrefixTarget(const std::string& service, const std::string& name) {
   v1::ValidationTarget t;
-  t.set_kind(v1::ValidationTarget::PEERING_SERVICE_PREFIX);
+  t.set_kind(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX);
   t.set_parent(service);
   t.set_name(name);
   return t;
@@ -42,6 +43,8 @@ void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& reque
   if (auto s = ParseAsnField("peering_service.provider_asn", service.provider_asn()); !s.ok()) {
     return done(s.status());
   }
+  if (auto s = CheckText("peering_service.provider_name", service.provider_name(), true); !s.ok())
+    return done(s);
   if (auto s = CheckText("peering_service.primary_peering_location",
                          service.primary_peering_location(), true);
       !s.ok()) {
@@ -143,7 +146,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         (void)ctx_.db->Scan(
             Column::kServicePrefixes, keys::ChildrenStart(service->name()),
             keys::ChildrenEnd(service->name()), [&](absl::string_view k, absl::string_view value) {
-              v1::PeeringServicePrefix p;
+              PeeringServicePrefixRecord p;
               if (k == resource_key) name_taken = true;
               if (p.ParseFromArray(value.data(), int(value.size())) && p.prefix() == prefix_text) {
                 prefix_holder = p.name();
@@ -160,7 +163,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
               "peering_service_prefix.prefix: ", prefix_text, " is already activated as '",
               prefix_holder, "' on peering service '", service->name(), "'"));
         }
-        v1::PeeringServicePrefix p;
+        PeeringServicePrefixRecord p;
         p.set_peering_service_name(in.peering_service_name());
         p.set_name(in.name());
         p.set_prefix(prefix_text);
@@ -174,7 +177,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
-        return p;
+        return ToApi(p, /*with_events=*/true);
       },
       std::move(done));
 }
@@ -183,22 +186,23 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::GetPeeringServicePrefix(
     const v1::GetPeeringServicePrefixRequest& request) const {
   if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  return GetChildMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes,
-                                                   request.peering_service_name(), request.name(),
-                                                   "prefix", "peering service");
+  absl::StatusOr<PeeringServicePrefixRecord> p = GetChildMessage<PeeringServicePrefixRecord>(
+      *ctx_.db, Column::kServicePrefixes, request.peering_service_name(), request.name(), "prefix",
+      "peering service");
+  if (!p.ok()) return p.status();
+  return ToApi(*p, /*with_events=*/true);
 }
 
 absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServicePrefixes(
     const v1::ListPeeringServicePrefixesRequest& request) const {
   if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok()) return s;
-  absl::StatusOr<Page<v1::PeeringServicePrefix>> page = ListMessages<v1::PeeringServicePrefix>(
+  absl::StatusOr<Page<PeeringServicePrefixRecord>> page = ListMessages<PeeringServicePrefixRecord>(
       *ctx_.db, Column::kServicePrefixes, keys::ChildrenStart(request.peering_service_name()),
       request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
   v1::ListPeeringServicePrefixesResponse response;
-  for (v1::PeeringServicePrefix& p : page->items) {
-    p.clear_events();  // Get shows them; pages stay light
-    *response.add_peering_service_prefixes() = std::move(p);
+  for (const PeeringServicePrefixRecord& p : page->items) {
+    *response.add_peering_service_prefixes() = ToApi(p, /*with_events=*/false);  // pages stay light
   }
   response.set_next_page_token(page->next_page_token);
   return response;
@@ -214,10 +218,10 @@ void Registry::DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRe
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_service_name(), request.name());
-        absl::StatusOr<v1::PeeringServicePrefix> existing =
-            GetChildMessage<v1::PeeringServicePrefix>(*ctx_.db, Column::kServicePrefixes,
-                                                      request.peering_service_name(),
-                                                      request.name(), "prefix", "peering service");
+        absl::StatusOr<PeeringServicePrefixRecord> existing =
+            GetChildMessage<PeeringServicePrefixRecord>(
+                *ctx_.db, Column::kServicePrefixes, request.peering_service_name(), request.name(),
+                "prefix", "peering service");
         if (!existing.ok()) return existing.status();
         writes.Delete(Column::kServicePrefixes, key);
         if (auto s = ctx_.events->DeleteAll(writes, EventLog::kServicePrefix, key); !s.ok())

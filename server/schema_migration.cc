@@ -8,6 +8,7 @@
 #include "server/log.h"
 #include "server/registry.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 
 namespace pfx {
 namespace {
@@ -46,13 +47,13 @@ absl::Status InlineRecentEvents(Database& db, EventLog& events, Column column,
 
 absl::Status MigrateSchema(Database& db, EventLog& events) {
   if (db.stored_schema_version() == 1) {
-    if (auto s = InlineRecentEvents<v1::RegisteredPrefix>(db, events, Column::kRegisteredPrefixes,
-                                                          EventLog::kRegisteredPrefix);
+    if (auto s = InlineRecentEvents<RegisteredPrefixRecord>(db, events, Column::kRegisteredPrefixes,
+                                                            EventLog::kRegisteredPrefix);
         !s.ok()) {
       return s;
     }
-    if (auto s = InlineRecentEvents<v1::PeeringServicePrefix>(db, events, Column::kServicePrefixes,
-                                                              EventLog::kServicePrefix);
+    if (auto s = InlineRecentEvents<PeeringServicePrefixRecord>(
+            db, events, Column::kServicePrefixes, EventLog::kServicePrefix);
         !s.ok()) {
       return s;
     }

@@ -21,7 +21,7 @@ void AppendSessions(const v1::Connection& c, Family family, bool backup,
 std::vector<RequiredSession> SessionsOfPeering(const v1::Peering& peering, Family family) {
   std::vector<RequiredSession> out;
   for (const v1::Connection& c : peering.connections()) {
-    if (c.connection_state() == v1::ACTIVE) AppendSessions(c, family, false, out);
+    if (c.connection_state() == v1::CONNECTION_STATE_ACTIVE) AppendSessions(c, family, false, out);
   }
   return out;
 }
@@ -32,7 +32,7 @@ std::vector<RequiredSession> SessionsAtLocation(const std::vector<v1::Peering>& 
   std::vector<RequiredSession> out;
   for (const v1::Peering& p : peerings) {
     for (const v1::Connection& c : p.connections()) {
-      if (c.connection_state() == v1::ACTIVE && c.peering_location() == location) {
+      if (c.connection_state() == v1::CONNECTION_STATE_ACTIVE && c.peering_location() == location) {
         AppendSessions(c, family, backup, out);
       }
     }
@@ -88,7 +88,7 @@ void FillSessionStates(const RouteIndex& index, v1::Peering& peering) {
     if (!address.ok()) return v1::SESSION_STATE_NONE;
     std::optional<SessionStatus> s = index.GetSession({router, *address});
     if (!s.has_value()) return v1::SESSION_STATE_NONE;
-    return s->established ? v1::ESTABLISHED : v1::IDLE;
+    return s->established ? v1::SESSION_STATE_ESTABLISHED : v1::SESSION_STATE_IDLE;
   };
   for (v1::Connection& c : *peering.mutable_connections()) {
     for (v1::Session& s : *c.mutable_sessions()) {

@@ -8,10 +8,12 @@
 #include "absl/strings/str_join.h"
 #include "server/events.h"
 #include "server/explain.h"
+#include "server/input_rules.h"
 #include "server/log.h"
 #include "server/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 #include "validator/checks.h"
 #include "validator/hold_down.h"
 
@@ -53,8 +55,8 @@ void RouteEvents(const google::protobuf::Map<std::string, uint32_t>& before,
         out.push_back(
             MakeEvent(o.backup ? "PrefixBackupRouteWithdrawalEvent" : "PrefixWithdrawalEvent",
                       absl::StrCat("Prefix withdrawn on session ", o.Label()),
-                      absl::StrCat(prefix, " is no longer advertised on ", o.Label(), " (router ",
-                                   o.router, ", session ", FeedSessionStateName(o.state), ")"),
+                      absl::StrCat(prefix, " is no longer advertised on ", o.Label(), " (session ",
+                                   FeedSessionStateName(o.state), ")"),
                       v1::EVENT_LEVEL_WARNING, when));
       }
       continue;
@@ -94,8 +96,9 @@ struct ValidationEngine::Evaluation {
   // under the write lock and reuses the parsed copy when they did not change.
   std::string stored;
   uint64_t applied_groups = 0;  // the committer's count before the read
-  v1::RegisteredPrefix registered_prefix;
-  v1::PeeringServicePrefix service_prefix;
+  RegisteredPrefixRecord registered_prefix;
+  PeeringServicePrefixRecord service_prefix;
+  std::vector<v1::ProviderPeering> provider_peerings;  // peering service prefixes only
 };
 
 // Reads shared by the evaluations of one batch. A batch is validated at one moment without
@@ -137,96 +140,72 @@ class ValidationEngine::BatchReads {
   std::optional<std::vector<v1::Peering>> all_peerings_;
 };
 
-absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
-    const v1::ValidationTarget& target, BatchReads& reads) const {
-  Evaluation ev;
-  ev.target = target;
-  ev.resource_key = keys::Child(target.parent(), target.name());
-  ev.applied_groups = ctx_.committer->applied_groups();
+absl::StatusOr<ValidationResult> ValidationEngine::CheckRegistered(const IpPrefix& prefix,
+                                                                   const std::string& peering_name,
+                                                                   BatchReads& reads) const {
+  absl::StatusOr<const v1::Peering*> peering = reads.Peering(peering_name);
+  if (!peering.ok()) return peering.status();
+  std::vector<RequiredSession> required;
+  if (*peering != nullptr) required = SessionsOfPeering(**peering, prefix.family());
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  // Reads the resource into ev.stored and `resource`; false when it does not exist.
-  auto read = [&](Column column, auto& resource) -> absl::StatusOr<bool> {
-    absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
-    if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) return false;
-    ev.stored = std::move(**raw);
-    if (!resource.ParseFromString(ev.stored)) {
-      return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
-    }
-    return true;
-  };
+  return CheckRegisteredPrefix({prefix, Observe(*ctx_.routes, required, prefix), irr.get()});
+}
 
-  if (target.kind() == v1::ValidationTarget::REGISTERED_PREFIX) {
-    v1::RegisteredPrefix& r = ev.registered_prefix;
-    absl::StatusOr<bool> exists = read(Column::kRegisteredPrefixes, r);
-    if (!exists.ok()) return exists.status();
-    if (!*exists) return ev;
-    absl::StatusOr<const v1::Peering*> peering = reads.Peering(r.peering_name());
-    if (!peering.ok()) return peering.status();
-    absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(r.prefix());
-    if (!prefix.ok()) return prefix.status();
-    ev.found = true;
-    ev.prefix = r.prefix();
-    ev.peering_name = r.peering_name();
-    std::vector<RequiredSession> required;
-    if (*peering != nullptr) required = SessionsOfPeering(**peering, prefix->family());
-    ev.result =
-        CheckRegisteredPrefix({*prefix, Observe(*ctx_.routes, required, *prefix), irr.get()});
-    return ev;
-  }
-
-  v1::PeeringServicePrefix& p = ev.service_prefix;
-  absl::StatusOr<bool> exists = read(Column::kServicePrefixes, p);
-  if (!exists.ok()) return exists.status();
-  if (!*exists) return ev;
-  auto service =
-      GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
-  if (!service.ok()) return service.status();
-  if (!service->has_value()) return ev;
-  absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(p.prefix());
-  if (!prefix.ok()) return prefix.status();
-  absl::StatusOr<PrefixKey> given = PrefixKey::Parse(p.peering_service_prefix_key());
-  if (!given.ok()) return given.status();
-  ev.found = true;
-  ev.prefix = p.prefix();
-
-  const int64_t provider_asn = (*service)->provider_asn();
+absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
+    const ServiceQuery& query, BatchReads& reads,
+    std::vector<v1::ProviderPeering>* considered) const {
+  const IpPrefix& prefix = query.prefix;
   absl::StatusOr<const std::vector<v1::Peering>*> peerings = reads.AllPeerings();
   if (!peerings.ok()) return peerings.status();
   std::vector<v1::Peering> provider;
   for (const v1::Peering& peering : **peerings) {
-    if (peering.peer_asn() == provider_asn) provider.push_back(peering);
+    if (peering.peer_asn() == query.provider_asn) provider.push_back(peering);
   }
   absl::flat_hash_set<std::string> provider_names;
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
 
+  std::shared_ptr<const IrrIndex> irr = irr_->Get();
   ServicePrefixInput in;
-  in.prefix = *prefix;
-  in.given_key = *given;
+  in.prefix = prefix;
+  in.given_key = query.given_key;
   in.provider_found = !provider.empty();
   in.irr = irr.get();
-  in.has_backup_location = !(*service)->backup_peering_location().empty();
-  in.primary_sessions = Observe(
-      *ctx_.routes,
-      SessionsAtLocation(provider, (*service)->primary_peering_location(), prefix->family(), false),
-      *prefix);
+  in.has_backup_location = !query.backup_location.empty();
+  in.primary_sessions =
+      Observe(*ctx_.routes,
+              SessionsAtLocation(provider, query.primary_location, prefix.family(), false), prefix);
   if (in.has_backup_location) {
-    in.backup_sessions = Observe(
-        *ctx_.routes,
-        SessionsAtLocation(provider, (*service)->backup_peering_location(), prefix->family(), true),
-        *prefix);
+    in.backup_sessions =
+        Observe(*ctx_.routes,
+                SessionsAtLocation(provider, query.backup_location, prefix.family(), true), prefix);
+  }
+  if (considered != nullptr) {
+    for (const v1::Peering& peering : provider) {
+      v1::ProviderPeering& c = considered->emplace_back();
+      c.set_name(peering.name());
+      c.set_kind(peering.kind());
+      c.set_primary_sessions(static_cast<int32_t>(
+          SessionsAtLocation({peering}, query.primary_location, prefix.family(), false).size()));
+      if (in.has_backup_location) {
+        c.set_backup_sessions(static_cast<int32_t>(
+            SessionsAtLocation({peering}, query.backup_location, prefix.family(), true).size()));
+      }
+    }
   }
   // VOICE: registered prefixes equal to or covering this prefix, on the provider's peerings.
-  for (int length = prefix->length(); length >= 0; --length) {
-    std::string covering = IpPrefix(prefix->address(), length).ToString();
+  for (int length = prefix.length(); length >= 0; --length) {
+    std::string covering = IpPrefix(prefix.address(), length).ToString();
     auto holder = ctx_.db->Get(Column::kIdxPrefix, covering);
     if (!holder.ok()) return holder.status();
     if (!holder->has_value()) continue;
-    auto reg = GetMessage<v1::RegisteredPrefix>(*ctx_.db, Column::kRegisteredPrefixes, **holder);
+    auto reg = GetMessage<RegisteredPrefixRecord>(*ctx_.db, Column::kRegisteredPrefixes, **holder);
     if (!reg.ok()) return reg.status();
     if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
     absl::StatusOr<PrefixKey> key = PrefixKey::Parse((*reg)->peering_service_prefix_key());
-    if (!key.ok()) continue;
+    if (!key.ok()) {
+      return absl::DataLossError(absl::StrCat("stored key of ", keys::Readable(**holder),
+                                              " does not parse: ", key.status().message()));
+    }
     in.registered_prefix_keys.push_back(
         {*key, absl::StrCat("registered prefix ", (*reg)->peering_name(), "/", (*reg)->name(), " (",
                             (*reg)->prefix(), ")")});
@@ -245,12 +224,84 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     if (!reg.ok()) return reg.status();
     if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
     absl::StatusOr<PrefixKey> key = PrefixKey::Parse((*reg)->peering_service_prefix_key());
-    if (!key.ok()) continue;
+    if (!key.ok()) {
+      return absl::DataLossError(absl::StrCat("stored key of ", keys::Readable(**holder),
+                                              " does not parse: ", key.status().message()));
+    }
     in.registered_asn_keys[*origin] = {
         *key, absl::StrCat("registered ASN ", (*reg)->peering_name(), "/", (*reg)->name(), " (AS",
                            (*reg)->asn(), ")")};
   }
-  ev.result = CheckServicePrefix(in);
+  // Whose key was given: one of the provider's registrations (a route change may still make
+  // it match) or none of them (INVALID).
+  if (query.given_key.has_value()) {
+    auto owner = ctx_.db->Get(Column::kIdxKey, query.given_key->ToString());
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value() && !(*owner)->empty()) {
+      absl::string_view kind_and_key = **owner;
+      auto [parent, name] = keys::SplitChild(kind_and_key.substr(1));
+      if (provider_names.contains(parent)) {
+        in.given_key_owner = absl::StrCat(
+            kind_and_key[0] == 'A' ? "registered ASN " : "registered prefix ", parent, "/", name);
+      }
+    }
+  }
+  return CheckServicePrefix(in);
+}
+
+absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
+    const v1::ValidationTarget& target, BatchReads& reads) const {
+  Evaluation ev;
+  ev.target = target;
+  ev.resource_key = keys::Child(target.parent(), target.name());
+  ev.applied_groups = ctx_.committer->applied_groups();
+  // Reads the resource into ev.stored and `resource`; false when it does not exist.
+  auto read = [&](Column column, auto& resource) -> absl::StatusOr<bool> {
+    absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) return false;
+    ev.stored = std::move(**raw);
+    if (!resource.ParseFromString(ev.stored)) {
+      return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
+    }
+    return true;
+  };
+
+  if (target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX) {
+    RegisteredPrefixRecord& r = ev.registered_prefix;
+    absl::StatusOr<bool> exists = read(Column::kRegisteredPrefixes, r);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return ev;
+    absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(r.prefix());
+    if (!prefix.ok()) return prefix.status();
+    absl::StatusOr<ValidationResult> result = CheckRegistered(*prefix, r.peering_name(), reads);
+    if (!result.ok()) return result.status();
+    ev.found = true;
+    ev.prefix = r.prefix();
+    ev.peering_name = r.peering_name();
+    ev.result = std::move(*result);
+    return ev;
+  }
+
+  PeeringServicePrefixRecord& p = ev.service_prefix;
+  absl::StatusOr<bool> exists = read(Column::kServicePrefixes, p);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return ev;
+  auto service =
+      GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
+  if (!service.ok()) return service.status();
+  if (!service->has_value()) return ev;
+  absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(p.prefix());
+  if (!prefix.ok()) return prefix.status();
+  absl::StatusOr<PrefixKey> given = PrefixKey::Parse(p.peering_service_prefix_key());
+  if (!given.ok()) return given.status();
+  ServiceQuery query{*prefix, *given, (*service)->provider_asn(),
+                     (*service)->primary_peering_location(), (*service)->backup_peering_location()};
+  absl::StatusOr<ValidationResult> result = CheckService(query, reads, &ev.provider_peerings);
+  if (!result.ok()) return result.status();
+  ev.found = true;
+  ev.prefix = p.prefix();
+  ev.result = std::move(*result);
   return ev;
 }
 
@@ -345,7 +396,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     } else {
       resource.clear_hold_down_deadline();
     }
-    if constexpr (std::is_same_v<std::decay_t<decltype(resource)>, v1::PeeringServicePrefix>) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(resource)>, PeeringServicePrefixRecord>) {
       resource.set_learned_type(ev.result.learned_via_provider
                                     ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
                                     : v1::LEARNED_TYPE_NONE);
@@ -385,7 +436,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     return apply(resource, column, kind);
   };
   absl::Status s =
-      item.target.kind() == v1::ValidationTarget::REGISTERED_PREFIX
+      item.target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX
           ? stage(ev.registered_prefix, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix)
           : stage(ev.service_prefix, Column::kServicePrefixes, EventLog::kServicePrefix);
   if (!s.ok()) return s;
@@ -419,15 +470,105 @@ ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
 }
 
 absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
-    const v1::ValidationTarget& target) const {
+    const v1::ExplainRequest& request) const {
   BatchReads reads(ctx_.db);
-  absl::StatusOr<Evaluation> ev = Evaluate(target, reads);
-  if (!ev.ok()) return ev.status();
-  if (!ev->found) {
-    return absl::NotFoundError(
-        absl::StrCat("target: ", target.parent(), "/", target.name(), " does not exist"));
+  switch (request.subject_case()) {
+    case v1::ExplainRequest::kTarget: {
+      const v1::ValidationTarget& target = request.target();
+      if (target.kind() == v1::ValidationTarget::KIND_UNSPECIFIED) {
+        return absl::InvalidArgumentError(
+            "target.kind: is required (KIND_REGISTERED_PREFIX or KIND_PEERING_SERVICE_PREFIX)");
+      }
+      if (auto s = CheckName("target.parent", target.parent()); !s.ok()) return s;
+      if (auto s = CheckName("target.name", target.name()); !s.ok()) return s;
+      absl::StatusOr<Evaluation> ev = Evaluate(target, reads);
+      if (!ev.ok()) return ev.status();
+      if (!ev->found) {
+        return absl::NotFoundError(
+            absl::StrCat("target: ",
+                         target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX
+                             ? "registered prefix '"
+                             : "peering service prefix '",
+                         target.parent(), "/", target.name(), "' does not exist"));
+      }
+      v1::ExplainResponse response = ToExplainResponse(target, ev->prefix, ev->result);
+      for (v1::ProviderPeering& p : ev->provider_peerings) {
+        *response.add_provider_peerings() = std::move(p);
+      }
+      return response;
+    }
+    case v1::ExplainRequest::kRegisteredPrefixCandidate: {
+      const v1::RegisteredPrefixCandidate& c = request.registered_prefix_candidate();
+      if (auto s = CheckName("registered_prefix_candidate.peering_name", c.peering_name());
+          !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<IpPrefix> prefix =
+          ParsePrefixField("registered_prefix_candidate.prefix", c.prefix());
+      if (!prefix.ok()) return prefix.status();
+      absl::StatusOr<const v1::Peering*> peering = reads.Peering(c.peering_name());
+      if (!peering.ok()) return peering.status();
+      if (*peering == nullptr) {
+        return absl::NotFoundError(
+            absl::StrCat("registered_prefix_candidate.peering_name: peering '", c.peering_name(),
+                         "' does not exist"));
+      }
+      if ((*peering)->kind() != v1::PEERING_KIND_VOICE) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("registered prefixes are for VOICE peerings; peering '", c.peering_name(),
+                         "' is ", v1::PeeringKind_Name((*peering)->kind())));
+      }
+      absl::StatusOr<ValidationResult> result = CheckRegistered(*prefix, c.peering_name(), reads);
+      if (!result.ok()) return result.status();
+      v1::ExplainResponse response =
+          ToExplainResponse(v1::ValidationTarget(), prefix->ToString(), *result);
+      response.clear_target();
+      response.set_dry_run(true);
+      return response;
+    }
+    case v1::ExplainRequest::kPeeringServicePrefixCandidate: {
+      const v1::PeeringServicePrefixCandidate& c = request.peering_service_prefix_candidate();
+      constexpr absl::string_view kField = "peering_service_prefix_candidate.";
+      absl::StatusOr<uint32_t> asn =
+          ParseAsnField(absl::StrCat(kField, "provider_asn"), c.provider_asn());
+      if (!asn.ok()) return asn.status();
+      if (auto s = CheckText(absl::StrCat(kField, "primary_peering_location"),
+                             c.primary_peering_location(), true);
+          !s.ok()) {
+        return s;
+      }
+      if (auto s = CheckText(absl::StrCat(kField, "backup_peering_location"),
+                             c.backup_peering_location(), false);
+          !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<IpPrefix> prefix =
+          ParsePrefixField(absl::StrCat(kField, "prefix"), c.prefix());
+      if (!prefix.ok()) return prefix.status();
+      ServiceQuery query{*prefix, std::nullopt, *asn, c.primary_peering_location(),
+                         c.backup_peering_location()};
+      if (!c.peering_service_prefix_key().empty()) {
+        absl::StatusOr<PrefixKey> key = ParseKeyField(
+            absl::StrCat(kField, "peering_service_prefix_key"), c.peering_service_prefix_key());
+        if (!key.ok()) return key.status();
+        query.given_key = *key;
+      }
+      std::vector<v1::ProviderPeering> considered;
+      absl::StatusOr<ValidationResult> result = CheckService(query, reads, &considered);
+      if (!result.ok()) return result.status();
+      v1::ExplainResponse response =
+          ToExplainResponse(v1::ValidationTarget(), prefix->ToString(), *result);
+      response.clear_target();
+      response.set_dry_run(true);
+      for (v1::ProviderPeering& p : considered) *response.add_provider_peerings() = std::move(p);
+      return response;
+    }
+    case v1::ExplainRequest::SUBJECT_NOT_SET:
+      break;
   }
-  return ToExplainResponse(target, ev->prefix, ev->result);
+  return absl::InvalidArgumentError(
+      "target: one of target, registered_prefix_candidate or peering_service_prefix_candidate "
+      "is required");
 }
 
 }  // namespace pfx

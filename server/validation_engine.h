@@ -22,6 +22,8 @@
 #include "server/notices.h"
 #include "server/registry.h"
 #include "server/timer_queue.h"
+#include "validator/check_result.h"
+#include "validator/prefix_key.h"
 
 namespace pfx {
 
@@ -38,7 +40,9 @@ class ValidationEngine {
   // Validates and stores the entries in one locked section and one WriteBatch; always
   // completes each queue entry (a deleted target just drops it).
   absl::Status ProcessBatch(const std::vector<QueueItem>& items);
-  absl::StatusOr<v1::ExplainResponse> Explain(const v1::ValidationTarget& target) const;
+  // A stored prefix's checks as its worker would run them now, or a dry run of a prefix not
+  // registered yet (a candidate in the request): nothing is stored or queued.
+  absl::StatusOr<v1::ExplainResponse> Explain(const v1::ExplainRequest& request) const;
 
  private:
   struct Evaluation;
@@ -53,6 +57,20 @@ class ValidationEngine {
     ValidationNotice notice;
   };
   class BatchReads;
+  // What a peering service prefix is checked against (stored or a dry-run candidate).
+  struct ServiceQuery {
+    IpPrefix prefix;
+    std::optional<PrefixKey> given_key;
+    int64_t provider_asn = 0;
+    std::string primary_location;
+    std::string backup_location;  // empty: none
+  };
+  absl::StatusOr<ValidationResult> CheckRegistered(const IpPrefix& prefix,
+                                                   const std::string& peering_name,
+                                                   BatchReads& reads) const;
+  // `considered` (optional) receives each of the provider's peerings.
+  absl::StatusOr<ValidationResult> CheckService(const ServiceQuery& query, BatchReads& reads,
+                                                std::vector<v1::ProviderPeering>* considered) const;
   absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target, BatchReads& reads) const;
   // Adds the entry's writes to `writes` (consuming the evaluation's parsed resource); call
   // with the store's write lock held.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "openssl/rand.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -31,6 +32,7 @@ constexpr const char* kColumnNames[] = {
 static_assert(std::size(kColumnNames) == static_cast<size_t>(Column::kCount));
 
 constexpr char kSchemaKey[] = "schema_version";
+constexpr char kPageTokenSecretKey[] = "page_token_secret";
 constexpr size_t kBlockCacheBytes = size_t{256} << 20;
 
 absl::Status ToAbsl(const rocksdb::Status& s, absl::string_view what) {
@@ -105,6 +107,19 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     }
     db->stored_schema_version_ = stored;
   }
+  absl::StatusOr<std::optional<std::string>> secret = db->Get(Column::kMeta, kPageTokenSecretKey);
+  if (!secret.ok()) return secret.status();
+  if (!secret->has_value()) {
+    std::string fresh(PageTokens::kSecretBytes, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), int(fresh.size())) != 1) {
+      return absl::UnavailableError("no random bytes for the page-token secret");
+    }
+    WriteSet w;
+    w.Put(Column::kMeta, kPageTokenSecretKey, fresh);
+    if (absl::Status st = db->Commit(w, Durability::kSynced); !st.ok()) return st;
+    *secret = std::move(fresh);
+  }
+  db->page_tokens_ = std::make_unique<PageTokens>(std::move(**secret));
   return db;
 }
 

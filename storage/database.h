@@ -4,9 +4,11 @@
 // touches RocksDB types. Everything else speaks absl::Status and Column enums.
 //
 // Column families (README "Storage and durability"):
-//   meta                 schema version
-//   peerings, registered_prefixes, registered_asns, peering_services, service_prefixes
+//   meta                 schema version, the page-token secret
+//   peerings, registered_asns, peering_services
 //                        resources as serialized pfx.v1 messages, keyed by keys.h
+//   registered_prefixes, service_prefixes
+//                        storage records (storage/records.proto), keyed by keys.h
 //   idx_prefix           prefix text -> registered prefix key       (unique)
 //   idx_asn              ASN (8 hex digits) -> registered ASN key   (unique)
 //   idx_key              prefix key text -> owner resource          (unique)
@@ -31,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/page_token.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -99,6 +102,8 @@ class Database {
                     const std::function<bool(absl::string_view, absl::string_view)>& visit) const;
 
   int stored_schema_version() const { return stored_schema_version_; }
+  // Issues and checks List page tokens under this database's secret (made on first open).
+  const PageTokens& page_tokens() const { return *page_tokens_; }
   // Records that the data is now in `version`'s format (synced).
   absl::Status SetSchemaVersion(int version);
 
@@ -108,6 +113,7 @@ class Database {
 
   std::unique_ptr<rocksdb::DB> db_;
   int stored_schema_version_ = kSchemaVersion;
+  std::unique_ptr<PageTokens> page_tokens_;
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
 };
 

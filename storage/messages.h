@@ -1,8 +1,8 @@
 // File: messages.h
 // -----------------------------------------------------------------------------
 // Protobuf messages in column families: typed get / put / paged listing over Database.
-// Page tokens are opaque (web-safe base64 of the next key) and only valid for the same
-// listing; a token that does not decode or belongs to another listing is INVALID_ARGUMENT.
+// Page tokens come from Database::page_tokens(): bound to the column and key prefix they
+// were issued for (storage/page_token.h); any other token is INVALID_ARGUMENT.
 
 #ifndef PFX_STORAGE_MESSAGES_H_
 #define PFX_STORAGE_MESSAGES_H_
@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -72,20 +71,21 @@ absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
   if (page_size < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   size_t limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   std::string start(key_prefix);
+  const std::string listing = absl::StrCat("column ", static_cast<int>(column), " ", key_prefix);
   if (!page_token.empty()) {
-    std::string decoded;
-    if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||
-        !absl::StartsWith(decoded, key_prefix)) {
+    absl::StatusOr<std::string> resume = db.page_tokens().Resume(listing, page_token);
+    if (!resume.ok()) return resume.status();
+    if (!absl::StartsWith(*resume, key_prefix)) {
       return absl::InvalidArgumentError("page_token: not a token of this listing");
     }
-    start = decoded;
+    start = std::move(*resume);
   }
   Page<Message> page;
   std::string end = key_prefix.empty() ? "" : keys::PrefixEnd(key_prefix);
   absl::Status parse_error;
   absl::Status s = db.Scan(column, start, end, [&](absl::string_view key, absl::string_view value) {
     if (page.items.size() == limit) {
-      absl::WebSafeBase64Escape(key, &page.next_page_token);
+      page.next_page_token = db.page_tokens().Issue(listing, key);
       return false;
     }
     Message m;

@@ -51,7 +51,9 @@ const char* FeedSessionStateName(FeedSessionState state) {
 }
 
 std::string SessionObservation::Label() const {
-  return location.empty() ? peer_address : absl::StrCat(peer_address, " at ", location);
+  std::string label = absl::StrCat(peer_address, " on router ", router);
+  if (!location.empty()) absl::StrAppend(&label, " at ", location);
+  return label;
 }
 
 void Summarize(ValidationResult& result) {

@@ -49,7 +49,9 @@ struct SessionObservation {
   FeedSessionState state = FeedSessionState::kUnknownSession;
   std::optional<ObservedRoute> route;
 
-  std::string Label() const;  // "192.0.2.1 at Seattle"
+  // "192.0.2.1 on router sea-edge-1 at Seattle": two routers may see the same peer address,
+  // so a session is always named by both.
+  std::string Label() const;
 };
 
 struct CheckReport {

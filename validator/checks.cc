@@ -16,6 +16,7 @@ constexpr char kMissingCommunity[] = "Advertisement missing MAPS community";
 constexpr char kBadAsPath[] = "AS path isn't correct";
 constexpr char kPrivateAsn[] = "AS path for prefix shouldn't have any private ASN";
 constexpr char kInvalidPrefix[] = "Peering service prefix is invalid";
+constexpr char kInvalidRegisteredPrefix[] = "Registered prefix is invalid";
 constexpr char kFewPrimary[] = "Provider has fewer than two sessions in its primary location";
 constexpr char kNoBackup[] = "Provider has no sessions in its backup location";
 constexpr char kNoProvider[] = "Peering service provider not found";
@@ -38,7 +39,8 @@ std::vector<uint16_t> Indices(const std::vector<SessionObservation>& sessions, b
   return out;
 }
 
-CheckReport NotPrivate(const IpPrefix& prefix) {
+// `heading`: the resource kind's own ("Registered prefix is invalid" for a registered prefix).
+CheckReport NotPrivate(const IpPrefix& prefix, const char* heading) {
   CheckReport r{.check = "not-private"};
   PrivacyVerdict v = SpecialPurposeRegistry::Default().Classify(prefix);
   r.reason = v.reason;
@@ -48,7 +50,7 @@ CheckReport NotPrivate(const IpPrefix& prefix) {
   }
   if (v.is_private) {
     r.outcome = Outcome::kFail;
-    r.heading = kInvalidPrefix;
+    r.heading = heading;
     r.invalidates = true;
   }
   return r;
@@ -205,8 +207,24 @@ CheckReport AsPathRule(const std::vector<SessionObservation>& sessions) {
       absl::StrCat("length <= ", kMaxAsPathLength, ", public ASNs only, no prepending"));
 }
 
+CheckReport Provider(const ServicePrefixInput& in) {
+  if (in.provider_found) {
+    return {.check = "provider", .reason = "the provider ASN has a peering with AS8075"};
+  }
+  return {.check = "provider",
+          .outcome = Outcome::kFail,
+          .reason = "no peering has the peering service's provider ASN",
+          .heading = kNoProvider,
+          .invalidates = true};
+}
+
 CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObservation>& all) {
   CheckReport r{.check = "key-match", .heading = kInvalidPrefix, .invalidates = true};
+  if (!in.provider_found) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = "the provider has no peering, so no registration to match the key against";
+    return r;
+  }
   std::vector<const KeyCandidate*> candidates;
   for (const KeyCandidate& c : in.registered_prefix_keys) candidates.push_back(&c);
   absl::btree_set<uint32_t> origins;
@@ -220,17 +238,44 @@ CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObse
   }
   if (candidates.empty()) {
     r.outcome = Outcome::kFail;
+    if (origins.empty()) {
+      // A route-server registration is found through the route's origin ASN: until a provider
+      // session advertises the prefix there is nothing to match, and a route can fix that.
+      r.invalidates = false;
+      r.heading = kNotReceived;
+      r.reason = absl::StrCat(
+          "no registered prefix of the provider is equal to or covers ", in.prefix.ToString(),
+          ", and no provider session advertises it, so no origin ASN to find a registered ASN "
+          "by; announce it from the customer's ASN");
+      return r;
+    }
+    std::vector<std::string> origin_text;
+    for (uint32_t origin : origins) origin_text.push_back(absl::StrCat("AS", origin));
     r.reason = absl::StrCat(
         in.prefix.ToString(),
-        " is not registered by the provider (no registered prefix equal to or covering it",
-        origins.empty() ? ", and no route seen to find a registered ASN)"
-                        : ", and no registered ASN for the route's origin)");
+        " is not registered by the provider (no registered prefix equal to or covering it, and "
+        "no registered ASN for the route's origin ",
+        absl::StrJoin(origin_text, ", "), ")");
+    if (in.given_key_owner.has_value()) {
+      // The key is the provider's, just not for these routes: a route from the right origin
+      // fixes it.
+      r.invalidates = false;
+      absl::StrAppend(&r.reason, "; the key given belongs to ", *in.given_key_owner);
+    }
+    return r;
+  }
+  if (!in.given_key.has_value()) {
+    std::vector<std::string> owners;
+    for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason =
+        absl::StrCat("no key given; the key of ", absl::StrJoin(owners, " or "), " would match");
     return r;
   }
   // Compare against every candidate without stopping early: constant time per candidate.
   const KeyCandidate* match = nullptr;
   for (const KeyCandidate* c : candidates) {
-    if (ConstantTimeEquals(c->key, in.given_key) && match == nullptr) match = c;
+    if (ConstantTimeEquals(c->key, *in.given_key) && match == nullptr) match = c;
   }
   if (match == nullptr) {
     r.outcome = Outcome::kFail;
@@ -238,6 +283,10 @@ CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObse
     for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
     r.reason =
         absl::StrCat("the prefix key does not match the key of ", absl::StrJoin(owners, " or "));
+    if (in.given_key_owner.has_value()) {
+      r.invalidates = false;  // the provider's key, for other routes: a route change fixes it
+      absl::StrAppend(&r.reason, "; it belongs to ", *in.given_key_owner);
+    }
     return r;
   }
   r.reason = absl::StrCat("key matches ", match->owner);
@@ -250,9 +299,8 @@ CheckReport PrimaryAndBackup(const ServicePrefixInput& in) {
   all.insert(all.end(), in.backup_sessions.begin(), in.backup_sessions.end());
   if (!in.provider_found) {
     return {.check = "primary-and-backup-advertise",
-            .outcome = Outcome::kFail,
-            .reason = "no peering has the peering service's provider ASN",
-            .heading = kNoProvider};
+            .outcome = Outcome::kNotEvaluated,
+            .reason = "the provider has no peering, so no sessions to look at"};
   }
   if (in.primary_sessions.size() < 2) {
     return {.check = "primary-and-backup-advertise",
@@ -276,7 +324,7 @@ CheckReport PrimaryAndBackup(const ServicePrefixInput& in) {
 
 ValidationResult CheckRegisteredPrefix(RegisteredPrefixInput in) {
   ValidationResult result;
-  result.checks.push_back(NotPrivate(in.prefix));
+  result.checks.push_back(NotPrivate(in.prefix, kInvalidRegisteredPrefix));
   result.checks.push_back(IrrOrigin(in.prefix, in.required_sessions, in.irr));
   CheckReport advertise = Advertise("all-sessions-advertise", in.prefix, in.required_sessions);
   if (in.required_sessions.empty()) {
@@ -296,8 +344,9 @@ ValidationResult CheckServicePrefix(const ServicePrefixInput& in) {
   std::vector<SessionObservation> all = in.primary_sessions;
   all.insert(all.end(), in.backup_sessions.begin(), in.backup_sessions.end());
   ValidationResult result;
-  result.checks.push_back(NotPrivate(in.prefix));
+  result.checks.push_back(NotPrivate(in.prefix, kInvalidPrefix));
   result.checks.push_back(IrrOrigin(in.prefix, all, in.irr));
+  result.checks.push_back(Provider(in));
   result.checks.push_back(KeyMatch(in, all));
   result.checks.push_back(PrimaryAndBackup(in));
   result.checks.push_back(Community(all));

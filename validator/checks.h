@@ -27,9 +27,11 @@ struct RegisteredPrefixInput {
   const IrrIndex* irr = nullptr;  // null: no IRR data loaded (irr-origin fails)
 };
 
-// Checks: not-private, irr-origin, all-sessions-advertise, community, as-path.
+// Checks: not-private, irr-origin, all-sessions-advertise, community, as-path. INVALID only
+// for a private prefix; every other failure can be fixed by the routes, so it is FAILED.
 ValidationResult CheckRegisteredPrefix(RegisteredPrefixInput input);
 
+// The registration a key belongs to, e.g. "registered prefix voice-1/r1 (203.0.112.0/23)".
 struct KeyCandidate {
   PrefixKey key;
   std::string owner;  // e.g. "registered prefix voice-1/r1 (203.0.112.0/23)"
@@ -37,7 +39,11 @@ struct KeyCandidate {
 
 struct ServicePrefixInput {
   IpPrefix prefix;
-  PrefixKey given_key;
+  // Absent in a dry run without a key: key-match then says which keys would match.
+  std::optional<PrefixKey> given_key;
+  // When the given key belongs to a registration on one of the provider's peerings (which
+  // may not be the one this prefix needs): that registration. Decides FAILED vs INVALID.
+  std::optional<std::string> given_key_owner;
   bool provider_found = false;  // a peering with peer_asn == provider_asn exists
   // Sessions of the provider's ACTIVE connections at the primary / backup location.
   std::vector<SessionObservation> primary_sessions;
@@ -50,7 +56,11 @@ struct ServicePrefixInput {
   const IrrIndex* irr = nullptr;
 };
 
-// Checks: not-private, irr-origin, key-match, primary-and-backup-advertise, community, as-path.
+// Checks: not-private, irr-origin, provider, key-match, primary-and-backup-advertise, community,
+// as-path. INVALID (no route change can fix it) only for: a private prefix, no peering with
+// the provider ASN, and a key that belongs to no registration on the provider's peerings.
+// A key that cannot be matched yet because no route shows the origin, or that belongs to
+// another of the provider's registrations than the one the routes point at, is FAILED.
 ValidationResult CheckServicePrefix(const ServicePrefixInput& input);
 
 }  // namespace pfx

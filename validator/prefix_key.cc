@@ -21,6 +21,8 @@ absl::StatusOr<PrefixKey> PrefixKey::Generate() {
     }
     filled += static_cast<size_t>(n);
   }
+  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4: random
+  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);  // variant 10: RFC 4122
   return PrefixKey(bytes);
 }
 

@@ -1,8 +1,10 @@
 // File: prefix_key.h
 // -----------------------------------------------------------------------------
-// PrefixKey: the secret peering service prefix key, 128 bits from the kernel CSPRNG
-// (getrandom(2)), printed as 8-4-4-4-12 lowercase hex like Azure's keys
-// ("3f2504e0-4f89-11d3-9a0c-0305e82c3301"). Parsing accepts either case.
+// PrefixKey: the secret peering service prefix key, an RFC 4122 version-4 UUID like Azure's
+// keys: 122 bits from the kernel CSPRNG (getrandom(2)) plus the version (4) and variant (10)
+// bits, printed as 8-4-4-4-12 lowercase hex ("3f2504e0-4f89-41d3-9a0c-0305e82c3301").
+// Parsing accepts either case and any 32 hex digits in that layout (a key given by a client
+// is compared, not generated, so keys issued before version 4 keep matching).
 // Equality is ConstantTimeEquals, which takes the same time wherever the keys differ.
 // Thread-safe: value type; Generate() may be called from any thread.
 

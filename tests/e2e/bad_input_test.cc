@@ -45,8 +45,6 @@ std::string StoreSnapshot(PfxdProcess& p) {
     // only what the requests could have written is compared.
     r.clear_prefix_validation_state();
     r.clear_error_message();
-    r.clear_observed_origins();
-    r.clear_last_decided_state();
     r.clear_hold_down_deadline();
   }
   out += prefixes.SerializeAsString();
@@ -59,13 +57,14 @@ std::string StoreSnapshot(PfxdProcess& p) {
 TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
   PfxdProcess pfxd({});
   ASSERT_TRUE(pfxd.Start());
-  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::VOICE,
+  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
                                                     {{"Seattle", "sea-1", {"198.51.100.1"}},
                                                      {"Seattle", "sea-2", {"198.51.100.5"}}}))
                   .ok());
-  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("rs-1", 6939, v1::EXCHANGE_ROUTE_SERVER,
-                                                    {{"Seattle", "sea-rs", {"198.51.100.9"}}}))
-                  .ok());
+  ASSERT_TRUE(
+      CreateActivePeering(pfxd, MakePeering("rs-1", 6939, v1::PEERING_KIND_EXCHANGE_ROUTE_SERVER,
+                                            {{"Seattle", "sea-rs", {"198.51.100.9"}}}))
+          .ok());
   ASSERT_TRUE(Register(pfxd, "voice-1", "existing", "1.1.1.0/24").ok());
   const std::string before = StoreSnapshot(pfxd);
 
@@ -112,7 +111,7 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
        [](auto& p) {
          v1::CreatePeeringRequest req;
          *req.mutable_peering() =
-             MakePeering("v2", 3356, v1::VOICE, {{"Dallas", "d1", {"203.0.113.1"}}});
+             MakePeering("v2", 3356, v1::PEERING_KIND_VOICE, {{"Dallas", "d1", {"203.0.113.1"}}});
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
        },
@@ -121,7 +120,7 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
        [](auto& p) {
          v1::CreatePeeringRequest req;
          *req.mutable_peering() =
-             MakePeering("v2", 3356, v1::VOICE,
+             MakePeering("v2", 3356, v1::PEERING_KIND_VOICE,
                          {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
          req.mutable_peering()->mutable_connections(1)->set_bandwidth_mbps(1000);
          v1::Peering out;
@@ -132,7 +131,7 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
        [](auto& p) {
          v1::CreatePeeringRequest req;
          *req.mutable_peering() =
-             MakePeering("v2", 3356, v1::VOICE,
+             MakePeering("v2", 3356, v1::PEERING_KIND_VOICE,
                          {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d1", {"203.0.113.5"}}});
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);
@@ -142,7 +141,7 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
        [](auto& p) {
          v1::CreatePeeringRequest req;
          *req.mutable_peering() =
-             MakePeering("v2", 65000, v1::VOICE,
+             MakePeering("v2", 65000, v1::PEERING_KIND_VOICE,
                          {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
          v1::Peering out;
          return p.peerings().CreatePeering(Ctx().get(), req, &out);

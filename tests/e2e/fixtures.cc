@@ -40,7 +40,7 @@ grpc::Status CreateActivePeering(PfxdProcess& pfxd, const v1::Peering& peering) 
     v1::SetConnectionStateRequest set;
     set.set_peering_name(peering.name());
     set.set_connection_id(c.connection_id());
-    set.set_connection_state(v1::ACTIVE);
+    set.set_connection_state(v1::CONNECTION_STATE_ACTIVE);
     s = pfxd.peerings().SetConnectionState(Ctx().get(), set, &created);
     if (!s.ok()) return s;
   }
@@ -54,6 +54,8 @@ grpc::Status RegisterPrefix(PfxdProcess& pfxd, const std::string& peering, const
   req.mutable_registered_prefix()->set_peering_name(peering);
   req.mutable_registered_prefix()->set_name(name);
   req.mutable_registered_prefix()->set_prefix(prefix);
+  req.mutable_registered_prefix()->set_traffic_class(v1::TRAFFIC_CLASS_SIGNALLING_AND_MEDIA);
+  req.mutable_registered_prefix()->set_endpoint_description("SBC cluster");
   req.set_request_id(request_id);
   v1::RegisteredPrefix reply;
   grpc::Status s = pfxd.registrations().CreateRegisteredPrefix(Ctx().get(), req, &reply);

@@ -29,7 +29,8 @@ bool BothSessionsUp(PfxdProcess& pfxd, bool settled = false) {
   if (!pfxd.routes().ListSessions(Ctx().get(), req, &resp).ok()) return false;
   int up = 0;
   for (const auto& s : resp.sessions()) {
-    up += s.session_state() == "ESTABLISHED" && (!settled || s.initial_table_complete());
+    up += s.session_state() == v1::SESSION_STATE_ESTABLISHED &&
+          (!settled || s.initial_table_complete());
   }
   return up == 2;
 }
@@ -41,7 +42,7 @@ TEST(GobgpBmpTest, VoicePrefixThroughRealBgp) {
   PfxdProcess pfxd({"--config=" + config, "--irr=" + irr, "--hold_down_seconds=4",
                     "--settle_seconds=1", "--debounce_millis=50"});
   ASSERT_TRUE(pfxd.Start());
-  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::VOICE,
+  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
                                                     {{"Seattle", "edge", {"127.0.0.2"}},
                                                      {"Quincy", "edge", {"127.0.0.3"}}}))
                   .ok());

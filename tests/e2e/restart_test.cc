@@ -23,7 +23,7 @@ TEST(RestartTest, KillNineLosesNothingAcknowledged) {
   {
     PfxdProcess first({"--enable_route_injection", "--workers=1"}, data_dir);
     ASSERT_TRUE(first.Start());
-    ASSERT_TRUE(CreateActivePeering(first, MakePeering("voice-1", 13335, v1::VOICE,
+    ASSERT_TRUE(CreateActivePeering(first, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
                                                        {{"Seattle", "sea-1", {"198.51.100.1"}},
                                                         {"Seattle", "sea-2", {"198.51.100.5"}}}))
                     .ok());

@@ -21,7 +21,7 @@ class RouteServerFlowTest : public ::testing::Test {
     ASSERT_TRUE(pfxd_->Start());
     // The provider AS6939 runs route servers: a two-session mesh in Seattle, one in Dallas.
     ASSERT_TRUE(CreateActivePeering(
-                    *pfxd_, MakePeering("rs-1", 6939, v1::EXCHANGE_ROUTE_SERVER,
+                    *pfxd_, MakePeering("rs-1", 6939, v1::PEERING_KIND_EXCHANGE_ROUTE_SERVER,
                                         {{"Seattle", "sea-rs", {"198.51.100.10", "198.51.100.11"}},
                                          {"Dallas", "dal-rs", {"198.51.100.20"}}}))
                     .ok());
@@ -37,6 +37,7 @@ class RouteServerFlowTest : public ::testing::Test {
     svc.mutable_peering_service()->set_country("United States");
     svc.mutable_peering_service()->set_state("Washington");
     svc.mutable_peering_service()->set_provider_asn(6939);
+    svc.mutable_peering_service()->set_provider_name("Hurricane Electric");
     svc.mutable_peering_service()->set_primary_peering_location("Seattle");
     svc.mutable_peering_service()->set_backup_peering_location("Dallas");
     v1::PeeringService service;
@@ -63,9 +64,10 @@ class RouteServerFlowTest : public ::testing::Test {
 };
 
 TEST_F(RouteServerFlowTest, DuplicateCustomerAsnIsRejected) {
-  ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("rs-2", 174, v1::EXCHANGE_ROUTE_SERVER,
-                                                      {{"Dallas", "dal-rs2", {"203.0.113.9"}}}))
-                  .ok());
+  ASSERT_TRUE(
+      CreateActivePeering(*pfxd_, MakePeering("rs-2", 174, v1::PEERING_KIND_EXCHANGE_ROUTE_SERVER,
+                                              {{"Dallas", "dal-rs2", {"203.0.113.9"}}}))
+          .ok());
   v1::CreateRegisteredAsnRequest asn;
   asn.mutable_registered_asn()->set_peering_name("rs-2");
   asn.mutable_registered_asn()->set_name("again");
@@ -80,8 +82,9 @@ TEST_F(RouteServerFlowTest, VerifiedOnlyWhenPrimaryAndBackupAdvertise) {
   ASSERT_TRUE(Activate("p1", registered_.peering_service_prefix_key()).ok());
   AnnouncePrimary();
   v1::PeeringServicePrefix last;
-  ASSERT_TRUE(WaitForServiceState(*pfxd_, "svc-1", "p1", v1::PREFIX_VALIDATION_STATE_FAILED, &last,
-                                  "not advertised on session 198.51.100.20 at Dallas"));
+  ASSERT_TRUE(
+      WaitForServiceState(*pfxd_, "svc-1", "p1", v1::PREFIX_VALIDATION_STATE_FAILED, &last,
+                          "not advertised on session 198.51.100.20 on router dal-rs at Dallas"));
 
   ASSERT_TRUE(Announce(*pfxd_, "dal-rs", "198.51.100.20", kPrefix, "13335").ok());
   ASSERT_TRUE(
@@ -117,6 +120,91 @@ TEST_F(RouteServerFlowTest, WrongKeyIsInvalid) {
       *pfxd_, "svc-1", "p1", v1::PREFIX_VALIDATION_STATE_INVALID, &last,
       "the prefix key does not match the key of registered ASN rs-1/cloudflare"))
       << last.error_message();
+}
+
+// The registered ASN is found through the route's origin: before any provider session carries
+// the prefix the key cannot be matched yet, which a route fixes. FAILED saying so, never
+// INVALID; then VERIFIED once the routes are there.
+TEST_F(RouteServerFlowTest, KeyWaitingForARouteIsFailedNotInvalid) {
+  ASSERT_TRUE(Activate("p1", registered_.peering_service_prefix_key()).ok());
+  v1::PeeringServicePrefix last;
+  ASSERT_TRUE(WaitForServiceState(*pfxd_, "svc-1", "p1", v1::PREFIX_VALIDATION_STATE_FAILED, &last,
+                                  "no provider session advertises it"))
+      << last.error_message();
+  AnnouncePrimary();
+  ASSERT_TRUE(Announce(*pfxd_, "dal-rs", "198.51.100.20", kPrefix, "13335").ok());
+  EXPECT_TRUE(
+      WaitForServiceState(*pfxd_, "svc-1", "p1", v1::PREFIX_VALIDATION_STATE_VERIFIED, &last))
+      << last.error_message();
+}
+
+// A provider without a peering is the cause reported (not the key check that follows from it);
+// Explain still shows every check.
+TEST_F(RouteServerFlowTest, ProviderWithoutPeeringIsReportedFirst) {
+  v1::CreatePeeringServiceRequest svc;
+  svc.mutable_peering_service()->set_name("svc-2");
+  svc.mutable_peering_service()->set_country("US");
+  svc.mutable_peering_service()->set_provider_asn(3356);
+  svc.mutable_peering_service()->set_provider_name("Lumen");
+  svc.mutable_peering_service()->set_primary_peering_location("Seattle");
+  v1::PeeringService service;
+  ASSERT_TRUE(pfxd_->services().CreatePeeringService(Ctx().get(), svc, &service).ok());
+  v1::CreatePeeringServicePrefixRequest req;
+  req.mutable_peering_service_prefix()->set_peering_service_name("svc-2");
+  req.mutable_peering_service_prefix()->set_name("p1");
+  req.mutable_peering_service_prefix()->set_prefix(kPrefix);
+  req.mutable_peering_service_prefix()->set_peering_service_prefix_key(
+      registered_.peering_service_prefix_key());
+  v1::PeeringServicePrefix p;
+  ASSERT_TRUE(pfxd_->services().CreatePeeringServicePrefix(Ctx().get(), req, &p).ok());
+  EXPECT_TRUE(WaitForServiceState(*pfxd_, "svc-2", "p1", v1::PREFIX_VALIDATION_STATE_INVALID, &p,
+                                  "Peering service provider not found: "))
+      << p.error_message();
+  v1::ExplainRequest explain;
+  explain.mutable_target()->set_kind(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX);
+  explain.mutable_target()->set_parent("svc-2");
+  explain.mutable_target()->set_name("p1");
+  v1::ExplainResponse e;
+  ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), explain, &e).ok());
+  EXPECT_EQ(e.checks_size(), 7);
+  EXPECT_EQ(e.provider_peerings_size(), 0);
+}
+
+TEST_F(RouteServerFlowTest, ExplainAndDryRunNameTheProvidersPeerings) {
+  AnnouncePrimary();
+  ASSERT_TRUE(Announce(*pfxd_, "dal-rs", "198.51.100.20", kPrefix, "13335").ok());
+  v1::ExplainRequest req;
+  v1::PeeringServicePrefixCandidate* c = req.mutable_peering_service_prefix_candidate();
+  c->set_provider_asn(6939);
+  c->set_primary_peering_location("Seattle");
+  c->set_backup_peering_location("Dallas");
+  c->set_prefix(kPrefix);
+  v1::ExplainResponse e;
+  ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), req, &e).ok());
+  EXPECT_TRUE(e.dry_run());
+  EXPECT_EQ(e.state(), v1::PREFIX_VALIDATION_STATE_VERIFIED) << e.error_message();
+  ASSERT_EQ(e.provider_peerings_size(), 1);
+  EXPECT_EQ(e.provider_peerings(0).name(), "rs-1");
+  EXPECT_EQ(e.provider_peerings(0).primary_sessions(), 2);
+  EXPECT_EQ(e.provider_peerings(0).backup_sessions(), 1);
+  bool key_named = false;
+  for (const v1::CheckResult& check : e.checks()) {
+    if (check.check() != "key-match") continue;
+    EXPECT_EQ(check.outcome(), v1::CHECK_OUTCOME_NOT_EVALUATED);
+    key_named = check.reason().find("registered ASN rs-1/cloudflare") != std::string::npos;
+  }
+  EXPECT_TRUE(key_named);
+  // With a wrong key the dry run says INVALID, and still stores nothing.
+  std::string key = registered_.peering_service_prefix_key();
+  key[35] = key[35] == '0' ? '1' : '0';
+  c->set_peering_service_prefix_key(key);
+  ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), req, &e).ok());
+  EXPECT_EQ(e.state(), v1::PREFIX_VALIDATION_STATE_INVALID);
+  v1::ListPeeringServicePrefixesRequest list;
+  list.set_peering_service_name("svc-1");
+  v1::ListPeeringServicePrefixesResponse listed;
+  ASSERT_TRUE(pfxd_->services().ListPeeringServicePrefixes(Ctx().get(), list, &listed).ok());
+  EXPECT_EQ(listed.peering_service_prefixes_size(), 0);
 }
 
 TEST_F(RouteServerFlowTest, KeyInUseBlocksDeletionUnlessForced) {

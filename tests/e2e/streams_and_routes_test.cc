@@ -23,7 +23,7 @@ class StreamsTest : public ::testing::Test {
         "--mrt=jinx=" PFX_SOURCE_DIR
         "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2"});
     ASSERT_TRUE(pfxd_->Start());
-    ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("voice-1", 13335, v1::VOICE,
+    ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
                                                         {{"Seattle", "sea-1", {"198.51.100.1"}},
                                                          {"Seattle", "sea-2", {"198.51.100.5"}}}))
                     .ok());
@@ -40,7 +40,7 @@ TEST_F(StreamsTest, RevalidateStreamsProgressToTheEnd) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   auto reader = pfxd_->validation().Revalidate(&ctx, v1::RevalidateRequest());
-  v1::RevalidateProgress p, last;
+  v1::RevalidateResponse p, last;
   int messages = 0;
   while (reader->Read(&p)) {
     last = p;
@@ -60,7 +60,7 @@ TEST_F(StreamsTest, RevalidateStreamsProgressToTheEnd) {
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     auto r = pfxd_->validation().Revalidate(&c, request);
-    v1::RevalidateProgress progress;
+    v1::RevalidateResponse progress;
     while (r->Read(&progress)) {
     }
     EXPECT_TRUE(r->Finish().ok());
@@ -118,9 +118,13 @@ TEST_F(StreamsTest, WatchSeesStateChanges) {
       absl::SleepFor(absl::Milliseconds(100));
     }
   });
-  v1::ValidationStateChange change;
+  v1::WatchValidationResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  EXPECT_TRUE(message.has_started()) << "the first message says the subscription is live";
   bool verified = false;
-  while (!verified && reader->Read(&change)) {
+  while (!verified && reader->Read(&message)) {
+    ASSERT_TRUE(message.has_change());
+    const v1::ValidationStateChange& change = message.change();
     EXPECT_EQ(change.target().parent(), "voice-1");
     EXPECT_NE(change.old_state(), change.new_state());
     verified = change.new_state() == v1::PREFIX_VALIDATION_STATE_VERIFIED;
@@ -163,7 +167,12 @@ TEST_F(StreamsTest, ReceivedRoutesPageThroughASession) {
   v1::ListReceivedRoutesResponse one;
   ASSERT_TRUE(pfxd_->routes().ListReceivedRoutes(Ctx().get(), filtered, &one).ok());
   ASSERT_EQ(one.received_routes_size(), 1);
-  EXPECT_EQ(one.received_routes(0).origin_as_validation_state(), "NotFound");
+  EXPECT_EQ(one.received_routes(0).origin_as_validation_state(),
+            v1::ROUTE_VALIDATION_STATE_NOT_FOUND);
+  ASSERT_EQ(one.received_routes(0).as_path_segments_size(), 1);
+  EXPECT_EQ(one.received_routes(0).as_path_segments(0).type(), v1::AsPathSegment::TYPE_SEQUENCE);
+  EXPECT_THAT(one.received_routes(0).as_path_segments(0).asns(),
+              ::testing::ElementsAre(13335, 174));
 }
 
 TEST_F(StreamsTest, SessionsIncludeTheMrtFeed) {
@@ -192,9 +201,11 @@ std::string RunPfxctl(const std::string& address, const std::string& args, int* 
 
 TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
   int rc = 0;
-  std::string out = RunPfxctl(
-      pfxd_->address(),
-      "registered-prefix create --peering-name voice-1 --name cli --prefix 1.1.1.0/24", &rc);
+  std::string out =
+      RunPfxctl(pfxd_->address(),
+                "registered-prefix create --peering-name voice-1 --name cli --prefix 1.1.1.0/24 "
+                "--traffic-class media --endpoint-description 'RTP relays'",
+                &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("prefix_validation_state: PENDING"));
   out = RunPfxctl(pfxd_->address(), "--output json registered-prefix list --peering-name voice-1",
@@ -202,7 +213,8 @@ TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("\"prefix\": \"1.1.1.0/24\""));
   out = RunPfxctl(pfxd_->address(),
-                  "registered-prefix create --peering-name voice-1 --name bad --prefix 1.1.1.1/24",
+                  "registered-prefix create --peering-name voice-1 --name bad --prefix 1.1.1.1/24 "
+                  "--traffic-class media --endpoint-description x",
                   &rc);
   EXPECT_EQ(rc, 1);
   EXPECT_THAT(out, HasSubstr("INVALID_ARGUMENT: registered_prefix.prefix"));

@@ -21,7 +21,7 @@ class VoiceFlowTest : public ::testing::Test {
         "--enable_route_injection", "--irr=" + irr, "--debounce_millis=20"});
     ASSERT_TRUE(pfxd_->Start());
     peering_ = MakePeering(
-        "voice-1", 13335, v1::VOICE,
+        "voice-1", 13335, v1::PEERING_KIND_VOICE,
         {{"Seattle", "sea-1", {"198.51.100.1"}}, {"Seattle", "sea-2", {"198.51.100.5"}}});
     v1::CreatePeeringRequest req;
     *req.mutable_peering() = peering_;
@@ -36,7 +36,7 @@ class VoiceFlowTest : public ::testing::Test {
       v1::SetConnectionStateRequest set;
       set.set_peering_name("voice-1");
       set.set_connection_id(c.connection_id());
-      set.set_connection_state(v1::ACTIVE);
+      set.set_connection_state(v1::CONNECTION_STATE_ACTIVE);
       v1::Peering p;
       ASSERT_TRUE(pfxd_->peerings().SetConnectionState(Ctx().get(), set, &p).ok());
     }
@@ -80,7 +80,7 @@ TEST_F(VoiceFlowTest, FailedOnOneSessionThenVerifiedOnBoth) {
       *pfxd_, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_FAILED, &last,
       "Prefix not received from IP: 1.1.1.0/24 not advertised on session 198.51.100.5"));
   EXPECT_THAT(last.error_message(), HasSubstr("Prefix not received from IP"));
-  EXPECT_THAT(last.error_message(), HasSubstr("198.51.100.5 at Seattle"));
+  EXPECT_THAT(last.error_message(), HasSubstr("198.51.100.5 on router sea-2 at Seattle"));
 
   ASSERT_TRUE(Announce(*pfxd_, "sea-2", "198.51.100.5", "1.1.1.0/24", "13335").ok());
   ASSERT_TRUE(
@@ -93,7 +93,7 @@ TEST_F(VoiceFlowTest, FailedOnOneSessionThenVerifiedOnBoth) {
 
   // Explain shows every check with the routes per session.
   v1::ExplainRequest explain;
-  explain.mutable_target()->set_kind(v1::ValidationTarget::REGISTERED_PREFIX);
+  explain.mutable_target()->set_kind(v1::ValidationTarget::KIND_REGISTERED_PREFIX);
   explain.mutable_target()->set_parent("voice-1");
   explain.mutable_target()->set_name("r1");
   v1::ExplainResponse why;
@@ -122,14 +122,14 @@ TEST_F(VoiceFlowTest, EachRuleGivesItsStateAndMessage) {
               HasSubstr("prepending"));
   EXPECT_THAT(
       RunCase("private", "10.1.0.0/16", "13335", {"8075:8007"}, v1::PREFIX_VALIDATION_STATE_INVALID,
-              "Peering service prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"),
-      HasSubstr("Peering service prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"));
+              "Registered prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"),
+      HasSubstr("Registered prefix is invalid: 10.1.0.0/16 is inside 10.0.0.0/8"));
 }
 
 TEST_F(VoiceFlowTest, PrefixHeldByOnePeeringOnly) {
   Activate();
   ASSERT_TRUE(RegisterPrefix(*pfxd_, "voice-1", "r1", "1.1.1.0/24").ok());
-  ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("voice-2", 3356, v1::VOICE,
+  ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("voice-2", 3356, v1::PEERING_KIND_VOICE,
                                                       {{"Dallas", "dal-1", {"203.0.113.1"}},
                                                        {"Dallas", "dal-2", {"203.0.113.5"}}}))
                   .ok());

@@ -2,6 +2,7 @@
 #include <map>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "pfx/v1/peering.pb.h"
@@ -34,7 +35,7 @@ class StorageTest : public testing::Test {
   }
   v1::ValidationTarget Target(const char* name) {
     v1::ValidationTarget t;
-    t.set_kind(v1::ValidationTarget::REGISTERED_PREFIX);
+    t.set_kind(v1::ValidationTarget::KIND_REGISTERED_PREFIX);
     t.set_parent("peering-1");
     t.set_name(name);
     return t;
@@ -97,6 +98,40 @@ TEST_F(StorageTest, ListPagesThroughChildrenOfOneParent) {
       absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "", -1).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Tokens are bound to the listing (column and key prefix) they were issued for, survive a
+// reopen (the secret is stored), and anything else is refused naming page_token.
+TEST_F(StorageTest, PageTokensAreBoundToTheirListing) {
+  WriteSet w;
+  for (int i = 0; i < 3; ++i) {
+    v1::Peering p;
+    p.set_name(absl::StrCat("p", i));
+    PutMessage(w, Column::kPeerings, p.name(), p);
+    PutMessage(w, Column::kPeeringServices, p.name(), p);
+  }
+  ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
+  auto first = ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "", 1);
+  ASSERT_TRUE(first.ok());
+  const std::string token = first->next_page_token;
+  ASSERT_FALSE(token.empty());
+  auto refused = [&](Column column, absl::string_view key_prefix, absl::string_view t) {
+    auto page = ListMessages<v1::Peering>(*db_, column, key_prefix, t, 1);
+    return page.status().code() == absl::StatusCode::kInvalidArgument &&
+           absl::StartsWith(page.status().message(), "page_token:");
+  };
+  EXPECT_TRUE(refused(Column::kPeeringServices, "", token)) << "another column";
+  EXPECT_TRUE(refused(Column::kPeerings, "p", token)) << "another key prefix (filter)";
+  std::string tampered = token;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_TRUE(refused(Column::kPeerings, "", tampered));
+  // What an unsigned token of the old format looked like: the next key, base64.
+  EXPECT_TRUE(refused(Column::kPeerings, "", "cDE="));
+  Reopen();
+  auto second = ListMessages<v1::Peering>(*db_, Column::kPeerings, "", token, 1);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].name(), "p1");
 }
 
 TEST_F(StorageTest, QueueResumesAfterReopenAndDeduplicates) {

@@ -1,5 +1,6 @@
 #include "validator/checks.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "validator/community.h"
 
@@ -53,9 +54,9 @@ TEST_F(RegisteredPrefixChecks, MissingSessionIsFailedAndNamesIt) {
   auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
                 Session("10.0.0.2", "Seattle", nullptr, nullptr)});
   EXPECT_EQ(r.state, ValidationState::kFailed);
-  EXPECT_EQ(
-      r.error_message,
-      "Prefix not received from IP: 1.1.1.0/24 not advertised on session 10.0.0.2 at Seattle");
+  EXPECT_EQ(r.error_message,
+            "Prefix not received from IP: 1.1.1.0/24 not advertised on session 10.0.0.2 on router "
+            "msee-1 at Seattle");
   EXPECT_TRUE(r.only_missing_routes);
 }
 
@@ -79,7 +80,7 @@ TEST_F(RegisteredPrefixChecks, MissingCommunityNamesWhatWasSeen) {
   EXPECT_EQ(r.state, ValidationState::kFailed);
   EXPECT_EQ(r.error_message,
             "Advertisement missing MAPS community: community 8075:8007 missing on session "
-            "2001:db8::1 at Seattle (route 1.1.1.0/24 has 8075:8001)");
+            "2001:db8::1 on router msee-1 at Seattle (route 1.1.1.0/24 has 8075:8001)");
   EXPECT_FALSE(r.only_missing_routes);
 }
 
@@ -120,8 +121,7 @@ TEST_F(RegisteredPrefixChecks, PrependingFails) {
 TEST_F(RegisteredPrefixChecks, PrivatePrefixIsInvalid) {
   auto r = Run({Session("10.0.0.1", "Seattle", "10.1.0.0/16", "13335")}, "10.1.0.0/16");
   EXPECT_EQ(r.state, ValidationState::kInvalid);
-  EXPECT_EQ(r.error_message.rfind("Peering service prefix is invalid: 10.1.0.0/16 is inside", 0),
-            0u)
+  EXPECT_EQ(r.error_message.rfind("Registered prefix is invalid: 10.1.0.0/16 is inside", 0), 0u)
       << r.error_message;
 }
 
@@ -169,7 +169,10 @@ TEST_F(ServicePrefixChecks, VerifiedViaRegisteredAsn) {
   auto r = CheckServicePrefix(Input());
   EXPECT_EQ(r.state, ValidationState::kVerified) << r.error_message;
   EXPECT_TRUE(r.learned_via_provider);
-  EXPECT_EQ(r.checks.size(), 6u);
+  std::vector<std::string> names;
+  for (const CheckReport& c : r.checks) names.push_back(c.check);
+  EXPECT_THAT(names, testing::ElementsAre("not-private", "irr-origin", "provider", "key-match",
+                                          "primary-and-backup-advertise", "community", "as-path"));
 }
 
 TEST_F(ServicePrefixChecks, VerifiedViaCoveringRegisteredPrefix) {
@@ -192,7 +195,45 @@ TEST_F(ServicePrefixChecks, KeyOffByOneByteIsInvalid) {
 TEST_F(ServicePrefixChecks, UnregisteredPrefixIsInvalid) {
   auto in = Input();
   in.registered_asn_keys.clear();
-  EXPECT_EQ(CheckServicePrefix(in).state, ValidationState::kInvalid);
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kInvalid);
+  EXPECT_THAT(r.error_message,
+              testing::HasSubstr("no registered ASN for the route's origin AS13335"));
+}
+
+// Route server: the registered ASN is found through the route's origin. Without a route there
+// is nothing to match yet, and announcing the prefix fixes that: FAILED, not INVALID.
+TEST_F(ServicePrefixChecks, KeyNotMatchableWithoutARouteIsFailed) {
+  auto in = Input();
+  in.registered_asn_keys.clear();
+  for (auto& s : in.primary_sessions) s.route.reset();
+  for (auto& s : in.backup_sessions) s.route.reset();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kFailed) << r.error_message;
+  EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kFail);
+  EXPECT_THAT(Find(r, "key-match").reason, testing::HasSubstr("no provider session advertises it"));
+}
+
+// The key is one of the provider's, but not the one the routes' origin points at: a route from
+// the right origin fixes it, so FAILED; a key of nobody's stays INVALID (above).
+TEST_F(ServicePrefixChecks, ProvidersKeyForOtherRoutesIsFailed) {
+  auto in = Input();
+  auto bytes = key_.bytes();
+  bytes[0] ^= 1;
+  in.given_key = PrefixKey::FromBytes(bytes);
+  in.given_key_owner = "registered ASN rs-1/other";
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kFailed) << r.error_message;
+  EXPECT_THAT(r.error_message, testing::HasSubstr("it belongs to registered ASN rs-1/other"));
+}
+
+TEST_F(ServicePrefixChecks, DryRunWithoutKeyNamesTheMatchingRegistration) {
+  auto in = Input();
+  in.given_key.reset();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kNotEvaluated);
+  EXPECT_THAT(Find(r, "key-match").reason, testing::HasSubstr("registered ASN rs-1/cust"));
+  EXPECT_EQ(r.state, ValidationState::kVerified);
 }
 
 TEST_F(ServicePrefixChecks, BackupMissingFails) {
@@ -200,7 +241,8 @@ TEST_F(ServicePrefixChecks, BackupMissingFails) {
   in.backup_sessions[0].route.reset();
   auto r = CheckServicePrefix(in);
   EXPECT_EQ(r.state, ValidationState::kFailed);
-  EXPECT_NE(r.error_message.find("10.0.1.1 at Dallas"), std::string::npos) << r.error_message;
+  EXPECT_NE(r.error_message.find("10.0.1.1 on router msee-1 at Dallas"), std::string::npos)
+      << r.error_message;
   EXPECT_TRUE(r.only_missing_routes);
 }
 
@@ -228,8 +270,14 @@ TEST_F(ServicePrefixChecks, ProviderNotFound) {
   in.primary_sessions.clear();
   in.backup_sessions.clear();
   auto r = CheckServicePrefix(in);
-  EXPECT_EQ(r.state, ValidationState::kInvalid);  // no route: no registered ASN, key-match fails
-  EXPECT_EQ(Find(r, "primary-and-backup-advertise").heading, "Peering service provider not found");
+  // The most basic cause is the one reported; Explain still shows every check.
+  EXPECT_EQ(r.state, ValidationState::kInvalid);
+  EXPECT_EQ(r.error_message.rfind("Peering service provider not found: ", 0), 0u)
+      << r.error_message;
+  EXPECT_EQ(Find(r, "provider").outcome, Outcome::kFail);
+  EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kNotEvaluated);
+  EXPECT_EQ(Find(r, "primary-and-backup-advertise").outcome, Outcome::kNotEvaluated);
+  EXPECT_EQ(r.checks.size(), 7u);
 }
 
 }  // namespace
