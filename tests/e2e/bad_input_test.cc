@@ -2,6 +2,7 @@
 // and the store is unchanged afterwards.
 #include <functional>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/fixtures.h"
@@ -194,6 +195,163 @@ TEST(BadInputTest, EveryMalformedRequestNamesTheFieldAndStoresNothing) {
     EXPECT_EQ(s.error_code(), c.code) << c.label << ": " << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr(c.field)) << c.label;
     EXPECT_LT(s.error_message().size(), 400u) << c.label << " echoes its input";
+  }
+  EXPECT_EQ(StoreSnapshot(pfxd), before);
+}
+
+// Clears the field at `path` ("peering.connections[0].peering_location") in `m`.
+void ClearPath(google::protobuf::Message& m, const std::string& path) {
+  google::protobuf::Message* at = &m;
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string name = parts[i];
+    int index = -1;
+    if (size_t bracket = name.find('['); bracket != std::string::npos) {
+      index = std::stoi(name.substr(bracket + 1));
+      name = name.substr(0, bracket);
+    }
+    const auto* f = at->GetDescriptor()->FindFieldByName(name);
+    ASSERT_NE(f, nullptr) << path;
+    const auto* r = at->GetReflection();
+    if (i + 1 == parts.size()) {
+      r->ClearField(at, f);
+      return;
+    }
+    at = index >= 0 ? r->MutableRepeatedMessage(at, f, index) : r->MutableMessage(at, f);
+  }
+}
+
+template <typename Stub, typename Req, typename Resp>
+std::function<grpc::Status(const google::protobuf::Message&)> Caller(
+    Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*)) {
+  return [&stub, method](const google::protobuf::Message& m) {
+    Resp out;
+    return (stub.*method)(Ctx().get(), static_cast<const Req&>(m), &out);
+  };
+}
+
+// Every required field of every request, cleared one at a time from a request that succeeds
+// (or would, but for state), is INVALID_ARGUMENT naming that field; nothing is stored.
+TEST(BadInputTest, EveryRequiredFieldIsNamedWhenMissing) {
+  PfxdProcess pfxd({"--enable_route_injection"});
+  ASSERT_TRUE(pfxd.Start());
+  ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
+                                                    {{"Seattle", "sea-1", {"198.51.100.1"}},
+                                                     {"Seattle", "sea-2", {"198.51.100.5"}}}))
+                  .ok());
+  const std::string before = StoreSnapshot(pfxd);
+
+  v1::CreatePeeringRequest create_peering;
+  *create_peering.mutable_peering() =
+      MakePeering("v2", 3356, v1::PEERING_KIND_VOICE,
+                  {{"Dallas", "d1", {"203.0.113.1"}}, {"Dallas", "d2", {"203.0.113.5"}}});
+  v1::CreateRegisteredPrefixRequest create_prefix;
+  create_prefix.mutable_registered_prefix()->set_peering_name("voice-1");
+  create_prefix.mutable_registered_prefix()->set_name("x");
+  create_prefix.mutable_registered_prefix()->set_prefix("8.8.8.0/24");
+  create_prefix.mutable_registered_prefix()->set_traffic_class(v1::TRAFFIC_CLASS_MEDIA);
+  create_prefix.mutable_registered_prefix()->set_endpoint_description("relays");
+  v1::CreateRegisteredAsnRequest create_asn;
+  create_asn.mutable_registered_asn()->set_peering_name("voice-1");
+  create_asn.mutable_registered_asn()->set_name("x");
+  create_asn.mutable_registered_asn()->set_asn(13335);
+  v1::CreatePeeringServiceRequest create_service;
+  create_service.mutable_peering_service()->set_name("svc");
+  create_service.mutable_peering_service()->set_country("US");
+  create_service.mutable_peering_service()->set_provider_asn(13335);
+  create_service.mutable_peering_service()->set_provider_name("Contoso");
+  create_service.mutable_peering_service()->set_primary_peering_location("Seattle");
+  v1::CreatePeeringServicePrefixRequest create_service_prefix;
+  create_service_prefix.mutable_peering_service_prefix()->set_peering_service_name("svc");
+  create_service_prefix.mutable_peering_service_prefix()->set_name("x");
+  create_service_prefix.mutable_peering_service_prefix()->set_prefix("8.8.8.0/24");
+  create_service_prefix.mutable_peering_service_prefix()->set_peering_service_prefix_key(
+      "3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+  v1::SetConnectionStateRequest set_state;
+  set_state.set_peering_name("voice-1");
+  set_state.set_connection_id("sea-1");
+  set_state.set_connection_state(v1::CONNECTION_STATE_ACTIVE);
+  v1::GetRegisteredPrefixRequest get_prefix;
+  get_prefix.set_peering_name("voice-1");
+  get_prefix.set_name("x");
+  v1::ListReceivedRoutesRequest routes;
+  routes.set_peering_name("voice-1");
+  v1::ExplainRequest explain_target;
+  explain_target.mutable_target()->set_kind(v1::ValidationTarget::KIND_REGISTERED_PREFIX);
+  explain_target.mutable_target()->set_parent("voice-1");
+  explain_target.mutable_target()->set_name("x");
+  v1::ExplainRequest dry_voice;
+  dry_voice.mutable_registered_prefix_candidate()->set_peering_name("voice-1");
+  dry_voice.mutable_registered_prefix_candidate()->set_prefix("8.8.8.0/24");
+  v1::ExplainRequest dry_service;
+  dry_service.mutable_peering_service_prefix_candidate()->set_provider_asn(13335);
+  dry_service.mutable_peering_service_prefix_candidate()->set_primary_peering_location("Seattle");
+  dry_service.mutable_peering_service_prefix_candidate()->set_prefix("8.8.8.0/24");
+  v1::AnnounceRoutesRequest announce;
+  announce.mutable_session()->set_router("sea-1");
+  announce.mutable_session()->set_peer_address("198.51.100.1");
+  announce.add_routes()->set_prefix("8.8.8.0/24");
+
+  struct Case {
+    const google::protobuf::Message* valid;
+    std::function<grpc::Status(const google::protobuf::Message&)> call;
+    std::vector<std::string> required;
+  };
+  const std::vector<Case> cases = {
+      {&create_peering,
+       Caller(pfxd.peerings(), &v1::Peerings::Stub::CreatePeering),
+       {"peering.name", "peering.peer_asn", "peering.kind", "peering.connections",
+        "peering.connections[0].connection_id", "peering.connections[0].peering_location",
+        "peering.connections[0].microsoft_router", "peering.connections[0].bandwidth_mbps",
+        "peering.connections[0].sessions"}},
+      {&create_prefix,
+       Caller(pfxd.registrations(), &v1::Registrations::Stub::CreateRegisteredPrefix),
+       {"registered_prefix.peering_name", "registered_prefix.name", "registered_prefix.prefix",
+        "registered_prefix.traffic_class", "registered_prefix.endpoint_description"}},
+      {&create_asn,
+       Caller(pfxd.registrations(), &v1::Registrations::Stub::CreateRegisteredAsn),
+       {"registered_asn.peering_name", "registered_asn.name", "registered_asn.asn"}},
+      {&create_service,
+       Caller(pfxd.services(), &v1::PeeringServices::Stub::CreatePeeringService),
+       {"peering_service.name", "peering_service.country", "peering_service.provider_asn",
+        "peering_service.provider_name", "peering_service.primary_peering_location"}},
+      {&create_service_prefix,
+       Caller(pfxd.services(), &v1::PeeringServices::Stub::CreatePeeringServicePrefix),
+       {"peering_service_prefix.peering_service_name", "peering_service_prefix.name",
+        "peering_service_prefix.prefix", "peering_service_prefix.peering_service_prefix_key"}},
+      {&set_state,
+       Caller(pfxd.peerings(), &v1::Peerings::Stub::SetConnectionState),
+       {"peering_name", "connection_id", "connection_state"}},
+      {&get_prefix,
+       Caller(pfxd.registrations(), &v1::Registrations::Stub::GetRegisteredPrefix),
+       {"peering_name", "name"}},
+      {&routes, Caller(pfxd.routes(), &v1::Routes::Stub::ListReceivedRoutes), {"peering_name"}},
+      {&explain_target,
+       Caller(pfxd.validation(), &v1::Validation::Stub::Explain),
+       {"target.kind", "target.parent", "target.name"}},
+      {&dry_voice,
+       Caller(pfxd.validation(), &v1::Validation::Stub::Explain),
+       {"registered_prefix_candidate.peering_name", "registered_prefix_candidate.prefix"}},
+      {&dry_service,
+       Caller(pfxd.validation(), &v1::Validation::Stub::Explain),
+       {"peering_service_prefix_candidate.provider_asn",
+        "peering_service_prefix_candidate.primary_peering_location",
+        "peering_service_prefix_candidate.prefix"}},
+      {&announce,
+       Caller(pfxd.injection(), &v1::RouteInjection::Stub::AnnounceRoutes),
+       {"session.router", "session.peer_address", "routes[0].prefix"}},
+  };
+  for (const Case& c : cases) {
+    for (const std::string& field : c.required) {
+      std::unique_ptr<google::protobuf::Message> request(c.valid->New());
+      request->CopyFrom(*c.valid);
+      ClearPath(*request, field);
+      grpc::Status s = c.call(*request);
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << c.valid->GetDescriptor()->name() << " without " << field << ": " << s.error_message();
+      EXPECT_THAT(s.error_message(), ::testing::StartsWith(field + ":"))
+          << c.valid->GetDescriptor()->name();
+    }
   }
   EXPECT_EQ(StoreSnapshot(pfxd), before);
 }
