@@ -14,7 +14,8 @@ struct Command {
   std::string words;    // "registered-prefix create"
   std::string service;  // "pfx.v1.Registrations"
   std::string method;   // "CreateRegisteredPrefix"
-  std::string help;     // the main flags
+  std::string summary;  // one line: what it does
+  std::string example;  // the flags of a typical call
 };
 
 const std::vector<Command>& Commands();

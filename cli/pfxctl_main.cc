@@ -1,24 +1,33 @@
 // pfxctl: the command-line client for pfxd, one command per RPC (see commands.cc).
 //   pfxctl [--server HOST:PORT] [--output table|json] <resource> <verb> [--field value ...]
+// Help, completion and suggestions come from the command table and the request descriptors
+// (help.h); help goes to stdout, errors to stderr with exit code 2 (usage) or 1 (call).
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <random>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "cli/bmp_replay.h"
 #include "cli/commands.h"
+#include "cli/help.h"
 #include "cli/output.h"
 #include "cli/request_builder.h"
+#include "cli/suggest.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "pfx/v1/validation.grpc.pb.h"
+#include "pfx_version.h"
 
 namespace pfx::cli {
 namespace {
@@ -29,19 +38,7 @@ struct Options {
   int timeout_seconds = 30;
 };
 
-void Usage() {
-  std::cerr << "usage: pfxctl [--server HOST:PORT] [--output table|json] <command> [--field value "
-               "...]\n\n"
-               "commands:\n";
-  for (const Command& c : Commands()) {
-    std::cerr << "  " << c.words << std::string(c.words.size() < 30 ? 30 - c.words.size() : 1, ' ')
-              << c.help << "\n";
-  }
-  std::cerr
-      << "  bmp-replay FILE               --to HOST:PORT (plays an MRT file as a BMP router)\n";
-  std::cerr << "\nFlags name request fields (dashes for underscores); --json/--file merge JSON.\n"
-               "PFXD_SERVER sets the default server.\n";
-}
+constexpr int kMaxAttempts = 4;  // a call that meets UNAVAILABLE is retried (see CallUnary)
 
 std::unique_ptr<grpc::ClientContext> Context(const Options& o, bool streaming) {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -75,23 +72,58 @@ int Fail(const grpc::Status& s) {
   return 1;
 }
 
+// UNAVAILABLE means no pfxd answered: say where pfxctl looked and how to point it elsewhere.
+int FailCall(const Options& o, const grpc::Status& s) {
+  int rc = Fail(s);
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    std::cerr << "hint: no pfxd answered at " << o.server
+              << "; point pfxctl at it with --server HOST:PORT or PFXD_SERVER\n";
+  }
+  return rc;
+}
+
+// A random RFC 4122 version-4 UUID: the request_id of a mutation the user gave none, so the
+// retries below are applied once (pfxd answers a repeated request_id with the first reply).
+std::string NewRequestId() {
+  std::array<uint8_t, 16> b{};
+  std::random_device random;
+  for (uint8_t& byte : b) byte = static_cast<uint8_t>(random());
+  b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);
+  std::string hex =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
+}
+
+// Calls `c` and prints the reply. UNAVAILABLE (pfxd restarting, not up yet) is retried with
+// backoff: safe, because every mutation carries a request_id (generated when the user gave
+// none) and pfxd applies a request_id once.
 int CallUnary(const Options& o, const std::shared_ptr<grpc::Channel>& channel, const Command& c,
-              const google::protobuf::Message& request, google::protobuf::Message& reply) {
+              google::protobuf::Message& request, google::protobuf::Message& reply) {
+  const auto* id = request.GetDescriptor()->FindFieldByName("request_id");
+  if (id != nullptr && request.GetReflection()->GetString(request, id).empty()) {
+    request.GetReflection()->SetString(&request, id, NewRequestId());
+  }
   grpc::GenericStub stub(channel);
   std::string bytes = request.SerializeAsString();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request_buffer(&slice, 1);
   grpc::ByteBuffer reply_buffer;
   grpc::Status status;
-  absl::Notification done;
-  auto ctx = Context(o, false);
-  stub.UnaryCall(ctx.get(), absl::StrCat("/", c.service, "/", c.method), grpc::StubOptions(),
-                 &request_buffer, &reply_buffer, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  if (!status.ok()) return Fail(status);
+  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request_buffer(&slice, 1);
+    absl::Notification done;
+    auto ctx = Context(o, false);
+    stub.UnaryCall(ctx.get(), absl::StrCat("/", c.service, "/", c.method), grpc::StubOptions(),
+                   &request_buffer, &reply_buffer, [&](grpc::Status s) {
+                     status = std::move(s);
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt == kMaxAttempts) break;
+    absl::SleepFor(absl::Milliseconds(200) * (1 << (attempt - 1)));
+  }
+  if (!status.ok()) return FailCall(o, status);
   std::vector<grpc::Slice> slices;
   (void)reply_buffer.Dump(&slices);
   std::string out;
@@ -134,7 +166,7 @@ int Revalidate(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
   }
   if (tty && o.format == OutputFormat::kTable) std::cout << "\n";
   grpc::Status s = reader->Finish();
-  return s.ok() ? 0 : Fail(s);
+  return s.ok() ? 0 : FailCall(o, s);
 }
 
 int Watch(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
@@ -164,26 +196,36 @@ int Watch(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
               << std::flush;
   }
   grpc::Status s = reader->Finish();
-  return s.ok() ? 0 : Fail(s);
+  return s.ok() ? 0 : FailCall(o, s);
 }
 
-int Run(int argc, char** argv) {
-  Options o;
-  if (const char* env = getenv("PFXD_SERVER"); env != nullptr && *env) o.server = env;
+// The command line split into global options, command words and request flags.
+struct CommandLine {
   std::vector<std::string> words;
   FlagList flags;
+  bool help = false;
+  bool version = false;
+};
+
+// Global flags may come anywhere. A flag without a value (last, or followed by another flag)
+// is a boolean: --force, --dry-run. Returns 0, or the exit code of a usage error.
+int Parse(int argc, char** argv, Options& o, CommandLine& line) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-h" || a == "--help" || a == "help") {
-      Usage();
-      return 0;
+    if (a == "-h" || a == "--help" || (a == "help" && line.words.empty())) {
+      line.help = true;
+      continue;
+    }
+    if (a == "--version") {
+      line.version = true;
+      continue;
     }
     if (!absl::StartsWith(a, "--")) {
-      if (!flags.empty()) {
+      if (!line.flags.empty()) {
         std::cerr << "error: '" << a << "' follows the flags; put command words first\n";
         return 2;
       }
-      words.push_back(a);
+      line.words.push_back(a);
       continue;
     }
     std::string name = a.substr(2), value;
@@ -193,48 +235,127 @@ int Run(int argc, char** argv) {
     } else if (i + 1 < argc && !absl::StartsWith(argv[i + 1], "--")) {
       value = argv[++i];
     } else {
-      value = "true";  // a flag without a value: a boolean (--force, --dry-run)
+      value = "true";
     }
-    if (name == "server")
+    if (name == "server") {
       o.server = value;
-    else if (name == "output") {
+    } else if (name == "output") {
       if (value != "json" && value != "table") {
-        std::cerr << "error: --output: expected table or json\n";
+        std::cerr << "error: --output: expected table or json, got '" << value << "'\n";
         return 2;
       }
       o.format = value == "json" ? OutputFormat::kJson : OutputFormat::kTable;
-    } else if (name == "timeout")
-      o.timeout_seconds = std::atoi(value.c_str());
-    else
-      flags.emplace_back(name, value);
-  }
-  if (words.size() == 2 && words[0] == "bmp-replay") {
-    std::string to;
-    for (const auto& [name, value] : flags) {
-      if (name == "to") to = value;
+    } else if (name == "timeout") {
+      if (!absl::SimpleAtoi(value, &o.timeout_seconds) || o.timeout_seconds < 1 ||
+          o.timeout_seconds > 3600) {
+        std::cerr << "error: --timeout: expected whole seconds from 1 to 3600, got '" << value
+                  << "'\n";
+        return 2;
+      }
+    } else {
+      line.flags.emplace_back(name, value);
     }
-    if (to.empty()) {
-      std::cerr << "error: bmp-replay needs --to HOST:PORT\n";
+  }
+  return 0;
+}
+
+int ReplayBmp(const CommandLine& line) {
+  std::string to;
+  for (const auto& [name, value] : line.flags) {
+    if (name == "to") to = value;
+  }
+  if (line.words.size() != 2 || to.empty()) {
+    std::cerr << "usage: pfxctl bmp-replay FILE --to HOST:PORT\n";
+    return 2;
+  }
+  absl::StatusOr<ReplayStats> stats = BmpReplay(line.words[1], to);
+  if (!stats.ok()) {
+    std::cerr << "error: " << stats.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "sent " << stats->routes << " routes in " << stats->messages << " BMP messages ("
+            << stats->bytes << " bytes) in " << stats->seconds
+            << " s: " << static_cast<int64_t>(stats->routes / std::max(stats->seconds, 1e-9))
+            << " routes/s\n";
+  return 0;
+}
+
+// Words that are not a command: the verbs of a resource ("pfxctl peering"), or an error with
+// the nearest command word.
+int NotACommand(const CommandLine& line, size_t matched) {
+  std::vector<std::string> prefix(line.words.begin(), line.words.begin() + matched);
+  std::vector<std::string> next = NextWords(prefix);
+  if (matched == line.words.size() && !prefix.empty()) {
+    std::cout << "pfxctl " << absl::StrJoin(prefix, " ") << " <" << absl::StrJoin(next, "|")
+              << "> [--flag value ...]\n\n";
+    for (const Command& c : Commands()) {
+      if (absl::StartsWith(c.words, absl::StrCat(absl::StrJoin(prefix, " "), " "))) {
+        std::cout << "  " << c.words
+                  << std::string(c.words.size() < 32 ? 32 - c.words.size() : 1, ' ') << c.summary
+                  << "\n";
+      }
+    }
+    std::cout << "\n'pfxctl " << absl::StrJoin(prefix, " ") << " <verb> --help' shows its flags.\n";
+    return 0;
+  }
+  if (line.words.empty()) {
+    std::cout << Usage();
+    return 0;
+  }
+  const std::string& wrong = line.words[matched];
+  std::optional<std::string> close = Closest(wrong, next);
+  std::cerr << "error: unknown command '" << absl::StrJoin(line.words, " ") << "'";
+  if (close.has_value()) {
+    prefix.push_back(*close);
+    prefix.insert(prefix.end(), line.words.begin() + matched + 1, line.words.end());
+    std::cerr << "; did you mean '" << absl::StrJoin(prefix, " ") << "'?";
+  }
+  std::cerr << "\n'pfxctl --help' lists every command.\n";
+  return 2;
+}
+
+// How many leading words name a command or a group of commands.
+size_t MatchedWords(const std::vector<std::string>& words) {
+  size_t matched = 0;
+  while (matched < words.size()) {
+    std::vector<std::string> prefix(words.begin(), words.begin() + matched);
+    std::vector<std::string> next = NextWords(prefix);
+    if (std::find(next.begin(), next.end(), words[matched]) == next.end()) break;
+    ++matched;
+  }
+  return matched;
+}
+
+int Run(int argc, char** argv) {
+  Options o;
+  if (const char* env = getenv("PFXD_SERVER"); env != nullptr && *env) o.server = env;
+  CommandLine line;
+  if (int rc = Parse(argc, argv, o, line); rc != 0) return rc;
+  if (line.version) {
+    std::cout << "pfxctl " << PFX_VERSION_STRING << "\n";
+    return 0;
+  }
+  if (!line.words.empty() && line.words[0] == "bmp-replay") return ReplayBmp(line);
+  if (!line.words.empty() && line.words[0] == "completion") {
+    if (line.words.size() != 2 || line.words[1] != "bash") {
+      std::cerr << "usage: pfxctl completion bash   (then: source <(pfxctl completion bash))\n";
       return 2;
     }
-    absl::StatusOr<ReplayStats> stats = BmpReplay(words[1], to);
-    if (!stats.ok()) {
-      std::cerr << "error: " << stats.status().message() << "\n";
-      return 1;
-    }
-    std::cout << "sent " << stats->routes << " routes in " << stats->messages << " BMP messages ("
-              << stats->bytes << " bytes) in " << stats->seconds
-              << " s: " << static_cast<int64_t>(stats->routes / std::max(stats->seconds, 1e-9))
-              << " routes/s\n";
+    std::cout << BashCompletion();
     return 0;
   }
   size_t consumed = 0;
-  const Command* c = FindCommand(words, &consumed);
-  if (c == nullptr || consumed != words.size()) {
-    if (!words.empty())
-      std::cerr << "error: unknown command '" << absl::StrJoin(words, " ") << "'\n\n";
-    Usage();
-    return 2;
+  const Command* c = FindCommand(line.words, &consumed);
+  if (c == nullptr || consumed != line.words.size()) {
+    if (line.help && line.words.empty()) {
+      std::cout << Usage();
+      return 0;
+    }
+    return NotACommand(line, MatchedWords(line.words));
+  }
+  if (line.help) {
+    std::cout << CommandHelp(*c);
+    return 0;
   }
   LinkDescriptors();
   const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
@@ -249,6 +370,7 @@ int Run(int argc, char** argv) {
           ->New());
   // explain --dry-run: the flags describe a candidate (a registered prefix on --peering-name, or
   // a peering service prefix of --provider-asn) instead of a stored target.
+  FlagList flags = line.flags;
   google::protobuf::Message* fill = request.get();
   if (c->method == "Explain") {
     auto dry = std::find_if(flags.begin(), flags.end(),
@@ -264,7 +386,8 @@ int Run(int argc, char** argv) {
     }
   }
   if (absl::Status s = BuildRequest(flags, *fill); !s.ok()) {
-    std::cerr << "error: " << s.message() << "\n";
+    std::cerr << "error: " << s.message() << "\n'pfxctl " << c->words
+              << " --help' lists its flags.\n";
     return 2;
   }
   auto channel = grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());

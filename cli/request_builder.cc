@@ -7,11 +7,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "cli/output.h"
+#include "cli/suggest.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "pfx/v1/common.pb.h"
 
 namespace pfx::cli {
 namespace {
@@ -19,6 +22,10 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
+
+bool IsWellKnown(const google::protobuf::Descriptor* d) {
+  return d->file()->package() == "google.protobuf";
+}
 
 struct Target {
   Message* message = nullptr;
@@ -117,7 +124,57 @@ absl::Status MergeJson(const std::string& json, const std::string& origin, Messa
   return absl::OkStatus();
 }
 
+FlagInfo Describe(const FieldDescriptor* f) {
+  FlagInfo info;
+  info.name = absl::StrReplaceAll(f->name(), {{"_", "-"}});
+  info.repeated = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_BOOL:
+      info.value = "true|false";
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+        const auto* v = f->enum_type()->value(i);
+        if (v->number() == 0 && absl::EndsWith(v->name(), "_UNSPECIFIED")) continue;
+        info.enum_values.push_back(
+            absl::AsciiStrToLower(absl::StrReplaceAll(ShortEnum(v), {{"_", "-"}})));
+      }
+      info.value = absl::StrJoin(info.enum_values, "|");
+      break;
+    case FieldDescriptor::CPPTYPE_STRING:
+      info.value = "TEXT";
+      break;
+    default:
+      info.value = "INTEGER";
+  }
+  return info;
+}
+
 }  // namespace
+
+std::vector<FlagInfo> FlagsOf(const google::protobuf::Descriptor* request) {
+  std::vector<FlagInfo> out;
+  std::vector<std::string> seen;
+  auto add = [&](const FieldDescriptor* f) {
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE || f->is_map()) return;
+    if (f->options().GetExtension(v1::output_only)) return;                    // the server sets it
+    if (std::find(seen.begin(), seen.end(), f->name()) != seen.end()) return;  // Locate's order
+    seen.push_back(f->name());
+    out.push_back(Describe(f));
+  };
+  for (int i = 0; i < request->field_count(); ++i) add(request->field(i));
+  for (bool repeated : {false, true}) {
+    for (int i = 0; i < request->field_count(); ++i) {
+      const FieldDescriptor* f = request->field(i);
+      if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_map() ||
+          f->is_repeated() != repeated || IsWellKnown(f->message_type())) {
+        continue;
+      }
+      for (int j = 0; j < f->message_type()->field_count(); ++j) add(f->message_type()->field(j));
+    }
+  }
+  return out;
+}
 
 absl::Status BuildRequest(const FlagList& flags, Message& request) {
   for (const auto& [flag, value] : flags) {
@@ -136,8 +193,12 @@ absl::Status BuildRequest(const FlagList& flags, Message& request) {
     std::string name = absl::StrReplaceAll(flag, {{"-", "_"}});
     Target t = Locate(request, name);
     if (t.field == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", flag, ": not a field of ", request.GetDescriptor()->name()));
+      std::vector<std::string> known = {"json", "file"};
+      for (const FlagInfo& f : FlagsOf(request.GetDescriptor())) known.push_back(f.name);
+      std::optional<std::string> close = Closest(flag, known);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", flag, ": not a field of ", request.GetDescriptor()->name(),
+          close.has_value() ? absl::StrCat("; did you mean --", *close, "?") : std::string()));
     }
     std::vector<std::string> values = {value};
     if (t.field->is_repeated()) values = absl::StrSplit(value, ',', absl::SkipEmpty());

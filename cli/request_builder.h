@@ -27,6 +27,17 @@ using FlagList = std::vector<std::pair<std::string, std::string>>;
 
 absl::Status BuildRequest(const FlagList& flags, google::protobuf::Message& request);
 
+// One flag a request takes, as BuildRequest maps it: for help, completion and suggestions.
+struct FlagInfo {
+  std::string name;                      // "peering-name" (without the dashes)
+  std::string value;                     // "TEXT", "INTEGER", "true|false", "ACTIVE|..."
+  std::vector<std::string> enum_values;  // short names, lowercase with dashes
+  bool repeated = false;                 // comma-separated list
+};
+// Every flag of `request` (its own fields, then those of its message fields, in field order),
+// leaving out the fields marked output_only in the protos.
+std::vector<FlagInfo> FlagsOf(const google::protobuf::Descriptor* request);
+
 }  // namespace pfx::cli
 
 #endif  // PFX_CLI_REQUEST_BUILDER_H_

@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -16,6 +17,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "pfx_version.h"
 #include "server/config.h"
 #include "server/grpc_services.h"
 #include "server/log.h"
@@ -257,6 +259,9 @@ int main(int argc, char** argv) {
   // in a lock graph to find cycles (gRPC's locks included): ~4 % of a loaded server's CPU.
   // Unit tests keep the check (abseil's default there); the server does not pay for it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] { return std::string("pfxd " PFX_VERSION_STRING "\n"); };
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "pfxd --config FILE | --listen ADDR --data_dir DIR [--mrt R=FILE] [--irr FILE]");
   absl::ParseCommandLine(argc, argv);

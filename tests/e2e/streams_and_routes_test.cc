@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/fixtures.h"
@@ -13,6 +15,7 @@ namespace pfx::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class StreamsTest : public ::testing::Test {
  protected:
@@ -187,9 +190,11 @@ TEST_F(StreamsTest, SessionsIncludeTheMrtFeed) {
   }));
 }
 
-std::string RunPfxctl(const std::string& address, const std::string& args, int* rc) {
+// Runs pfxctl; `streams` picks what is captured ("2>&1": both, "2>/dev/null": stdout only).
+std::string RunPfxctl(const std::string& address, const std::string& args, int* rc,
+                      const std::string& streams = "2>&1") {
   std::string cmd =
-      absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " 2>&1");
+      absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " ", streams);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
   std::string out;
   char buf[4096];
@@ -230,6 +235,86 @@ TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
   out = RunPfxctl(pfxd_->address(), "peering show --nmae x", &rc);
   EXPECT_EQ(rc, 2);
   EXPECT_THAT(out, HasSubstr("--nmae: not a field"));
+}
+
+TEST_F(StreamsTest, PfxctlHelpsLikeTheToolsOperatorsKnow) {
+  int rc = 0;
+  // Help on stdout, per command, with the flags generated from the request (no output-only).
+  std::string out =
+      RunPfxctl(pfxd_->address(), "registered-prefix create --help", &rc, "2>/dev/null");
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(out, HasSubstr("--traffic-class signalling|media|signalling-and-media|other"));
+  EXPECT_THAT(out, HasSubstr("--endpoint-description TEXT"));
+  EXPECT_THAT(out, Not(HasSubstr("--prefix-validation-state")));
+  out = RunPfxctl(pfxd_->address(), "peering", &rc, "2>/dev/null");
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(out, HasSubstr("set-connection-state"));
+  out = RunPfxctl(pfxd_->address(), "--help", &rc, "2>/dev/null");
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(out, HasSubstr("service prefix create"));
+  out = RunPfxctl(pfxd_->address(), "--version", &rc, "2>/dev/null");
+  EXPECT_EQ(rc, 0);
+  EXPECT_THAT(out, ::testing::MatchesRegex("pfxctl [0-9.]+ \\(git [0-9a-z-]+\\)\n"));
+  // Did you mean: commands and flags.
+  out = RunPfxctl(pfxd_->address(), "regstered-prefix lst", &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_THAT(out, HasSubstr("did you mean 'registered-prefix lst'"));
+  out = RunPfxctl(pfxd_->address(), "registered-prefix lst", &rc);
+  EXPECT_THAT(out, HasSubstr("did you mean 'registered-prefix list'"));
+  out = RunPfxctl(pfxd_->address(), "peering show --nmae x", &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_THAT(out, HasSubstr("did you mean --name?"));
+  // Boolean flags without a value; --timeout checked; a hint when nothing answers.
+  out = RunPfxctl(pfxd_->address(),
+                  "registered-prefix delete --peering-name voice-1 --name x --force", &rc);
+  EXPECT_THAT(out, HasSubstr("NOT_FOUND"));  // parsed: --force took no value
+  out = RunPfxctl(pfxd_->address(), "--timeout 0 peering list", &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_THAT(out, HasSubstr("--timeout: expected whole seconds"));
+  out = RunPfxctl("127.0.0.1:1", "--timeout 1 peering list", &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_THAT(out, HasSubstr("hint: no pfxd answered at 127.0.0.1:1"));
+  EXPECT_THAT(out, HasSubstr("PFXD_SERVER"));
+  // Streams as JSON: one object per line, the first saying the watch is live.
+  out = RunPfxctl(pfxd_->address(), "--output json revalidate --peering-name voice-1", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  for (absl::string_view l : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+    EXPECT_TRUE(absl::StartsWith(l, "{") && absl::EndsWith(l, "}")) << l;
+  }
+  // Completion from the same table: enum values of the flag being completed.
+  const std::string script = absl::StrCat(::testing::TempDir(), "/pfxctl_completion.sh");
+  out = RunPfxctl(pfxd_->address(),
+                  absl::StrCat("completion bash > ", script, " && bash -c 'source ", script,
+                               "; COMP_WORDS=(pfxctl peering set-connection-state "
+                               "--connection-state act); COMP_CWORD=4; _pfxctl; echo "
+                               "\"${COMPREPLY[@]}\"'"),
+                  &rc);
+  EXPECT_EQ(out, "active\n");
+}
+
+TEST_F(StreamsTest, PfxctlMutationsCarryARequestIdSoRetriesApplyOnce) {
+  int rc = 0;
+  std::string out = RunPfxctl(
+      pfxd_->address(),
+      "--output json registered-prefix create --peering-name voice-1 --name idem --prefix "
+      "1.1.1.0/24 --traffic-class media --endpoint-description relays --request-id fixed-1",
+      &rc);
+  ASSERT_EQ(rc, 0) << out;
+  // The same request_id again: the first reply, not ALREADY_EXISTS.
+  std::string again = RunPfxctl(
+      pfxd_->address(),
+      "--output json registered-prefix create --peering-name voice-1 --name idem --prefix "
+      "1.1.1.0/24 --traffic-class media --endpoint-description relays --request-id fixed-1",
+      &rc);
+  EXPECT_EQ(rc, 0) << again;
+  EXPECT_EQ(again, out);
+  // Without one, pfxctl makes one per invocation: a second create is a new request.
+  again = RunPfxctl(pfxd_->address(),
+                    "registered-prefix create --peering-name voice-1 --name idem --prefix "
+                    "1.1.1.0/24 --traffic-class media --endpoint-description relays",
+                    &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_THAT(again, HasSubstr("ALREADY_EXISTS"));
 }
 
 }  // namespace
