@@ -82,6 +82,55 @@ std::string CellOf(const Message& m, const Column& c) {
   return Cell(m.GetReflection()->GetMessage(m, c.outer), c.field);
 }
 
+// `rows` as an aligned table, each line indented by `indent`; then, for each repeated message
+// field of the rows (a connection's sessions), one nested table per row that has entries.
+std::string Table(const google::protobuf::Descriptor* type, const std::vector<const Message*>& rows,
+                  const std::string& indent) {
+  std::vector<Column> cols = ColumnsOf(type);
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> widths;
+  for (const Column& c : cols) widths.push_back(c.header.size());
+  for (const Message* item : rows) {
+    std::vector<std::string> line;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      line.push_back(CellOf(*item, cols[c]));
+      widths[c] = std::max(widths[c], line.back().size());
+    }
+    cells.push_back(std::move(line));
+  }
+  std::string out;
+  auto emit = [&](const std::vector<std::string>& line) {
+    std::string text = indent;
+    for (size_t c = 0; c < line.size(); ++c) {
+      absl::StrAppend(&text, line[c], std::string(widths[c] - line[c].size() + 2, ' '));
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    absl::StrAppend(&out, text, "\n");
+  };
+  std::vector<std::string> headers;
+  for (const Column& c : cols) headers.push_back(c.header);
+  emit(headers);
+  for (const auto& line : cells) emit(line);
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* f = type->field(i);
+    if (!f->is_repeated() || f->is_map() || f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;
+    }
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const auto* reflection = rows[r]->GetReflection();
+      if (reflection->FieldSize(*rows[r], f) == 0) continue;
+      std::vector<const Message*> nested;
+      for (int j = 0; j < reflection->FieldSize(*rows[r], f); ++j) {
+        nested.push_back(&reflection->GetRepeatedMessage(*rows[r], f, j));
+      }
+      absl::StrAppend(&out, indent, f->name(), " of ", cols.empty() ? "" : cols[0].header, " ",
+                      cells[r].empty() ? "" : cells[r][0], ":\n",
+                      Table(f->message_type(), nested, indent + "  "));
+    }
+  }
+  return out;
+}
+
 // Explain for people: the checks as a table, then each session's evidence once.
 std::string RenderExplain(const v1::ExplainResponse& e) {
   std::string out = absl::StrCat(
@@ -190,30 +239,11 @@ std::string Render(const Message& reply, OutputFormat format) {
     }
   }
   if (rows != nullptr && (absl::StartsWith(d->name(), "List"))) {
-    std::vector<Column> cols = ColumnsOf(rows->message_type());
-    std::vector<std::vector<std::string>> cells;
-    std::vector<size_t> widths;
-    for (const Column& c : cols) widths.push_back(c.header.size());
+    std::vector<const Message*> items;
     for (int i = 0; i < r->FieldSize(reply, rows); ++i) {
-      const Message& item = r->GetRepeatedMessage(reply, rows, i);
-      std::vector<std::string> line;
-      for (size_t c = 0; c < cols.size(); ++c) {
-        line.push_back(CellOf(item, cols[c]));
-        widths[c] = std::max(widths[c], line.back().size());
-      }
-      cells.push_back(std::move(line));
+      items.push_back(&r->GetRepeatedMessage(reply, rows, i));
     }
-    std::string out;
-    auto emit = [&](const std::vector<std::string>& line) {
-      for (size_t c = 0; c < line.size(); ++c) {
-        absl::StrAppend(&out, line[c], std::string(widths[c] - line[c].size() + 2, ' '));
-      }
-      out.back() = '\n';
-    };
-    std::vector<std::string> headers;
-    for (const Column& c : cols) headers.push_back(c.header);
-    emit(headers);
-    for (const auto& line : cells) emit(line);
+    std::string out = Table(rows->message_type(), items, "");
     const FieldDescriptor* token = d->FindFieldByName("next_page_token");
     if (token != nullptr && !r->GetString(reply, token).empty()) {
       absl::StrAppend(&out, "(more: --page-token ", r->GetString(reply, token), ")\n");
@@ -229,9 +259,12 @@ std::string Render(const Message& reply, OutputFormat format) {
     if (!present) continue;
     std::string value;
     if (f->is_repeated() && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      std::vector<const Message*> items;
       for (int j = 0; j < r->FieldSize(reply, f); ++j) {
-        absl::StrAppend(&value, "\n  - ", Json(r->GetRepeatedMessage(reply, f, j), false));
+        items.push_back(&r->GetRepeatedMessage(reply, f, j));
       }
+      absl::StrAppend(&out, f->name(), ":\n", Table(f->message_type(), items, "  "));
+      continue;
     } else if (f->is_map()) {
       continue;
     } else {

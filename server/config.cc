@@ -3,9 +3,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "server/input_rules.h"
+#include "validator/ip_prefix.h"
 
 namespace pfx {
 namespace {
@@ -20,39 +25,126 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
-}  // namespace
+absl::Status Invalid(absl::string_view field, absl::string_view rule) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
+}
 
-void FillDefaults(v1::ServerConfig& c) {
-  if (c.listen_address().empty()) c.set_listen_address("127.0.0.1:50051");
-  if (c.data_dir().empty()) c.set_data_dir("./data");
-  if (c.worker_threads() <= 0) c.set_worker_threads(2);
-  if (c.hold_down_seconds() <= 0) c.set_hold_down_seconds(300);
-  if (c.debounce_millis() <= 0) c.set_debounce_millis(200);
-  if (c.bmp_listen_address().empty()) c.set_bmp_listen_address("127.0.0.1:11019");
-  if (c.settle_seconds() <= 0) c.set_settle_seconds(60);
-  if (c.accepted_irr_sources().empty()) {
-    for (const char* s :
-         {"RADB", "RIPE", "ARIN", "APNIC", "AFRINIC", "LACNIC", "NTTCOM", "ALTDB"}) {
-      c.add_accepted_irr_sources(s);
+absl::Status CheckRange(absl::string_view field, int value, int low, int high,
+                        absl::string_view note = "") {
+  if (value >= low && value <= high) return absl::OkStatus();
+  return Invalid(field, absl::StrCat("must be ", low, "-", high, note, ", got ", value));
+}
+
+// HOST:PORT with a numeric port 0-65535 and a host that is an IP address or a name
+// ("[::1]:50051", "localhost:50051", "0.0.0.0:0").
+absl::Status CheckHostPort(absl::string_view field, const std::string& value) {
+  size_t colon = value.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(value.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return Invalid(field,
+                   absl::StrCat("expected HOST:PORT with a port 0-65535, got '", value, "'"));
+  }
+  std::string host = value.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.back() != ']' || !IpAddress::Parse(host.substr(1, host.size() - 2)).ok()) {
+      return Invalid(field, absl::StrCat("'", host, "' is not a bracketed IPv6 address"));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReadable(absl::string_view field, const std::string& path) {
+  if (path.empty()) return Invalid(field, "is required");
+  std::ifstream in(path);
+  if (!in) return Invalid(field, absl::StrCat("cannot read '", path, "'"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<std::string>& DefaultIrrSources() {
+  static const auto* sources = new std::vector<std::string>{"RADB",    "RIPE",   "ARIN",   "APNIC",
+                                                            "AFRINIC", "LACNIC", "NTTCOM", "ALTDB"};
+  return *sources;
+}
+
+const std::vector<std::string>& KnownIrrSources() {
+  static const auto* sources = new std::vector<std::string>{
+      "AFRINIC", "ALTDB", "APNIC", "ARIN",   "ARIN-NONAUTH", "BBOI",    "BELL",
+      "CANARIE", "IDNIC", "JPIRR", "LACNIC", "LEVEL3",       "NESTEGG", "NTTCOM",
+      "PANIX",   "RADB",  "REACH", "RIPE",   "RIPE-NONAUTH", "TC",      "WCGDB"};
+  return *sources;
+}
+
+void FillDefaults(v1::ServerConfig& c) {
+  if (c.listen_address().empty()) c.set_listen_address(kDefaultListen);
+  if (c.data_dir().empty()) c.set_data_dir(kDefaultDataDir);
+  if (!c.has_worker_threads()) c.set_worker_threads(kDefaultWorkers);
+  if (!c.has_hold_down_seconds()) c.set_hold_down_seconds(kDefaultHoldDownSeconds);
+  if (!c.has_debounce_millis()) c.set_debounce_millis(kDefaultDebounceMillis);
+  if (c.bmp_listen_address().empty()) c.set_bmp_listen_address(kDefaultBmpListen);
+  if (!c.has_settle_seconds()) c.set_settle_seconds(kDefaultSettleSeconds);
+  if (c.accepted_irr_sources().empty()) {
+    for (const std::string& s : DefaultIrrSources()) c.add_accepted_irr_sources(s);
+  }
+}
+
+absl::Status ValidateConfig(const v1::ServerConfig& c) {
+  if (auto s = CheckHostPort("listen_address", c.listen_address()); !s.ok()) return s;
+  if (c.data_dir().empty()) return Invalid("data_dir", "is required");
+  if (auto s = CheckRange("worker_threads", c.worker_threads(), 1, 64); !s.ok()) return s;
+  if (auto s =
+          CheckRange("hold_down_seconds", c.hold_down_seconds(), 0, 86400, " (0: no hold-down)");
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("debounce_millis", c.debounce_millis(), 0, 60000); !s.ok()) return s;
+  if (auto s = CheckRange("settle_seconds", c.settle_seconds(), 0, 3600); !s.ok()) return s;
+  for (int i = 0; i < c.mrt_size(); ++i) {
+    std::string field = absl::StrCat("mrt[", i, "]");
+    if (auto s = CheckName(field + ".router", c.mrt(i).router()); !s.ok()) return s;
+    if (auto s = CheckReadable(field + ".path", c.mrt(i).path()); !s.ok()) return s;
+  }
+  for (int i = 0; i < c.irr_size(); ++i) {
+    if (auto s = CheckReadable(absl::StrCat("irr[", i, "].path"), c.irr(i).path()); !s.ok())
+      return s;
+  }
+  const std::vector<std::string>& known = KnownIrrSources();
+  for (int i = 0; i < c.accepted_irr_sources_size(); ++i) {
+    const std::string& name = c.accepted_irr_sources(i);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return Invalid(absl::StrCat("accepted_irr_sources[", i, "]"),
+                     absl::StrCat("'", name, "' is not an IRR source pfxd knows (one of ",
+                                  absl::StrJoin(known, " "), "; names are upper case)"));
+    }
+  }
+  if (c.bmp_listen_address() != "off") {
+    if (auto s = CheckHostPort("bmp_listen_address", c.bmp_listen_address()); !s.ok()) return s;
+  }
+  for (int i = 0; i < c.bmp_routers_size(); ++i) {
+    std::string field = absl::StrCat("bmp_routers[", i, "]");
+    if (absl::StatusOr<IpAddress> a = IpAddress::Parse(c.bmp_routers(i).address()); !a.ok()) {
+      return Invalid(field + ".address", a.status().message());
+    }
+    if (auto s = CheckName(field + ".name", c.bmp_routers(i).name()); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ServerConfig> LoadConfig(const std::string& path) {
   v1::ServerConfig config;
-  if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) return absl::NotFoundError(absl::StrCat("--config: cannot read ", path));
-    std::stringstream text;
-    text << in.rdbuf();
-    google::protobuf::TextFormat::Parser parser;
-    ErrorCollector errors;
-    parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(text.str(), &config)) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", errors.first_));
-    }
+  if (path.empty()) return config;
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("--config: cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  google::protobuf::TextFormat::Parser parser;
+  ErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text.str(), &config)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", errors.first_));
   }
-  FillDefaults(config);
   return config;
 }
 

@@ -1,21 +1,40 @@
 // File: config.h
 // -----------------------------------------------------------------------------
-// pfxd configuration: a text-format pfx.v1.ServerConfig file (--config) with defaults filled
-// in, then command-line flags on top. See docs/configuration.md for every field.
+// pfxd configuration: a text-format pfx.v1.ServerConfig file (--config), then command-line
+// flags on top (a flag overrides the field it names only when given), then defaults for
+// what is still unset, then one validation pass over everything: ValidateConfig refuses a
+// configuration naming the field and the rule, before pfxd opens a file or a socket.
+// docs/configuration.md lists every field; the defaults below are the only copy of them.
 
 #ifndef PFX_SERVER_CONFIG_H_
 #define PFX_SERVER_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "pfx/v1/config.pb.h"
 
 namespace pfx {
 
-// Reads `path` (empty: no file) and fills defaults for unset fields.
+inline constexpr char kDefaultListen[] = "127.0.0.1:50051";
+inline constexpr char kDefaultDataDir[] = "./data";
+inline constexpr int kDefaultWorkers = 2;
+inline constexpr int kDefaultHoldDownSeconds = 300;
+inline constexpr int kDefaultDebounceMillis = 200;
+inline constexpr char kDefaultBmpListen[] = "127.0.0.1:11019";
+inline constexpr int kDefaultSettleSeconds = 60;
+// The registries accepted unless the configuration names others.
+const std::vector<std::string>& DefaultIrrSources();
+// Every IRR source name pfxd knows (the registries listed at irr.net); others are refused.
+const std::vector<std::string>& KnownIrrSources();
+
+// Reads `path` (empty: no file); unset fields stay unset until FillDefaults.
 absl::StatusOr<v1::ServerConfig> LoadConfig(const std::string& path);
 void FillDefaults(v1::ServerConfig& config);
+// Every field in range and well-formed; files named readable. INVALID_ARGUMENT naming the
+// field ("hold_down_seconds: must be 0-86400 (0: no hold-down), got -5").
+absl::Status ValidateConfig(const v1::ServerConfig& config);
 
 }  // namespace pfx
 

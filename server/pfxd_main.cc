@@ -8,9 +8,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "feed/bmp/bmp_listener.h"
 #include "feed/mrt_loader.h"
@@ -25,17 +27,19 @@
 #include "server/schema_migration.h"
 #include "server/worker_pool.h"
 
-ABSL_FLAG(std::string, config, "", "text-format pfx.v1.ServerConfig file");
-ABSL_FLAG(std::string, listen, "",
-          "gRPC listen address (default 127.0.0.1:50051; port 0 picks one)");
-ABSL_FLAG(std::string, data_dir, "", "RocksDB directory (default ./data)");
-ABSL_FLAG(int, workers, 0, "validation worker threads (default 2)");
-ABSL_FLAG(int, hold_down_seconds, 0, "VERIFIED -> WARNING -> FAILED hold-down (default 300)");
-ABSL_FLAG(int, debounce_millis, 0, "route change debounce (default 200)");
-ABSL_FLAG(int, settle_seconds, 0,
-          "a session without End-of-RIB counts as complete after this (default 60)");
-ABSL_FLAG(std::string, bmp_listen, "",
-          "BMP station address (default 127.0.0.1:11019; off disables)");
+// A flag overrides the config field it names only when given on the command line; the
+// defaults shown by --help are the real ones (server/config.h), used when neither sets it.
+ABSL_FLAG(std::string, config, "", "text-format pfx.v1.ServerConfig file (docs/configuration.md)");
+ABSL_FLAG(std::string, listen, pfx::kDefaultListen, "gRPC listen address; port 0 picks one");
+ABSL_FLAG(std::string, data_dir, pfx::kDefaultDataDir, "RocksDB directory");
+ABSL_FLAG(int, workers, pfx::kDefaultWorkers, "validation worker threads, 1-64");
+ABSL_FLAG(int, hold_down_seconds, pfx::kDefaultHoldDownSeconds,
+          "VERIFIED -> WARNING -> FAILED hold-down, 0-86400 (0: none)");
+ABSL_FLAG(int, debounce_millis, pfx::kDefaultDebounceMillis,
+          "route changes are gathered this long before requeueing, 0-60000");
+ABSL_FLAG(int, settle_seconds, pfx::kDefaultSettleSeconds,
+          "a session without End-of-RIB counts as complete after this, 0-3600");
+ABSL_FLAG(std::string, bmp_listen, pfx::kDefaultBmpListen, "BMP station address; off disables");
 ABSL_FLAG(std::string, bmp_port_file, "", "write the bound BMP port here once listening");
 ABSL_FLAG(bool, enable_route_injection, false, "serve the RouteInjection service (tests, demos)");
 ABSL_FLAG(std::vector<std::string>, mrt, {}, "MRT files to load, [ROUTER=]PATH, comma separated");
@@ -46,19 +50,31 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 namespace pfx {
 namespace {
 
-absl::Status ApplyFlags(v1::ServerConfig& c) {
-  if (!absl::GetFlag(FLAGS_listen).empty()) c.set_listen_address(absl::GetFlag(FLAGS_listen));
-  if (!absl::GetFlag(FLAGS_data_dir).empty()) c.set_data_dir(absl::GetFlag(FLAGS_data_dir));
-  if (absl::GetFlag(FLAGS_workers) > 0) c.set_worker_threads(absl::GetFlag(FLAGS_workers));
-  if (absl::GetFlag(FLAGS_hold_down_seconds) > 0)
-    c.set_hold_down_seconds(absl::GetFlag(FLAGS_hold_down_seconds));
-  if (absl::GetFlag(FLAGS_debounce_millis) > 0)
-    c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
+// The command line as given (this abseil keeps "was it given?" private).
+std::vector<std::string>& Arguments() {
+  static auto* arguments = new std::vector<std::string>();
+  return *arguments;
+}
+
+// Whether --flag (or -flag, with =VALUE or a separate value) is on the command line.
+bool Given(absl::string_view flag) {
+  for (const std::string& a : Arguments()) {
+    absl::string_view name = absl::StripPrefix(absl::StripPrefix(a, "-"), "-");
+    if (name.size() == a.size()) continue;  // not a flag
+    if (name == flag || absl::StartsWith(name, absl::StrCat(flag, "="))) return true;
+  }
+  return false;
+}
+
+void ApplyFlags(v1::ServerConfig& c) {
+  if (Given("listen")) c.set_listen_address(absl::GetFlag(FLAGS_listen));
+  if (Given("data_dir")) c.set_data_dir(absl::GetFlag(FLAGS_data_dir));
+  if (Given("workers")) c.set_worker_threads(absl::GetFlag(FLAGS_workers));
+  if (Given("hold_down_seconds")) c.set_hold_down_seconds(absl::GetFlag(FLAGS_hold_down_seconds));
+  if (Given("debounce_millis")) c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
+  if (Given("settle_seconds")) c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
+  if (Given("bmp_listen")) c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
   if (absl::GetFlag(FLAGS_enable_route_injection)) c.set_enable_route_injection(true);
-  if (absl::GetFlag(FLAGS_settle_seconds) > 0)
-    c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
-  if (!absl::GetFlag(FLAGS_bmp_listen).empty())
-    c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
   for (const std::string& spec : absl::GetFlag(FLAGS_mrt)) {
     std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('=', 1));
     v1::MrtSource* m = c.add_mrt();
@@ -66,7 +82,6 @@ absl::Status ApplyFlags(v1::ServerConfig& c) {
     m->set_path(parts.back());
   }
   for (const std::string& path : absl::GetFlag(FLAGS_irr)) c.add_irr()->set_path(path);
-  return absl::OkStatus();
 }
 
 // Written atomically (rename) so a reader never sees a partial number.
@@ -124,7 +139,12 @@ int Serve() {
     PFX_LOG(Error) << config.status();
     return 2;
   }
-  (void)ApplyFlags(*config);
+  ApplyFlags(*config);
+  FillDefaults(*config);
+  if (absl::Status s = ValidateConfig(*config); !s.ok()) {
+    PFX_LOG(Error) << "configuration refused: " << s.message();
+    return 2;
+  }
 
   // Block the stop signals in every thread; main waits for them with sigwait.
   sigset_t signals;
@@ -186,6 +206,19 @@ int Serve() {
   RoutesService routes_service(db->get(), &registry, &routes, &irr);
   RouteInjectionService injection_service(&routes);
 
+  // The BMP station binds before gRPC serves: a taken BMP port stops pfxd before any client
+  // sees it up.
+  std::unique_ptr<BmpListener> bmp;
+  if (config->bmp_listen_address() != "off") {
+    absl::StatusOr<std::unique_ptr<BmpListener>> started = StartBmp(*config, routes);
+    if (!started.ok()) {
+      PFX_LOG(Error) << started.status();
+      return 1;
+    }
+    bmp = std::move(*started);
+    WritePortFile(absl::GetFlag(FLAGS_bmp_port_file), bmp->port());
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -206,17 +239,6 @@ int Serve() {
   PFX_LOG(Info) << "pfxd serving on " << host << ":" << port << " (data " << config->data_dir()
                 << (config->enable_route_injection() ? ", route injection enabled" : "") << ")";
   WritePortFile(absl::GetFlag(FLAGS_port_file), port);
-
-  std::unique_ptr<BmpListener> bmp;
-  if (config->bmp_listen_address() != "off") {
-    absl::StatusOr<std::unique_ptr<BmpListener>> started = StartBmp(*config, routes);
-    if (!started.ok()) {
-      PFX_LOG(Error) << started.status();
-      return 1;
-    }
-    bmp = std::move(*started);
-    WritePortFile(absl::GetFlag(FLAGS_bmp_port_file), bmp->port());
-  }
 
   // Bulk route sources load in the background; their sessions read as UNKNOWN meanwhile.
   std::thread loader([&] {
@@ -264,6 +286,7 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "pfxd --config FILE | --listen ADDR --data_dir DIR [--mrt R=FILE] [--irr FILE]");
+  pfx::Arguments().assign(argv + 1, argv + argc);
   absl::ParseCommandLine(argc, argv);
   pfx::LogLevel level;
   if (!pfx::ParseLogLevel(absl::GetFlag(FLAGS_log_level), &level)) {

@@ -7,7 +7,8 @@ HoldDownDecision ApplyHoldDown(ValidationState previous_state,
                                const ValidationResult& result, absl::Time now,
                                absl::Duration hold_down) {
   if (result.state == ValidationState::kUnknown) return {result.state, previous_deadline};
-  bool softenable = result.state == ValidationState::kFailed && result.only_missing_routes;
+  bool softenable = result.state == ValidationState::kFailed && result.only_missing_routes &&
+                    hold_down > absl::ZeroDuration();
   if (!softenable) return {result.state, std::nullopt};
   bool was_verified = previous_state == ValidationState::kVerified;
   bool in_hold_down = previous_state == ValidationState::kWarning && previous_deadline.has_value();

@@ -7,6 +7,7 @@
 // UNKNOWN (a session still sending its initial table) decides nothing: it keeps the deadline,
 // and the caller passes the last decided state as `previous_state` while the stored state is
 // UNKNOWN, so a router reconnecting inside the hold-down does not restart or skip it.
+// A zero `hold_down` means no hold-down: a missing route fails the prefix at once.
 // Pure function; times are absl::Time so tests choose them.
 
 #ifndef PFX_VALIDATOR_HOLD_DOWN_H_

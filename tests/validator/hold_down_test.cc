@@ -65,5 +65,20 @@ TEST(HoldDownTest, RecoveryClearsTheDeadline) {
   EXPECT_FALSE(d.deadline.has_value());
 }
 
+TEST(HoldDownTest, ZeroMeansNoHoldDown) {
+  ValidationResult missing;
+  missing.state = ValidationState::kFailed;
+  missing.only_missing_routes = true;
+  const absl::Time now = absl::FromUnixSeconds(1000);
+  HoldDownDecision d =
+      ApplyHoldDown(ValidationState::kVerified, std::nullopt, missing, now, absl::ZeroDuration());
+  EXPECT_EQ(d.state, ValidationState::kFailed);
+  EXPECT_FALSE(d.deadline.has_value());
+  // One second of hold-down is still a hold-down (the bound's other side).
+  d = ApplyHoldDown(ValidationState::kVerified, std::nullopt, missing, now, absl::Seconds(1));
+  EXPECT_EQ(d.state, ValidationState::kWarning);
+  EXPECT_EQ(d.deadline, now + absl::Seconds(1));
+}
+
 }  // namespace
 }  // namespace pfx
