@@ -19,22 +19,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct PfxdRun {
-  int exit_code;
-  std::string output;
-};
-
 // Runs pfxd to completion (a refused configuration exits at once; a bounded timeout stops a
 // pfxd that wrongly started).
-PfxdRun RunPfxd(const std::string& args) {
-  std::string cmd = absl::StrCat("timeout 10 ", PFX_BINARY_DIR, "/server/pfxd ", args, " 2>&1");
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
-  int status = pclose(pipe.release());
-  return {WEXITSTATUS(status), out};
+CommandResult RunPfxd(const std::string& args) {
+  return RunCommand(absl::StrCat("timeout 10 ", PFX_BINARY_DIR, "/server/pfxd ", args, " 2>&1"));
 }
 
 TEST(ConfigTest, BadValuesAreRefusedNamingTheFieldBeforeAnythingIsCreated) {
@@ -61,7 +49,7 @@ TEST(ConfigTest, BadValuesAreRefusedNamingTheFieldBeforeAnythingIsCreated) {
       {"--mrt='bad router=" + irr + "'", "mrt[0].router: must be 1-80 characters"},
   };
   for (const Case& c : cases) {
-    PfxdRun r = RunPfxd(
+    CommandResult r = RunPfxd(
         absl::StrCat("--data_dir ", data, " --listen=127.0.0.1:0 --bmp_listen=off ", c.args));
     EXPECT_EQ(r.exit_code, 2) << c.args << ": " << r.output;
     EXPECT_THAT(r.output, HasSubstr("configuration refused: " + c.message)) << c.args;
@@ -71,7 +59,8 @@ TEST(ConfigTest, BadValuesAreRefusedNamingTheFieldBeforeAnythingIsCreated) {
   const std::string bad = WriteTempFile("bad.textproto",
                                         "accepted_irr_sources: \"RADB\"\n"
                                         "accepted_irr_sources: \"RADBX\"\n");
-  PfxdRun r = RunPfxd(absl::StrCat("--config ", bad, " --data_dir ", data, " --bmp_listen=off"));
+  CommandResult r =
+      RunPfxd(absl::StrCat("--config ", bad, " --data_dir ", data, " --bmp_listen=off"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.output, HasSubstr("accepted_irr_sources[1]: 'RADBX' is not an IRR source"));
   // A flag overrides the file only when given: the file's 0 stays 0 (no hold-down) and passes.
@@ -94,8 +83,9 @@ TEST(ConfigTest, ATakenBmpPortStopsPfxdBeforeGrpcServes) {
   ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
   const std::string dir = absl::StrCat(::testing::TempDir(), "/config_bmp_", getpid());
   const std::string port_file = dir + "/port";
-  PfxdRun r = RunPfxd(absl::StrCat("--data_dir ", dir, "/data --listen=127.0.0.1:0 --port_file ",
-                                   port_file, " --bmp_listen=127.0.0.1:", ntohs(addr.sin_port)));
+  CommandResult r =
+      RunPfxd(absl::StrCat("--data_dir ", dir, "/data --listen=127.0.0.1:0 --port_file ", port_file,
+                           " --bmp_listen=127.0.0.1:", ntohs(addr.sin_port)));
   close(fd);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_FALSE(std::filesystem::exists(port_file)) << "gRPC served before the BMP port failed";

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/pfxd_process.h"
 
 namespace pfx::testing {
 
@@ -112,15 +113,9 @@ void GobgpdProcess::Kill() {
 }
 
 int GobgpdProcess::Cli(const std::string& args, std::string* output) const {
-  std::string cmd = absl::StrCat("timeout 10 gobgp -p ", api_port_, " ", args, " 2>&1");
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
-  int rc = pclose(pipe.release());
-  if (output != nullptr) *output = out;
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  CommandResult r = RunCommand(absl::StrCat("timeout 10 gobgp -p ", api_port_, " ", args, " 2>&1"));
+  if (output != nullptr) *output = std::move(r.output);
+  return r.exit_code;
 }
 
 }  // namespace pfx::testing

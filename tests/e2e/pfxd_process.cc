@@ -31,6 +31,16 @@ std::unique_ptr<grpc::ClientContext> Ctx() {
   return ctx;
 }
 
+CommandResult RunCommand(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
+  int status = pclose(pipe.release());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, std::move(out)};
+}
+
 std::string WriteTempFile(const std::string& name, const std::string& text) {
   std::string path = absl::StrCat(::testing::TempDir(), "/", getpid(), "_", name);
   std::ofstream(path) << text;

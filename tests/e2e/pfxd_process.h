@@ -74,6 +74,14 @@ std::unique_ptr<grpc::ClientContext> Ctx();
 // Writes `text` to a fresh file in the test's temp dir and returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text);
 
+// Runs a shell command to completion; its exit code (-1: killed by a signal) and what it
+// wrote to stdout (add "2>&1" to the command for stderr too).
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+CommandResult RunCommand(const std::string& command);
+
 }  // namespace pfx::testing
 
 #endif  // PFX_TESTS_E2E_PFXD_PROCESS_H_

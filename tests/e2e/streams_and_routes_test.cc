@@ -193,15 +193,10 @@ TEST_F(StreamsTest, SessionsIncludeTheMrtFeed) {
 // Runs pfxctl; `streams` picks what is captured ("2>&1": both, "2>/dev/null": stdout only).
 std::string RunPfxctl(const std::string& address, const std::string& args, int* rc,
                       const std::string& streams = "2>&1") {
-  std::string cmd =
-      absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " ", streams);
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
-  *rc = WEXITSTATUS(pclose(pipe.release()));
-  return out;
+  CommandResult r = RunCommand(
+      absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address, " ", args, " ", streams));
+  *rc = r.exit_code;
+  return r.output;
 }
 
 TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
@@ -230,6 +225,11 @@ TEST_F(StreamsTest, PfxctlDrivesEveryKindOfCall) {
                   &rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_THAT(out, HasSubstr("all-sessions-advertise"));
+  out = RunPfxctl(pfxd_->address(), "explain --dry-run --peering-name voice-1 --prefix 1.1.2.0/24",
+                  &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, HasSubstr("dry run (nothing stored)"));
+  EXPECT_THAT(out, HasSubstr("not advertised on sessions 198.51.100.1 on router sea-1"));
   out = RunPfxctl(pfxd_->address(), "no such command", &rc);
   EXPECT_EQ(rc, 2);
   out = RunPfxctl(pfxd_->address(), "peering show --nmae x", &rc);
