@@ -39,13 +39,17 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// Every handler first checks the request's enum fields (input_rules.h CheckEnumFields).
+// Every handler first checks the request's enum fields (input_rules.h CheckEnumFields); the
+// walk is skipped for request types that have none.
+#define PFX_CHECK_ENUMS(Request, request)                             \
+  static const bool kHasEnums = HasEnumFields(Request::descriptor()); \
+  absl::Status enums = kHasEnums ? CheckEnumFields(*request) : absl::OkStatus();
+
 #define PFX_UNARY(Service, Method, Request, Reply, call)                                         \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
-    if (absl::Status s = CheckEnumFields(*request); !s.ok()) {                                   \
-      return Respond<Reply>(context, s, reply);                                                  \
-    }                                                                                            \
+    PFX_CHECK_ENUMS(Request, request)                                                            \
+    if (!enums.ok()) return Respond<Reply>(context, enums, reply);                               \
     return Respond(context, call, reply);                                                        \
   }
 
@@ -55,8 +59,9 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();                               \
-    if (absl::Status s = CheckEnumFields(*request); !s.ok()) {                                   \
-      FinishWith(reactor, reply)(s);                                                             \
+    PFX_CHECK_ENUMS(Request, request)                                                            \
+    if (!enums.ok()) {                                                                           \
+      FinishWith(reactor, reply)(enums);                                                         \
       return reactor;                                                                            \
     }                                                                                            \
     registry_->Method(*request, FinishWith(reactor, reply));                                     \
@@ -182,6 +187,7 @@ class RouteInjectionService final : public v1::RouteInjection::CallbackService {
 
 #undef PFX_UNARY
 #undef PFX_MUTATION
+#undef PFX_CHECK_ENUMS
 
 }  // namespace pfx
 

@@ -125,7 +125,22 @@ absl::Status CheckEnumsAt(const google::protobuf::Message& m, const std::string&
   return absl::OkStatus();
 }
 
+bool HasEnumsBelow(const google::protobuf::Descriptor* type, int depth) {
+  if (depth > 8) return true;  // recursive message types: assume so and walk
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* f = type->field(i);
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) return true;
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_map() &&
+        HasEnumsBelow(f->message_type(), depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+bool HasEnumFields(const google::protobuf::Descriptor* type) { return HasEnumsBelow(type, 0); }
 
 absl::Status CheckEnumFields(const google::protobuf::Message& request) {
   return CheckEnumsAt(request, "");

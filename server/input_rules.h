@@ -36,6 +36,9 @@ absl::StatusOr<PrefixKey> ParseKeyField(absl::string_view field, absl::string_vi
 // e.g. "peering.connections[1].connection_state: 99 is not a ConnectionState (one of ...)".
 // Every handler runs it first.
 absl::Status CheckEnumFields(const google::protobuf::Message& request);
+// Whether messages of `type` can hold an enum field at any depth: requests without any (most
+// Get and List requests) need no CheckEnumFields walk.
+bool HasEnumFields(const google::protobuf::Descriptor* type);
 
 }  // namespace pfx
 

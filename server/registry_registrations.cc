@@ -122,7 +122,7 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
-        return ToApi(r, /*with_events=*/true);
+        return ToApi(std::move(r), /*with_events=*/true);
       },
       std::move(done));
 }
@@ -135,7 +135,7 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::GetRegisteredPrefix(
       *ctx_.db, Column::kRegisteredPrefixes, request.peering_name(), request.name(),
       "registered prefix", "peering");
   if (!r.ok()) return r.status();
-  return ToApi(*r, /*with_events=*/true);
+  return ToApi(std::move(*r), /*with_events=*/true);
 }
 
 absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefixes(
@@ -148,8 +148,8 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
       request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredPrefixesResponse response;
-  for (const RegisteredPrefixRecord& r : page->items) {
-    *response.add_registered_prefixes() = ToApi(r, /*with_events=*/false);  // pages stay light
+  for (RegisteredPrefixRecord& r : page->items) {
+    *response.add_registered_prefixes() = ToApi(std::move(r), /*with_events=*/false);  // light
   }
   response.set_next_page_token(page->next_page_token);
   return response;

@@ -177,7 +177,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
-        return ToApi(p, /*with_events=*/true);
+        return ToApi(std::move(p), /*with_events=*/true);
       },
       std::move(done));
 }
@@ -190,7 +190,7 @@ absl::StatusOr<v1::PeeringServicePrefix> Registry::GetPeeringServicePrefix(
       *ctx_.db, Column::kServicePrefixes, request.peering_service_name(), request.name(), "prefix",
       "peering service");
   if (!p.ok()) return p.status();
-  return ToApi(*p, /*with_events=*/true);
+  return ToApi(std::move(*p), /*with_events=*/true);
 }
 
 absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServicePrefixes(
@@ -201,8 +201,8 @@ absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServ
       request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
   v1::ListPeeringServicePrefixesResponse response;
-  for (const PeeringServicePrefixRecord& p : page->items) {
-    *response.add_peering_service_prefixes() = ToApi(p, /*with_events=*/false);  // pages stay light
+  for (PeeringServicePrefixRecord& p : page->items) {
+    *response.add_peering_service_prefixes() = ToApi(std::move(p), /*with_events=*/false);
   }
   response.set_next_page_token(page->next_page_token);
   return response;

@@ -119,7 +119,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     if (absl::Status st = db->Commit(w, Durability::kSynced); !st.ok()) return st;
     *secret = std::move(fresh);
   }
-  db->page_tokens_ = std::make_unique<PageTokens>(std::move(**secret));
+  absl::StatusOr<std::unique_ptr<PageTokens>> tokens = PageTokens::Create(**secret);
+  if (!tokens.ok()) return tokens.status();
+  db->page_tokens_ = std::move(*tokens);
   return db;
 }
 

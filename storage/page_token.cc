@@ -1,8 +1,11 @@
 #include "storage/page_token.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
+
+#include <cstdlib>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -22,13 +25,36 @@ absl::Status NotIssued() {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<PageTokens>> PageTokens::Create(const std::string& secret) {
+  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+  EVP_MAC_CTX* keyed = hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac);
+  EVP_MAC_free(hmac);  // the context keeps its own reference
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  if (keyed == nullptr || EVP_MAC_init(keyed, reinterpret_cast<const unsigned char*>(secret.data()),
+                                       secret.size(), params) != 1) {
+    EVP_MAC_CTX_free(keyed);
+    return absl::UnavailableError("libcrypto offers no HMAC-SHA256 for page tokens");
+  }
+  return std::unique_ptr<PageTokens>(new PageTokens(keyed));
+}
+
+PageTokens::~PageTokens() { EVP_MAC_CTX_free(keyed_); }
+
 std::string PageTokens::Mac(absl::string_view listing, absl::string_view resume_at) const {
   // The listing's length first, so ("ab", "c") and ("a", "bc") authenticate differently.
   std::string message = absl::StrCat(listing.size(), ":", listing, resume_at);
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
   unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  size_t length = 0;
+  bool ok = ctx != nullptr &&
+            EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()),
+                           message.size()) == 1 &&
+            EVP_MAC_final(ctx, digest, &length, sizeof(digest)) == 1 && length >= kMacBytes;
+  EVP_MAC_CTX_free(ctx);
+  // Only an allocation failure can stop a context that initialized: nothing to recover.
+  if (!ok) std::abort();
   return std::string(reinterpret_cast<const char*>(digest), kMacBytes);
 }
 

@@ -17,8 +17,9 @@ using storage::PeeringServicePrefixRecord;
 using storage::RegisteredPrefixRecord;
 
 // `with_events`: Get shows the recent events a record carries; List pages leave them out.
-v1::RegisteredPrefix ToApi(const RegisteredPrefixRecord& record, bool with_events);
-v1::PeeringServicePrefix ToApi(const PeeringServicePrefixRecord& record, bool with_events);
+// The record is consumed (pass std::move, or a copy to keep it).
+v1::RegisteredPrefix ToApi(RegisteredPrefixRecord record, bool with_events);
+v1::PeeringServicePrefix ToApi(PeeringServicePrefixRecord record, bool with_events);
 
 }  // namespace pfx
 
