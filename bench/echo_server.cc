@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "pfx/v1/registration.grpc.pb.h"
 
@@ -78,9 +79,10 @@ class Echo final : public pfx::v1::Registrations::CallbackService {
       grpc::CallbackServerContext* ctx, const pfx::v1::ListRegisteredPrefixesRequest* req,
       pfx::v1::ListRegisteredPrefixesResponse* reply) override {
     for (int i = 0; i < std::max(1, req->page_size()); ++i) {
-      *reply->add_registered_prefixes() = Validated(req->peering_name(), "p" + std::to_string(i));
+      *reply->add_registered_prefixes() = Validated(req->peering_name(), absl::StrCat("p", i));
     }
-    reply->set_next_page_token("cDAA");
+    // The size of pfxd's tokens: a 96-bit HMAC and the next key, web-safe base64.
+    reply->set_next_page_token("q5c0mYp3Xw2Rz8JtLkVbN1aHdE9bWVoAcDEwMA==");
     auto* reactor = ctx->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;

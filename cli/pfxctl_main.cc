@@ -203,6 +203,7 @@ int Watch(const Options& o, const std::shared_ptr<grpc::Channel>& channel,
 struct CommandLine {
   std::vector<std::string> words;
   FlagList flags;
+  std::vector<std::string> valueless;  // flags given without a value: booleans only
   bool help = false;
   bool version = false;
 };
@@ -236,6 +237,11 @@ int Parse(int argc, char** argv, Options& o, CommandLine& line) {
       value = argv[++i];
     } else {
       value = "true";
+      line.valueless.push_back(name);
+      if (name == "server" || name == "output" || name == "timeout") {
+        std::cerr << "error: --" << name << " needs a value\n";
+        return 2;
+      }
     }
     if (name == "server") {
       o.server = value;
@@ -368,6 +374,16 @@ int Run(int argc, char** argv) {
       google::protobuf::MessageFactory::generated_factory()
           ->GetPrototype(method->input_type())
           ->New());
+  // Only a boolean may go without a value: "--name --prefix X" must not name a resource "true".
+  for (const std::string& name : line.valueless) {
+    if (name == "dry-run") continue;
+    for (const FlagInfo& f : FlagsOf(method->input_type())) {
+      if (f.name == name && f.value != "true|false") {
+        std::cerr << "error: --" << name << " needs a value (" << f.value << ")\n";
+        return 2;
+      }
+    }
+  }
   // explain --dry-run: the flags describe a candidate (a registered prefix on --peering-name, or
   // a peering service prefix of --provider-asn) instead of a stored target.
   FlagList flags = line.flags;
@@ -375,10 +391,17 @@ int Run(int argc, char** argv) {
   if (c->method == "Explain") {
     auto dry = std::find_if(flags.begin(), flags.end(),
                             [](const auto& f) { return f.first == "dry-run"; });
+    bool dry_run = false;
     if (dry != flags.end()) {
+      if (!absl::SimpleAtob(dry->second, &dry_run)) {
+        std::cerr << "error: --dry-run: expected true or false, got '" << dry->second << "'\n";
+        return 2;
+      }
+      flags.erase(dry);
+    }
+    if (dry_run) {
       bool service = std::any_of(flags.begin(), flags.end(),
                                  [](const auto& f) { return f.first == "provider-asn"; });
-      flags.erase(dry);
       auto* explain = static_cast<v1::ExplainRequest*>(request.get());
       fill = service ? static_cast<google::protobuf::Message*>(
                            explain->mutable_peering_service_prefix_candidate())

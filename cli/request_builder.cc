@@ -48,6 +48,12 @@ Target Locate(Message& m, const std::string& name) {
       }
       const FieldDescriptor* inner = f->message_type()->FindFieldByName(name);
       if (inner == nullptr) continue;
+      // A member of a oneof another member of which is already set (explain's target vs its
+      // dry-run candidates): filling it would silently drop what the other flags set.
+      if (const auto* oneof = f->containing_oneof();
+          oneof != nullptr && r->HasOneof(m, oneof) && r->GetOneofFieldDescriptor(m, oneof) != f) {
+        continue;
+      }
       if (!repeated) return {r->MutableMessage(&m, f), inner};
       Message* first =
           r->FieldSize(m, f) > 0 ? r->MutableRepeatedMessage(&m, f, 0) : r->AddMessage(&m, f);
@@ -195,6 +201,13 @@ absl::Status BuildRequest(const FlagList& flags, Message& request) {
     if (t.field == nullptr) {
       std::vector<std::string> known = {"json", "file"};
       for (const FlagInfo& f : FlagsOf(request.GetDescriptor())) known.push_back(f.name);
+      if (std::find(known.begin(), known.end(), flag) != known.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", flag,
+                         ": cannot be combined with the flags before it (they fill another "
+                         "alternative of ",
+                         request.GetDescriptor()->name(), ")"));
+      }
       std::optional<std::string> close = Closest(flag, known);
       return absl::InvalidArgumentError(absl::StrCat(
           "--", flag, ": not a field of ", request.GetDescriptor()->name(),

@@ -38,8 +38,9 @@ std::string Listing(const v1::ListReceivedRoutesRequest& request) {
 }
 
 // Page token payload: "<session index>|<last prefix>".
-std::string EncodeToken(const PageTokens& tokens, const v1::ListReceivedRoutesRequest& request,
-                        size_t session, const IpPrefix& last) {
+absl::StatusOr<std::string> EncodeToken(const PageTokens& tokens,
+                                        const v1::ListReceivedRoutesRequest& request,
+                                        size_t session, const IpPrefix& last) {
   return tokens.Issue(Listing(request), absl::StrCat(session, "|", last.ToString()));
 }
 
@@ -154,8 +155,10 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
       out->mutable_session()->set_peer_address(sessions[i].key.peer.ToString());
     }
     if (static_cast<size_t>(response.received_routes_size()) >= limit) {
-      response.set_next_page_token(
-          EncodeToken(db_->page_tokens(), request, i, routes.back().prefix));
+      absl::StatusOr<std::string> token =
+          EncodeToken(db_->page_tokens(), request, i, routes.back().prefix);
+      if (!token.ok()) return token.status();
+      response.set_next_page_token(std::move(*token));
       break;
     }
   }

@@ -6,6 +6,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
@@ -56,14 +57,16 @@ std::vector<std::string>& Arguments() {
   return *arguments;
 }
 
-// Whether --flag (or -flag, with =VALUE or a separate value) is on the command line.
+// Whether --flag was given: on the command line (--flag, -flag, with =VALUE or a separate
+// value), or through --flagfile / --fromenv, which leave it differing from its default.
 bool Given(absl::string_view flag) {
   for (const std::string& a : Arguments()) {
     absl::string_view name = absl::StripPrefix(absl::StripPrefix(a, "-"), "-");
     if (name.size() == a.size()) continue;  // not a flag
     if (name == flag || absl::StartsWith(name, absl::StrCat(flag, "="))) return true;
   }
-  return false;
+  const absl::CommandLineFlag* f = absl::FindCommandLineFlag(flag);
+  return f != nullptr && f->CurrentValue() != f->DefaultValue();
 }
 
 void ApplyFlags(v1::ServerConfig& c) {

@@ -241,8 +241,9 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
       absl::string_view kind_and_key = **owner;
       auto [parent, name] = keys::SplitChild(kind_and_key.substr(1));
       if (provider_names.contains(parent)) {
-        in.given_key_owner = absl::StrCat(
-            kind_and_key[0] == 'A' ? "registered ASN " : "registered prefix ", parent, "/", name);
+        const bool asn = kind_and_key[0] == 'A';
+        in.given_key_owner = ServicePrefixInput::KeyOwner{
+            absl::StrCat(asn ? "registered ASN " : "registered prefix ", parent, "/", name), asn};
       }
     }
   }

@@ -82,15 +82,20 @@ absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
   }
   Page<Message> page;
   std::string end = key_prefix.empty() ? "" : keys::PrefixEnd(key_prefix);
-  absl::Status parse_error;
+  absl::Status visit_error;
   absl::Status s = db.Scan(column, start, end, [&](absl::string_view key, absl::string_view value) {
     if (page.items.size() == limit) {
-      page.next_page_token = db.page_tokens().Issue(listing, key);
+      absl::StatusOr<std::string> token = db.page_tokens().Issue(listing, key);
+      if (token.ok()) {
+        page.next_page_token = std::move(*token);
+      } else {
+        visit_error = token.status();
+      }
       return false;
     }
     Message m;
     if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      parse_error = absl::DataLossError(
+      visit_error = absl::DataLossError(
           absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
       return false;
     }
@@ -98,7 +103,7 @@ absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
     return true;
   });
   if (!s.ok()) return s;
-  if (!parse_error.ok()) return parse_error;
+  if (!visit_error.ok()) return visit_error;
   return page;
 }
 

@@ -5,8 +5,6 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include <cstdlib>
-
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -42,7 +40,8 @@ absl::StatusOr<std::unique_ptr<PageTokens>> PageTokens::Create(const std::string
 
 PageTokens::~PageTokens() { EVP_MAC_CTX_free(keyed_); }
 
-std::string PageTokens::Mac(absl::string_view listing, absl::string_view resume_at) const {
+absl::StatusOr<std::string> PageTokens::Mac(absl::string_view listing,
+                                            absl::string_view resume_at) const {
   // The listing's length first, so ("ab", "c") and ("a", "bc") authenticate differently.
   std::string message = absl::StrCat(listing.size(), ":", listing, resume_at);
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
@@ -53,14 +52,16 @@ std::string PageTokens::Mac(absl::string_view listing, absl::string_view resume_
                            message.size()) == 1 &&
             EVP_MAC_final(ctx, digest, &length, sizeof(digest)) == 1 && length >= kMacBytes;
   EVP_MAC_CTX_free(ctx);
-  // Only an allocation failure can stop a context that initialized: nothing to recover.
-  if (!ok) std::abort();
+  if (!ok) return absl::InternalError("page_token: HMAC-SHA256 failed");
   return std::string(reinterpret_cast<const char*>(digest), kMacBytes);
 }
 
-std::string PageTokens::Issue(absl::string_view listing, absl::string_view resume_at) const {
+absl::StatusOr<std::string> PageTokens::Issue(absl::string_view listing,
+                                              absl::string_view resume_at) const {
+  absl::StatusOr<std::string> mac = Mac(listing, resume_at);
+  if (!mac.ok()) return mac.status();
   std::string token;
-  absl::WebSafeBase64Escape(absl::StrCat(Mac(listing, resume_at), resume_at), &token);
+  absl::WebSafeBase64Escape(absl::StrCat(*mac, resume_at), &token);
   return token;
 }
 
@@ -71,8 +72,9 @@ absl::StatusOr<std::string> PageTokens::Resume(absl::string_view listing,
     return NotIssued();
   }
   std::string resume_at = decoded.substr(kMacBytes);
-  std::string expected = Mac(listing, resume_at);
-  if (CRYPTO_memcmp(expected.data(), decoded.data(), kMacBytes) != 0) return NotIssued();
+  absl::StatusOr<std::string> expected = Mac(listing, resume_at);
+  if (!expected.ok()) return expected.status();
+  if (CRYPTO_memcmp(expected->data(), decoded.data(), kMacBytes) != 0) return NotIssued();
   return resume_at;
 }
 

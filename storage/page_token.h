@@ -30,14 +30,15 @@ class PageTokens {
   PageTokens(const PageTokens&) = delete;
   PageTokens& operator=(const PageTokens&) = delete;
 
-  // A token for the page of `listing` that starts at `resume_at`.
-  std::string Issue(absl::string_view listing, absl::string_view resume_at) const;
+  // A token for the page of `listing` that starts at `resume_at` (INTERNAL only if libcrypto
+  // cannot allocate).
+  absl::StatusOr<std::string> Issue(absl::string_view listing, absl::string_view resume_at) const;
   // Where the page of `token` starts, if the server issued it for `listing`.
   absl::StatusOr<std::string> Resume(absl::string_view listing, absl::string_view token) const;
 
  private:
   explicit PageTokens(::evp_mac_ctx_st* keyed) : keyed_(keyed) {}
-  std::string Mac(absl::string_view listing, absl::string_view resume_at) const;
+  absl::StatusOr<std::string> Mac(absl::string_view listing, absl::string_view resume_at) const;
   // An HMAC-SHA256 context keyed once; each token works on a copy. (OpenSSL 3's one-shot
   // HMAC() looks the algorithm up on every call, which cost a List page ~10 us.)
   ::evp_mac_ctx_st* const keyed_;

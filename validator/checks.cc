@@ -218,6 +218,14 @@ CheckReport Provider(const ServicePrefixInput& in) {
           .invalidates = true};
 }
 
+// key-match, by what no route change can fix (INVALID) and what a route can (FAILED):
+//   - a key that belongs to none of the provider's registrations, or to a registered prefix
+//     of the provider that does not cover this prefix (coverage does not depend on routes):
+//     INVALID, whatever the routes;
+//   - a key of one of the provider's registered ASNs: matched against the origin of the
+//     routes; with no route yet it is NOT_EVALUATED (the advertise check names the missing
+//     sessions), with routes from another origin FAILED (a route from that ASN fixes it);
+//   - no key (a dry run): NOT_EVALUATED naming the registration whose key would match.
 CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObservation>& all) {
   CheckReport r{.check = "key-match", .heading = kInvalidPrefix, .invalidates = true};
   if (!in.provider_found) {
@@ -236,40 +244,29 @@ CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObse
       candidates.push_back(&it->second);
     }
   }
-  if (candidates.empty()) {
-    r.outcome = Outcome::kFail;
-    if (origins.empty()) {
-      // A route-server registration is found through the route's origin ASN: until a provider
-      // session advertises the prefix there is nothing to match, and a route can fix that.
-      r.invalidates = false;
-      r.heading = kNotReceived;
-      r.reason = absl::StrCat(
-          "no registered prefix of the provider is equal to or covers ", in.prefix.ToString(),
-          ", and no provider session advertises it, so no origin ASN to find a registered ASN "
-          "by; announce it from the customer's ASN");
-      return r;
-    }
-    std::vector<std::string> origin_text;
-    for (uint32_t origin : origins) origin_text.push_back(absl::StrCat("AS", origin));
-    r.reason = absl::StrCat(
-        in.prefix.ToString(),
-        " is not registered by the provider (no registered prefix equal to or covering it, and "
-        "no registered ASN for the route's origin ",
-        absl::StrJoin(origin_text, ", "), ")");
-    if (in.given_key_owner.has_value()) {
-      // The key is the provider's, just not for these routes: a route from the right origin
-      // fixes it.
-      r.invalidates = false;
-      absl::StrAppend(&r.reason, "; the key given belongs to ", *in.given_key_owner);
-    }
-    return r;
-  }
-  if (!in.given_key.has_value()) {
-    std::vector<std::string> owners;
-    for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
+  std::vector<std::string> owners;
+  for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
+  std::vector<std::string> origin_text;
+  for (uint32_t origin : origins) origin_text.push_back(absl::StrCat("AS", origin));
+  const std::string not_registered = absl::StrCat(
+      in.prefix.ToString(),
+      " is not registered by the provider (no registered prefix equal to or covering it, and ",
+      origins.empty() ? "no route seen to find a registered ASN by"
+                      : absl::StrCat("no registered ASN for the route's origin ",
+                                     absl::StrJoin(origin_text, ", ")),
+      ")");
+
+  if (!in.given_key.has_value()) {  // a dry run without a key
     r.outcome = Outcome::kNotEvaluated;
-    r.reason =
-        absl::StrCat("no key given; the key of ", absl::StrJoin(owners, " or "), " would match");
+    if (!candidates.empty()) {
+      r.reason =
+          absl::StrCat("no key given; the key of ", absl::StrJoin(owners, " or "), " would match");
+    } else if (origins.empty()) {
+      r.reason = absl::StrCat("no key given; ", not_registered);
+    } else {
+      r.outcome = Outcome::kFail;
+      r.reason = not_registered;
+    }
     return r;
   }
   // Compare against every candidate without stopping early: constant time per candidate.
@@ -277,20 +274,34 @@ CheckReport KeyMatch(const ServicePrefixInput& in, const std::vector<SessionObse
   for (const KeyCandidate* c : candidates) {
     if (ConstantTimeEquals(c->key, *in.given_key) && match == nullptr) match = c;
   }
-  if (match == nullptr) {
-    r.outcome = Outcome::kFail;
-    std::vector<std::string> owners;
-    for (const KeyCandidate* c : candidates) owners.push_back(c->owner);
-    r.reason =
-        absl::StrCat("the prefix key does not match the key of ", absl::StrJoin(owners, " or "));
-    if (in.given_key_owner.has_value()) {
-      r.invalidates = false;  // the provider's key, for other routes: a route change fixes it
-      absl::StrAppend(&r.reason, "; it belongs to ", *in.given_key_owner);
-    }
+  if (match != nullptr) {
+    r.reason = absl::StrCat("key matches ", match->owner);
+    r.matched_objects.push_back(match->owner);
     return r;
   }
-  r.reason = absl::StrCat("key matches ", match->owner);
-  r.matched_objects.push_back(match->owner);
+  const bool asn_key = in.given_key_owner.has_value() && in.given_key_owner->registered_asn;
+  if (asn_key && origins.empty()) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = absl::StrCat("the key belongs to ", in.given_key_owner->description,
+                            ", which is matched through the routes' origin ASN, and no provider "
+                            "session advertises ",
+                            in.prefix.ToString(), " yet");
+    return r;
+  }
+  r.outcome = Outcome::kFail;
+  r.reason = candidates.empty() ? not_registered
+                                : absl::StrCat("the prefix key does not match the key of ",
+                                               absl::StrJoin(owners, " or "));
+  if (asn_key) {
+    r.invalidates = false;  // a route from the key's ASN fixes it
+    absl::StrAppend(&r.reason, "; the key given belongs to ", in.given_key_owner->description,
+                    ": announce the prefix from that ASN");
+  } else if (in.given_key_owner.has_value()) {
+    absl::StrAppend(&r.reason, "; the key given belongs to ", in.given_key_owner->description,
+                    ", which does not cover ", in.prefix.ToString());
+  } else {
+    absl::StrAppend(&r.reason, "; the key given belongs to no registration of the provider");
+  }
   return r;
 }
 

@@ -43,7 +43,11 @@ struct ServicePrefixInput {
   std::optional<PrefixKey> given_key;
   // When the given key belongs to a registration on one of the provider's peerings (which
   // may not be the one this prefix needs): that registration. Decides FAILED vs INVALID.
-  std::optional<std::string> given_key_owner;
+  struct KeyOwner {
+    std::string description;      // "registered ASN rs-1/cust"
+    bool registered_asn = false;  // else a registered prefix
+  };
+  std::optional<KeyOwner> given_key_owner;
   bool provider_found = false;  // a peering with peer_asn == provider_asn exists
   // Sessions of the provider's ACTIVE connections at the primary / backup location.
   std::vector<SessionObservation> primary_sessions;
@@ -58,9 +62,10 @@ struct ServicePrefixInput {
 
 // Checks: not-private, irr-origin, provider, key-match, primary-and-backup-advertise, community,
 // as-path. INVALID (no route change can fix it) only for: a private prefix, no peering with
-// the provider ASN, and a key that belongs to no registration on the provider's peerings.
-// A key that cannot be matched yet because no route shows the origin, or that belongs to
-// another of the provider's registrations than the one the routes point at, is FAILED.
+// the provider ASN, and a key that no route can make match (it belongs to no registration of
+// the provider, or to a registered prefix of the provider that does not cover this prefix).
+// A key of one of the provider's registered ASNs waits for a route from that ASN: FAILED
+// (or NOT_EVALUATED while no route is seen, the advertise check failing meanwhile).
 ValidationResult CheckServicePrefix(const ServicePrefixInput& input);
 
 }  // namespace pfx

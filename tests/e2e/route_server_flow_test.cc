@@ -123,14 +123,29 @@ TEST_F(RouteServerFlowTest, WrongKeyIsInvalid) {
 }
 
 // The registered ASN is found through the route's origin: before any provider session carries
-// the prefix the key cannot be matched yet, which a route fixes. FAILED saying so, never
-// INVALID; then VERIFIED once the routes are there.
+// the prefix the key cannot be matched yet, which a route fixes. FAILED naming the sessions
+// that miss the route (key-match waits), never INVALID; then VERIFIED once the routes are there.
 TEST_F(RouteServerFlowTest, KeyWaitingForARouteIsFailedNotInvalid) {
   ASSERT_TRUE(Activate("p1", registered_.peering_service_prefix_key()).ok());
   v1::PeeringServicePrefix last;
   ASSERT_TRUE(WaitForServiceState(*pfxd_, "svc-1", "p1", v1::PREFIX_VALIDATION_STATE_FAILED, &last,
-                                  "no provider session advertises it"))
+                                  "Prefix not received from IP: 1.1.1.0/24 not advertised on "
+                                  "sessions 198.51.100.10 on router sea-rs at Seattle"))
       << last.error_message();
+  v1::ExplainRequest explain;
+  explain.mutable_target()->set_kind(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX);
+  explain.mutable_target()->set_parent("svc-1");
+  explain.mutable_target()->set_name("p1");
+  v1::ExplainResponse e;
+  ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), explain, &e).ok());
+  bool waits = false;
+  for (const v1::CheckResult& c : e.checks()) {
+    if (c.check() == "key-match") {
+      waits = c.outcome() == v1::CHECK_OUTCOME_NOT_EVALUATED &&
+              c.reason().find("registered ASN rs-1/cloudflare") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(waits) << e.DebugString();
   AnnouncePrimary();
   ASSERT_TRUE(Announce(*pfxd_, "dal-rs", "198.51.100.20", kPrefix, "13335").ok());
   EXPECT_TRUE(

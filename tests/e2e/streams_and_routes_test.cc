@@ -268,6 +268,18 @@ TEST_F(StreamsTest, PfxctlHelpsLikeTheToolsOperatorsKnow) {
   out = RunPfxctl(pfxd_->address(),
                   "registered-prefix delete --peering-name voice-1 --name x --force", &rc);
   EXPECT_THAT(out, HasSubstr("NOT_FOUND"));  // parsed: --force took no value
+  // ...but only a boolean: a text flag without its value is an error, not the text "true".
+  out =
+      RunPfxctl(pfxd_->address(),
+                "registered-prefix create --peering-name voice-1 --name --prefix 1.1.1.0/24", &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_THAT(out, HasSubstr("--name needs a value (TEXT)"));
+  out = RunPfxctl(pfxd_->address(),
+                  "explain --kind registered-prefix --parent voice-1 --name x "
+                  "--prefix 1.1.1.0/24",
+                  &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_THAT(out, HasSubstr("--prefix: cannot be combined with the flags before it"));
   out = RunPfxctl(pfxd_->address(), "--timeout 0 peering list", &rc);
   EXPECT_EQ(rc, 2);
   EXPECT_THAT(out, HasSubstr("--timeout: expected whole seconds"));

@@ -201,30 +201,51 @@ TEST_F(ServicePrefixChecks, UnregisteredPrefixIsInvalid) {
               testing::HasSubstr("no registered ASN for the route's origin AS13335"));
 }
 
-// Route server: the registered ASN is found through the route's origin. Without a route there
-// is nothing to match yet, and announcing the prefix fixes that: FAILED, not INVALID.
-TEST_F(ServicePrefixChecks, KeyNotMatchableWithoutARouteIsFailed) {
+// Route server: the registered ASN is found through the route's origin. With the key of one of
+// the provider's registered ASNs and no route yet, key-match waits (NOT_EVALUATED) and the
+// advertise check fails naming the sessions: FAILED, which a route fixes.
+TEST_F(ServicePrefixChecks, AsnKeyWaitingForARouteIsFailedNamingTheSessions) {
   auto in = Input();
-  in.registered_asn_keys.clear();
+  in.given_key_owner = ServicePrefixInput::KeyOwner{"registered ASN rs-1/cust", true};
   for (auto& s : in.primary_sessions) s.route.reset();
   for (auto& s : in.backup_sessions) s.route.reset();
   auto r = CheckServicePrefix(in);
   EXPECT_EQ(r.state, ValidationState::kFailed) << r.error_message;
-  EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kFail);
-  EXPECT_THAT(Find(r, "key-match").reason, testing::HasSubstr("no provider session advertises it"));
+  EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kNotEvaluated);
+  EXPECT_THAT(Find(r, "key-match").reason, testing::HasSubstr("no provider session advertises"));
+  EXPECT_THAT(r.error_message,
+              testing::StartsWith("Prefix not received from IP: 1.1.1.0/24 not advertised on "
+                                  "sessions 10.0.0.1 on router msee-1 at Seattle"));
+  EXPECT_TRUE(r.only_missing_routes) << "hold-down still applies";
 }
 
-// The key is one of the provider's, but not the one the routes' origin points at: a route from
-// the right origin fixes it, so FAILED; a key of nobody's stays INVALID (above).
+// A key that belongs to no registration of the provider is INVALID with or without routes.
+TEST_F(ServicePrefixChecks, KeyOfNobodyIsInvalidEvenWithoutRoutes) {
+  auto in = Input();
+  for (auto& s : in.primary_sessions) s.route.reset();
+  for (auto& s : in.backup_sessions) s.route.reset();
+  auto r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kInvalid) << r.error_message;
+  EXPECT_THAT(r.error_message,
+              testing::HasSubstr("the key given belongs to no registration of the provider"));
+}
+
+// The key is one of the provider's registered ASNs, but the routes come from another origin:
+// a route from the key's ASN fixes it, so FAILED. A registered prefix's key that does not
+// cover the prefix never will: INVALID.
 TEST_F(ServicePrefixChecks, ProvidersKeyForOtherRoutesIsFailed) {
   auto in = Input();
   auto bytes = key_.bytes();
   bytes[0] ^= 1;
   in.given_key = PrefixKey::FromBytes(bytes);
-  in.given_key_owner = "registered ASN rs-1/other";
+  in.given_key_owner = ServicePrefixInput::KeyOwner{"registered ASN rs-1/other", true};
   auto r = CheckServicePrefix(in);
   EXPECT_EQ(r.state, ValidationState::kFailed) << r.error_message;
-  EXPECT_THAT(r.error_message, testing::HasSubstr("it belongs to registered ASN rs-1/other"));
+  EXPECT_THAT(r.error_message, testing::HasSubstr("belongs to registered ASN rs-1/other"));
+  in.given_key_owner = ServicePrefixInput::KeyOwner{"registered prefix voice-1/r9", false};
+  r = CheckServicePrefix(in);
+  EXPECT_EQ(r.state, ValidationState::kInvalid) << r.error_message;
+  EXPECT_THAT(r.error_message, testing::HasSubstr("which does not cover 1.1.1.0/24"));
 }
 
 TEST_F(ServicePrefixChecks, DryRunWithoutKeyNamesTheMatchingRegistration) {
