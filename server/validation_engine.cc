@@ -10,6 +10,7 @@
 #include "server/explain.h"
 #include "server/input_rules.h"
 #include "server/log.h"
+#include "server/peering_rules.h"
 #include "server/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
@@ -248,6 +249,29 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
     }
   }
   return CheckServicePrefix(in);
+}
+
+absl::StatusOr<CheckReport> ValidationEngine::Registrable(const IpPrefix& prefix,
+                                                          const v1::Peering& peering) const {
+  CheckReport r{.check = "registrable", .heading = "Prefix cannot be registered"};
+  std::vector<std::string> problems;
+  if (!HasActiveConnection(peering)) {
+    problems.push_back(absl::StrCat("peering '", peering.name(), "' has no ACTIVE connection"));
+  }
+  absl::StatusOr<std::optional<std::string>> holder =
+      ctx_.db->Get(Column::kIdxPrefix, prefix.ToString());
+  if (!holder.ok()) return holder.status();
+  if (holder->has_value()) {
+    problems.push_back(
+        absl::StrCat(prefix.ToString(), " is already registered as ", keys::Readable(**holder)));
+  }
+  if (problems.empty()) {
+    r.reason = "the peering takes registrations and no registration holds the prefix";
+  } else {
+    r.outcome = Outcome::kFail;
+    r.reason = absl::StrJoin(problems, "; ");
+  }
+  return r;
 }
 
 absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
@@ -521,6 +545,11 @@ absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
       }
       absl::StatusOr<ValidationResult> result = CheckRegistered(*prefix, c.peering_name(), reads);
       if (!result.ok()) return result.status();
+      // "Would it pass today" includes "could it be registered today" (SPEC §2).
+      absl::StatusOr<CheckReport> registrable = Registrable(*prefix, **peering);
+      if (!registrable.ok()) return registrable.status();
+      result->checks.insert(result->checks.begin(), std::move(*registrable));
+      Summarize(*result);
       v1::ExplainResponse response =
           ToExplainResponse(v1::ValidationTarget(), prefix->ToString(), *result);
       response.clear_target();

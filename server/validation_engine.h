@@ -68,6 +68,9 @@ class ValidationEngine {
   absl::StatusOr<ValidationResult> CheckRegistered(const IpPrefix& prefix,
                                                    const std::string& peering_name,
                                                    BatchReads& reads) const;
+  // Dry runs of a registered prefix: whether CreateRegisteredPrefix would take it now (the
+  // peering has an ACTIVE connection, no registration holds the prefix), as a check.
+  absl::StatusOr<CheckReport> Registrable(const IpPrefix& prefix, const v1::Peering& peering) const;
   // `considered` (optional) receives each of the provider's peerings.
   absl::StatusOr<ValidationResult> CheckService(const ServiceQuery& query, BatchReads& reads,
                                                 std::vector<v1::ProviderPeering>* considered) const;

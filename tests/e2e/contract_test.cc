@@ -190,14 +190,23 @@ TEST_F(ContractTest, DryRunOfARegisteredPrefixExplainsAndStoresNothing) {
   EXPECT_TRUE(e.dry_run());
   EXPECT_EQ(e.state(), v1::PREFIX_VALIDATION_STATE_FAILED);
   EXPECT_THAT(e.error_message(), HasSubstr("198.51.100.5 on router sea-2 at Seattle"));
-  ASSERT_EQ(e.checks_size(), 5);
-  EXPECT_EQ(e.checks(1).check(), "irr-origin");
-  EXPECT_EQ(e.checks(1).outcome(), v1::CHECK_OUTCOME_PASS);
+  ASSERT_EQ(e.checks_size(), 6);
+  EXPECT_EQ(e.checks(0).check(), "registrable");
+  EXPECT_EQ(e.checks(0).outcome(), v1::CHECK_OUTCOME_PASS);
+  EXPECT_EQ(e.checks(2).check(), "irr-origin");
+  EXPECT_EQ(e.checks(2).outcome(), v1::CHECK_OUTCOME_PASS);
 
   v1::ListRegisteredPrefixesRequest list;
   v1::ListRegisteredPrefixesResponse listed;
   ASSERT_TRUE(pfxd_->registrations().ListRegisteredPrefixes(Ctx().get(), list, &listed).ok());
-  EXPECT_EQ(listed.registered_prefixes_size(), 0);
+  EXPECT_EQ(listed.registered_prefixes_size(), 0) << "the dry run stored nothing";
+
+  // Held by a registration already: the dry run says it could not be registered.
+  ASSERT_TRUE(RegisterPrefix(*pfxd_, "voice-1", "held", "1.1.1.0/24").ok());
+  ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), req, &e).ok());
+  EXPECT_EQ(e.state(), v1::PREFIX_VALIDATION_STATE_FAILED);
+  EXPECT_THAT(e.error_message(), HasSubstr("Prefix cannot be registered: 1.1.1.0/24 is already "
+                                           "registered as voice-1/held"));
 
   req.mutable_registered_prefix_candidate()->set_prefix("1.1.1.1/24");
   ExpectInvalid(pfxd_->validation().Explain(Ctx().get(), req, &e),
