@@ -10,6 +10,7 @@
 #include "storage/event_log.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 #include "storage/validation_queue.h"
 
 namespace pfx {
@@ -275,6 +276,60 @@ TEST_F(StorageTest, EventLogKeepsOrderAndDeletes) {
   auto log2 = std::move(*EventLog::Open(db_.get()));
   EXPECT_TRUE(log2->Recent(EventLog::kRegisteredPrefix, keys::Child("p", "r1"), 10)->empty());
   EXPECT_EQ(log2->Recent(EventLog::kRegisteredPrefix, keys::Child("p", "r10"), 10)->size(), 5u);
+}
+
+// Every field of a reply comes from the record field of the same name (so a field added to
+// both is carried over or this fails), and the bookkeeping the record has beyond them is not.
+template <typename Record, typename Reply>
+void ExpectEveryReplyFieldCarried() {
+  Record record;
+  const auto* rd = Record::descriptor();
+  const auto* reflection = record.GetReflection();
+  for (int i = 0; i < rd->field_count(); ++i) {
+    const auto* f = rd->field(i);
+    using google::protobuf::FieldDescriptor;
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        reflection->SetString(&record, f, absl::StrCat("value of ", f->name()));
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        reflection->SetEnumValue(&record, f, f->enum_type()->value(1)->number());
+        break;
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        if (f->is_map()) break;  // observed_origins, set below
+        if (f->is_repeated()) {
+          reflection->AddMessage(&record, f);
+        } else {
+          reflection->MutableMessage(&record, f);  // present, empty
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  (*record.mutable_observed_origins())["r|192.0.2.1"] = 64496;
+  Reply reply = ToApi(record, /*with_events=*/true);
+  const auto* pd = Reply::descriptor();
+  for (int i = 0; i < pd->field_count(); ++i) {
+    const auto* f = pd->field(i);
+    const auto* from = rd->FindFieldByName(f->name());
+    ASSERT_NE(from, nullptr) << f->name() << " has no record field";
+    EXPECT_EQ(from->number(), f->number()) << f->name() << ": keep records wire-compatible";
+    if (f->is_repeated()) {
+      EXPECT_EQ(reply.GetReflection()->FieldSize(reply, f), 1) << f->name();
+    } else if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+      EXPECT_EQ(reply.GetReflection()->GetString(reply, f), absl::StrCat("value of ", f->name()));
+    } else {
+      EXPECT_TRUE(reply.GetReflection()->HasField(reply, f)) << f->name() << " not carried";
+    }
+  }
+  EXPECT_EQ(reply.GetReflection()->GetUnknownFields(reply).field_count(), 0);
+  EXPECT_EQ(ToApi(record, /*with_events=*/false).events_size(), 0);
+}
+
+TEST(RecordsTest, RepliesCarryEveryApiFieldAndNoBookkeeping) {
+  ExpectEveryReplyFieldCarried<RegisteredPrefixRecord, v1::RegisteredPrefix>();
+  ExpectEveryReplyFieldCarried<PeeringServicePrefixRecord, v1::PeeringServicePrefix>();
 }
 
 TEST(KeysTest, SequenceOrderAndPrefixEnd) {
