@@ -142,48 +142,53 @@ void Registry::RequeueTransient(const std::vector<v1::ValidationTarget>& targets
   ctx_.queue->EnqueueTransient(targets);
 }
 
-void Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
-                               std::vector<QueueItem>& staged) const {
-  auto stage = [&](v1::ValidationTarget::Kind kind, const std::string& parent,
-                   const std::string& name) {
+absl::Status Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
+                                       std::vector<QueueItem>& staged) const {
+  auto stage = [&](v1::ValidationTarget::Kind kind, absl::string_view key) {
+    auto [parent, name] = keys::SplitChild(key);
     v1::ValidationTarget t;
     t.set_kind(kind);
-    t.set_parent(parent);
-    t.set_name(name);
+    t.set_parent(std::string(parent));
+    t.set_name(std::string(name));
     if (auto item = ctx_.queue->Stage(writes, t); item.has_value()) staged.push_back(*item);
   };
-  std::string start = keys::ChildrenStart(peering.name());
-  (void)ctx_.db->Scan(Column::kRegisteredPrefixes, start, keys::ChildrenEnd(peering.name()),
-                      [&](absl::string_view, absl::string_view value) {
-                        RegisteredPrefixRecord r;
-                        if (r.ParseFromArray(value.data(), int(value.size()))) {
-                          stage(v1::ValidationTarget::KIND_REGISTERED_PREFIX, r.peering_name(),
-                                r.name());
-                        }
-                        return true;
-                      });
-  std::vector<std::string> services;
-  (void)ctx_.db->Scan(Column::kPeeringServices, "", "",
-                      [&](absl::string_view, absl::string_view value) {
-                        v1::PeeringService s;
-                        if (s.ParseFromArray(value.data(), int(value.size())) &&
-                            s.provider_asn() == peering.peer_asn()) {
-                          services.push_back(s.name());
-                        }
-                        return true;
-                      });
-  for (const std::string& service : services) {
-    (void)ctx_.db->Scan(Column::kServicePrefixes, keys::ChildrenStart(service),
-                        keys::ChildrenEnd(service),
-                        [&](absl::string_view, absl::string_view value) {
-                          PeeringServicePrefixRecord p;
-                          if (p.ParseFromArray(value.data(), int(value.size()))) {
-                            stage(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX,
-                                  p.peering_service_name(), p.name());
-                          }
-                          return true;
-                        });
+  // The keys name the targets: no record needs parsing.
+  auto stage_children = [&](Column column, v1::ValidationTarget::Kind kind,
+                            const std::string& parent) {
+    return ctx_.db->Scan(column, keys::ChildrenStart(parent), keys::ChildrenEnd(parent),
+                         [&](absl::string_view key, absl::string_view) {
+                           stage(kind, key);
+                           return true;
+                         });
+  };
+  if (absl::Status s = stage_children(Column::kRegisteredPrefixes,
+                                      v1::ValidationTarget::KIND_REGISTERED_PREFIX, peering.name());
+      !s.ok()) {
+    return s;
   }
+  std::vector<std::string> services;
+  absl::Status unreadable;
+  absl::Status s = ctx_.db->Scan(
+      Column::kPeeringServices, "", "", [&](absl::string_view key, absl::string_view value) {
+        v1::PeeringService service;
+        if (!service.ParseFromArray(value.data(), int(value.size()))) {
+          unreadable =
+              absl::DataLossError(absl::StrCat("stored peering service ", key, " does not parse"));
+          return false;
+        }
+        if (service.provider_asn() == peering.peer_asn()) services.push_back(service.name());
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!unreadable.ok()) return unreadable;
+  for (const std::string& service : services) {
+    if (absl::Status s = stage_children(Column::kServicePrefixes,
+                                        v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX, service);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std::string& key,

@@ -138,8 +138,9 @@ class Registry {
   // the prefix is stored PENDING in the same batch and Recover requeues every PENDING prefix.
   static QueueItem NewPrefixQueueItem(const v1::ValidationTarget& target) { return {0, target}; }
   // Requeues every prefix whose required sessions may change with this peering.
-  void StageDependents(const v1::Peering& peering, WriteSet& writes,
-                       std::vector<QueueItem>& staged) const;
+  // A failed scan, or a stored peering service that does not parse, is the mutation's error.
+  absl::Status StageDependents(const v1::Peering& peering, WriteSet& writes,
+                               std::vector<QueueItem>& staged) const;
   void AppendPendingEvent(WriteSet& writes, EventLog::Kind kind, const std::string& key,
                           absl::string_view what,
                           google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) const;

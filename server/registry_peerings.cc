@@ -23,17 +23,6 @@ absl::StatusOr<v1::Peering> LoadPeering(const Database& db, absl::string_view fi
   return std::move(**p);
 }
 
-// Up to five child names of `parent` in `column`, for FAILED_PRECONDITION messages.
-std::vector<std::string> ChildNames(const Database& db, Column column, const std::string& parent) {
-  std::vector<std::string> names;
-  (void)db.Scan(column, keys::ChildrenStart(parent), keys::ChildrenEnd(parent),
-                [&](absl::string_view key, absl::string_view) {
-                  names.push_back(std::string(key.substr(parent.size() + 1)));
-                  return names.size() < 5;
-                });
-  return names;
-}
-
 }  // namespace
 
 void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done) {
@@ -102,7 +91,7 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
         }
         connection->set_connection_state(request.connection_state());
         PutMessage(writes, Column::kPeerings, peering->name(), *peering);
-        StageDependents(*peering, writes, staged);
+        if (absl::Status s = StageDependents(*peering, writes, staged); !s.ok()) return s;
         FillSessionStates(*ctx_.routes, *peering);
         return *peering;
       },
@@ -119,15 +108,18 @@ void Registry::DeletePeering(const v1::DeletePeeringRequest& request,
         if (!peering.ok()) return peering.status();
         for (auto [column, what] : {std::pair{Column::kRegisteredPrefixes, "registered prefixes"},
                                     std::pair{Column::kRegisteredAsns, "registered ASNs"}}) {
-          std::vector<std::string> children = ChildNames(*ctx_.db, column, peering->name());
-          if (!children.empty()) {
+          absl::StatusOr<std::vector<std::string>> children =
+              ListChildNames(*ctx_.db, column, peering->name(), 5);
+          if (!children.ok()) return children.status();
+          if (!children->empty()) {
             return absl::FailedPreconditionError(
                 absl::StrCat("peering '", peering->name(), "' still has ", what, " (",
-                             absl::StrJoin(children, ", "), "); delete them first"));
+                             absl::StrJoin(*children, ", "), "); delete them first"));
           }
         }
         writes.Delete(Column::kPeerings, peering->name());
-        StageDependents(*peering, writes, staged);  // peering service prefixes lose sessions
+        // Peering service prefixes lose sessions.
+        if (absl::Status s = StageDependents(*peering, writes, staged); !s.ok()) return s;
         return google::protobuf::Empty();
       },
       std::move(done));

@@ -101,17 +101,13 @@ void Registry::DeletePeeringService(const v1::DeletePeeringServiceRequest& reque
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::PeeringService> service = LoadService(*ctx_.db, "name", request.name());
         if (!service.ok()) return service.status();
-        std::vector<std::string> prefixes;
-        (void)ctx_.db->Scan(
-            Column::kServicePrefixes, keys::ChildrenStart(service->name()),
-            keys::ChildrenEnd(service->name()), [&](absl::string_view key, absl::string_view) {
-              prefixes.push_back(std::string(key.substr(service->name().size() + 1)));
-              return prefixes.size() < 5;
-            });
-        if (!prefixes.empty()) {
+        absl::StatusOr<std::vector<std::string>> prefixes =
+            ListChildNames(*ctx_.db, Column::kServicePrefixes, service->name(), 5);
+        if (!prefixes.ok()) return prefixes.status();
+        if (!prefixes->empty()) {
           return absl::FailedPreconditionError(
               absl::StrCat("peering service '", service->name(), "' still has prefixes (",
-                           absl::StrJoin(prefixes, ", "), "); delete them first"));
+                           absl::StrJoin(*prefixes, ", "), "); delete them first"));
         }
         writes.Delete(Column::kPeeringServices, service->name());
         return google::protobuf::Empty();
@@ -143,16 +139,22 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         std::string prefix_text = prefix->ToString();
         bool name_taken = false;
         std::string prefix_holder;
-        (void)ctx_.db->Scan(
+        absl::Status unreadable;
+        absl::Status scanned = ctx_.db->Scan(
             Column::kServicePrefixes, keys::ChildrenStart(service->name()),
             keys::ChildrenEnd(service->name()), [&](absl::string_view k, absl::string_view value) {
               PeeringServicePrefixRecord p;
               if (k == resource_key) name_taken = true;
-              if (p.ParseFromArray(value.data(), int(value.size())) && p.prefix() == prefix_text) {
-                prefix_holder = p.name();
+              if (!p.ParseFromArray(value.data(), int(value.size()))) {
+                unreadable = absl::DataLossError(absl::StrCat(
+                    "stored peering service prefix ", keys::Readable(k), " does not parse"));
+                return false;
               }
+              if (p.prefix() == prefix_text) prefix_holder = p.name();
               return true;
             });
+        if (!scanned.ok()) return scanned;
+        if (!unreadable.ok()) return unreadable;
         if (name_taken) {
           return absl::AlreadyExistsError(absl::StrCat("peering_service_prefix.name: '", in.name(),
                                                        "' already exists on peering service '",

@@ -483,8 +483,13 @@ ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
   ctx_.dependencies->SetSessions(target, s.sessions);
   if (s.deadline.has_value()) {
     ValidationQueue* queue = ctx_.queue;
-    timers_->Schedule(*s.deadline,
-                      [queue, target] { (void)queue->Enqueue({target}, Durability::kBuffered); });
+    timers_->Schedule(*s.deadline, [queue, target] {
+      // A failed requeue leaves the prefix in WARNING past its deadline until the next route
+      // change or restart (Recover requeues WARNING): say so.
+      if (absl::Status e = queue->Enqueue({target}, Durability::kBuffered); !e.ok()) {
+        PFX_LOG(Error) << "hold-down requeue of " << TargetKey(target) << " failed: " << e;
+      }
+    });
   }
   s.notice.change.set_prefix(s.prefix);
   *s.notice.change.mutable_timestamp() = ToTimestamp(now);

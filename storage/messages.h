@@ -123,6 +123,21 @@ absl::StatusOr<Message> GetChildMessage(const Database& db, Column column, absl:
   return std::move(**m);
 }
 
+// The names of at most `limit` children of `parent` in `column` (for messages that name what
+// blocks a deletion); a failed scan is the caller's error.
+inline absl::StatusOr<std::vector<std::string>> ListChildNames(const Database& db, Column column,
+                                                               absl::string_view parent,
+                                                               size_t limit) {
+  std::vector<std::string> names;
+  absl::Status s = db.Scan(column, keys::ChildrenStart(parent), keys::ChildrenEnd(parent),
+                           [&](absl::string_view key, absl::string_view) {
+                             names.push_back(std::string(keys::SplitChild(key).second));
+                             return names.size() < limit;
+                           });
+  if (!s.ok()) return s;
+  return names;
+}
+
 // Lists the children of `parent`, or every message of the column when `parent` is empty.
 template <typename Message>
 absl::StatusOr<Page<Message>> ListChildMessages(const Database& db, Column column,
