@@ -2,6 +2,7 @@
 // restart on the same data directory has every acknowledged resource and key, and finishes
 // the queue.
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -80,6 +81,55 @@ TEST(RestartTest, KillNineLosesNothingAcknowledged) {
   EXPECT_EQ(RegisterPrefix(second, "voice-1", "again", NthPrefix(acknowledged.begin()->first))
                 .error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
+}
+
+// A data directory written by the build before storage records (schema 2, prefixes stored as
+// pfx.v1 messages with their bookkeeping inside; testdata/README.md) opens with today's pfxd:
+// resources, keys and states read as they were, replies carry no bookkeeping, and the
+// bookkeeping still works (the routes seen last time make a withdrawal a WARNING with a
+// withdrawal event, not a fresh start).
+TEST(RestartTest, ADataDirOfTheBuildBeforeRecordsReadsUnchanged) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/schema2_", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/data");
+  ASSERT_EQ(RunCommand(absl::StrCat("tar xzf ", PFX_SOURCE_DIR,
+                                    "/testdata/datadirs/schema2-788af94.tar.gz -C ", dir, "/data"))
+                .exit_code,
+            0);
+  PfxdProcess pfxd(
+      {"--enable_route_injection", "--debounce_millis=20", "--hold_down_seconds=60",
+       absl::StrCat("--irr=", PFX_SOURCE_DIR, "/testdata/datadirs/schema2-788af94.irr.rpsl")},
+      dir + "/data");
+  ASSERT_TRUE(pfxd.Start());
+  v1::RegisteredPrefix r = GetRegistered(pfxd, "voice-1", "r1");
+  EXPECT_EQ(r.prefix(), "1.1.1.0/24");
+  EXPECT_EQ(r.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_VERIFIED);
+  EXPECT_EQ(r.peering_service_prefix_key(), "a03ca244-5852-bc81-38e1-794846ef1ff4");
+  EXPECT_EQ(r.traffic_class(), v1::TRAFFIC_CLASS_UNSPECIFIED) << "stored before the field";
+  EXPECT_GE(r.events_size(), 2);
+  EXPECT_EQ(r.GetReflection()->GetUnknownFields(r).field_count(), 0) << "bookkeeping leaked";
+  v1::PeeringServicePrefix p = GetServicePrefix(pfxd, "svc", "p1");
+  EXPECT_EQ(p.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_VERIFIED);
+  EXPECT_EQ(p.learned_type(), v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER);
+  EXPECT_EQ(p.GetReflection()->GetUnknownFields(p).field_count(), 0);
+
+  // The feed is new after a restart: the same routes come back, then one goes.
+  ASSERT_TRUE(Announce(pfxd, "sea-1", "198.51.100.1", "1.1.1.0/24", "13335").ok());
+  ASSERT_TRUE(Announce(pfxd, "sea-2", "198.51.100.5", "1.1.1.0/24", "13335").ok());
+  ASSERT_TRUE(Withdraw(pfxd, "sea-2", "198.51.100.5", "1.1.1.0/24").ok());
+  v1::RegisteredPrefix last;
+  ASSERT_TRUE(WaitForRegisteredState(pfxd, "voice-1", "r1", v1::PREFIX_VALIDATION_STATE_WARNING,
+                                     &last, "hold-down"))
+      << last.error_message();
+  int announcements = 0, withdrawals = 0;
+  for (const v1::PrefixEvent& e : last.events()) {
+    announcements += e.event_type() == "PrefixAnnouncementEvent";
+    withdrawals += e.event_type() == "PrefixWithdrawalEvent";
+  }
+  EXPECT_EQ(withdrawals, 1);
+  EXPECT_EQ(announcements, 2) << "the two from before the restart only: the routes seen then "
+                                 "were remembered, so their return is no new announcement";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
