@@ -212,16 +212,14 @@ void Registry::AppendPendingEvent(
 
 absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::string_view owner,
                                   absl::string_view reason, WriteSet& writes) const {
+  // The key's users from idx_key_users: no scan of every peering service prefix.
   std::vector<std::string> users;
-  absl::Status s = ctx_.db->Scan(Column::kServicePrefixes, "", "",
-                                 [&](absl::string_view k, absl::string_view value) {
-                                   PeeringServicePrefixRecord p;
-                                   if (p.ParseFromArray(value.data(), int(value.size())) &&
-                                       p.peering_service_prefix_key() == key) {
-                                     users.push_back(std::string(k));
-                                   }
-                                   return true;
-                                 });
+  absl::Status s =
+      ctx_.db->Scan(Column::kIdxKeyUsers, keys::ChildrenStart(key), keys::ChildrenEnd(key),
+                    [&](absl::string_view k, absl::string_view) {
+                      users.emplace_back(keys::SplitChild(k).second);
+                      return true;
+                    });
   if (!s.ok()) return s;
   if (!users.empty() && !force) {
     std::vector<std::string> names;

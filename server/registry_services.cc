@@ -176,6 +176,8 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         AppendPendingEvent(writes, EventLog::kServicePrefix, resource_key,
                            "activation requested; queued for validation", p.mutable_events());
         PutMessage(writes, Column::kServicePrefixes, resource_key, p);
+        writes.Put(Column::kIdxKeyUsers,
+                   keys::KeyUser(p.peering_service_prefix_key(), resource_key), "");
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.dependencies->Track(target, *prefix);
@@ -226,6 +228,8 @@ void Registry::DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRe
                 "prefix", "peering service");
         if (!existing.ok()) return existing.status();
         writes.Delete(Column::kServicePrefixes, key);
+        writes.Delete(Column::kIdxKeyUsers,
+                      keys::KeyUser(existing->peering_service_prefix_key(), key));
         if (auto s = ctx_.events->DeleteAll(writes, EventLog::kServicePrefix, key); !s.ok())
           return s;
         ctx_.dependencies->Forget(

@@ -7,6 +7,7 @@
 #include "pfx/v1/registration.pb.h"
 #include "server/log.h"
 #include "server/registry.h"
+#include "storage/keys.h"
 #include "storage/messages.h"
 #include "storage/records.h"
 
@@ -43,6 +44,30 @@ absl::Status InlineRecentEvents(Database& db, EventLog& events, Column column,
   return absl::OkStatus();
 }
 
+// Version 2 -> 3: idx_key_users from every peering service prefix.
+absl::Status IndexKeyUsers(Database& db) {
+  WriteSet writes;
+  size_t indexed = 0;
+  absl::Status unreadable;
+  absl::Status s = db.Scan(
+      Column::kServicePrefixes, "", "", [&](absl::string_view key, absl::string_view value) {
+        PeeringServicePrefixRecord p;
+        if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          unreadable = absl::DataLossError(absl::StrCat("stored peering service prefix ",
+                                                        keys::Readable(key), " does not parse"));
+          return false;
+        }
+        writes.Put(Column::kIdxKeyUsers, keys::KeyUser(p.peering_service_prefix_key(), key), "");
+        ++indexed;
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!unreadable.ok()) return unreadable;
+  if (absl::Status c = db.Commit(writes, Durability::kBuffered); !c.ok()) return c;
+  PFX_LOG(Info) << "schema 2 -> 3: " << indexed << " peering service prefixes in idx_key_users";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status MigrateSchema(Database& db, EventLog& events) {
@@ -59,6 +84,10 @@ absl::Status MigrateSchema(Database& db, EventLog& events) {
     }
     // A synced write after the rewrites: it makes them durable with it.
     if (auto s = db.SetSchemaVersion(2); !s.ok()) return s;
+  }
+  if (db.stored_schema_version() == 2) {
+    if (auto s = IndexKeyUsers(db); !s.ok()) return s;
+    if (auto s = db.SetSchemaVersion(3); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -4,6 +4,9 @@
 //   1 -> 2: registered and peering service prefixes carry their most recent events (Get
 //           returns them as stored); they are copied from the events column, which keeps the
 //           whole history as before.
+//   2 -> 3: idx_key_users (prefix key -> the peering service prefixes using it) is built from
+//           the stored peering service prefixes, so deleting a registration no longer scans
+//           them all under the write lock.
 // A migration rewrites resources in batches and records the new version last (synced), so a
 // crash midway leaves version 1 and the next start redoes it; redoing is harmless.
 

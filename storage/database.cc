@@ -28,6 +28,7 @@ constexpr const char* kColumnNames[] = {
     "idx_request",
     "queue",
     "events",
+    "idx_key_users",
 };
 static_assert(std::size(kColumnNames) == static_cast<size_t>(Column::kCount));
 

@@ -15,6 +15,7 @@
 //   idx_request          method + request_id -> serialized reply    (idempotent retries)
 //   queue                big-endian sequence -> ValidationTarget    (durable validation queue)
 //   events               resource key + big-endian sequence -> PrefixEvent
+//   idx_key_users        prefix key text \0 peering service prefix key -> ""  (who uses a key)
 //
 // Commit(batch, Durability::kSynced) returns only after the batch is in the WAL on disk, so
 // an acknowledged mutation survives a crash; a batch is all-or-nothing.
@@ -55,11 +56,13 @@ enum class Column : int {
   kIdxRequest,
   kQueue,
   kEvents,
+  kIdxKeyUsers,  // appended: the numbers of the others are in page tokens
   kCount,
 };
 
-// 1: first release. 2: stored prefixes carry their recent events (server/schema_migration.h).
-inline constexpr int kSchemaVersion = 2;
+// 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users
+// (server/schema_migration.h).
+inline constexpr int kSchemaVersion = 3;
 
 enum class Durability { kSynced, kBuffered };
 

@@ -26,6 +26,11 @@ std::string ChildrenStart(absl::string_view parent);
 std::string ChildrenEnd(absl::string_view parent);
 
 std::string Asn(uint32_t asn);  // 8 lowercase hex digits
+// idx_key_users: a prefix key and one resource (Child key) that uses it; ChildrenStart(key)
+// lists its users, SplitChild(...).second is the user.
+inline std::string KeyUser(absl::string_view prefix_key, absl::string_view user_key) {
+  return Child(prefix_key, user_key);
+}
 std::string Request(absl::string_view method, absl::string_view request_id);
 
 std::string Sequence(uint64_t seq);

@@ -113,6 +113,16 @@ TEST(RestartTest, ADataDirOfTheBuildBeforeRecordsReadsUnchanged) {
   EXPECT_EQ(p.learned_type(), v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER);
   EXPECT_EQ(p.GetReflection()->GetUnknownFields(p).field_count(), 0);
 
+  // Schema 3's idx_key_users was built from the stored prefixes at start-up: r1's key is in
+  // use by svc/p1, so deleting r1 without force is refused naming it.
+  v1::DeleteRegisteredPrefixRequest del;
+  del.set_peering_name("voice-1");
+  del.set_name("r1");
+  google::protobuf::Empty empty;
+  grpc::Status refused = pfxd.registrations().DeleteRegisteredPrefix(Ctx().get(), del, &empty);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("svc/p1"), std::string::npos) << refused.error_message();
+
   // The feed is new after a restart: the same routes come back, then one goes.
   ASSERT_TRUE(Announce(pfxd, "sea-1", "198.51.100.1", "1.1.1.0/24", "13335").ok());
   ASSERT_TRUE(Announce(pfxd, "sea-2", "198.51.100.5", "1.1.1.0/24", "13335").ok());

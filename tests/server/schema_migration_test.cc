@@ -39,9 +39,9 @@ TEST(SchemaMigrationTest, Version1PrefixesGetTheirRecentEventsInline) {
   for (int run = 0; run < 2; ++run) {  // the second start finds nothing to do
     std::unique_ptr<Database> db = std::move(*Database::Open(path));
     std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
-    EXPECT_EQ(db->stored_schema_version(), run == 0 ? 1 : 2);
+    EXPECT_EQ(db->stored_schema_version(), run == 0 ? 1 : kSchemaVersion);
     ASSERT_TRUE(MigrateSchema(*db, *log).ok());
-    EXPECT_EQ(db->stored_schema_version(), 2);
+    EXPECT_EQ(db->stored_schema_version(), kSchemaVersion);
     auto r = GetMessage<v1::RegisteredPrefix>(*db, Column::kRegisteredPrefixes, key);
     ASSERT_TRUE(r.ok() && r->has_value());
     ASSERT_EQ((*r)->events_size(), static_cast<int>(kEventsShown));  // the most recent 50
