@@ -166,22 +166,12 @@ absl::Status Registry::StageDependents(const v1::Peering& peering, WriteSet& wri
       !s.ok()) {
     return s;
   }
-  std::vector<std::string> services;
-  absl::Status unreadable;
-  absl::Status s = ctx_.db->Scan(
-      Column::kPeeringServices, "", "", [&](absl::string_view key, absl::string_view value) {
-        v1::PeeringService service;
-        if (!service.ParseFromArray(value.data(), int(value.size()))) {
-          unreadable =
-              absl::DataLossError(absl::StrCat("stored peering service ", key, " does not parse"));
-          return false;
-        }
-        if (service.provider_asn() == peering.peer_asn()) services.push_back(service.name());
-        return true;
-      });
-  if (!s.ok()) return s;
-  if (!unreadable.ok()) return unreadable;
-  for (const std::string& service : services) {
+  // The provider's services from idx_provider_services: no scan of every peering service.
+  absl::StatusOr<std::vector<std::string>> services =
+      ListChildNames(*ctx_.db, Column::kIdxProviderServices,
+                     keys::Asn(static_cast<uint32_t>(peering.peer_asn())), SIZE_MAX);
+  if (!services.ok()) return services.status();
+  for (const std::string& service : *services) {
     if (absl::Status s = stage_children(Column::kServicePrefixes,
                                         v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX, service);
         !s.ok()) {

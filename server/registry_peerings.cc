@@ -40,6 +40,8 @@ void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::P
               absl::StrCat("peering.name: peering '", peering.name(), "' already exists"));
         }
         PutMessage(writes, Column::kPeerings, peering.name(), peering);
+        writes.Put(Column::kIdxPeerAsn,
+                   keys::AsnMember(static_cast<uint32_t>(peering.peer_asn()), peering.name()), "");
         return peering;
       },
       std::move(done));
@@ -118,6 +120,8 @@ void Registry::DeletePeering(const v1::DeletePeeringRequest& request,
           }
         }
         writes.Delete(Column::kPeerings, peering->name());
+        writes.Delete(Column::kIdxPeerAsn,
+                      keys::AsnMember(static_cast<uint32_t>(peering->peer_asn()), peering->name()));
         // Peering service prefixes lose sessions.
         if (absl::Status s = StageDependents(*peering, writes, staged); !s.ok()) return s;
         return google::protobuf::Empty();

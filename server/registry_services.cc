@@ -72,6 +72,9 @@ void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& reque
                                                        service.name(), "' already exists"));
         }
         PutMessage(writes, Column::kPeeringServices, service.name(), service);
+        writes.Put(Column::kIdxProviderServices,
+                   keys::AsnMember(static_cast<uint32_t>(service.provider_asn()), service.name()),
+                   "");
         return service;
       },
       std::move(done));
@@ -110,6 +113,9 @@ void Registry::DeletePeeringService(const v1::DeletePeeringServiceRequest& reque
                            absl::StrJoin(*prefixes, ", "), "); delete them first"));
         }
         writes.Delete(Column::kPeeringServices, service->name());
+        writes.Delete(
+            Column::kIdxProviderServices,
+            keys::AsnMember(static_cast<uint32_t>(service->provider_asn()), service->name()));
         return google::protobuf::Empty();
       },
       std::move(done));

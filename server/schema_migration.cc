@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "pfx/v1/peering.pb.h"
 #include "pfx/v1/peering_service.pb.h"
 #include "pfx/v1/registration.pb.h"
 #include "server/log.h"
@@ -68,6 +69,46 @@ absl::Status IndexKeyUsers(Database& db) {
   return absl::OkStatus();
 }
 
+// Version 3 -> 4: idx_peer_asn from every peering, idx_provider_services from every service.
+absl::Status IndexByAsn(Database& db) {
+  WriteSet writes;
+  size_t peerings = 0, services = 0;
+  absl::Status unreadable;
+  absl::Status s =
+      db.Scan(Column::kPeerings, "", "", [&](absl::string_view key, absl::string_view value) {
+        v1::Peering p;
+        if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          unreadable = absl::DataLossError(absl::StrCat("stored peering ", key, " does not parse"));
+          return false;
+        }
+        writes.Put(Column::kIdxPeerAsn, keys::AsnMember(static_cast<uint32_t>(p.peer_asn()), key),
+                   "");
+        ++peerings;
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!unreadable.ok()) return unreadable;
+  s = db.Scan(
+      Column::kPeeringServices, "", "", [&](absl::string_view key, absl::string_view value) {
+        v1::PeeringService p;
+        if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          unreadable =
+              absl::DataLossError(absl::StrCat("stored peering service ", key, " does not parse"));
+          return false;
+        }
+        writes.Put(Column::kIdxProviderServices,
+                   keys::AsnMember(static_cast<uint32_t>(p.provider_asn()), key), "");
+        ++services;
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!unreadable.ok()) return unreadable;
+  if (absl::Status c = db.Commit(writes, Durability::kBuffered); !c.ok()) return c;
+  PFX_LOG(Info) << "schema 3 -> 4: " << peerings << " peerings in idx_peer_asn, " << services
+                << " peering services in idx_provider_services";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status MigrateSchema(Database& db, EventLog& events) {
@@ -88,6 +129,10 @@ absl::Status MigrateSchema(Database& db, EventLog& events) {
   if (db.stored_schema_version() == 2) {
     if (auto s = IndexKeyUsers(db); !s.ok()) return s;
     if (auto s = db.SetSchemaVersion(3); !s.ok()) return s;
+  }
+  if (db.stored_schema_version() == 3) {
+    if (auto s = IndexByAsn(db); !s.ok()) return s;
+    if (auto s = db.SetSchemaVersion(4); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

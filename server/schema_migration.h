@@ -7,6 +7,9 @@
 //   2 -> 3: idx_key_users (prefix key -> the peering service prefixes using it) is built from
 //           the stored peering service prefixes, so deleting a registration no longer scans
 //           them all under the write lock.
+//   3 -> 4: idx_peer_asn (peer ASN -> peerings) and idx_provider_services (provider ASN ->
+//           peering services), so a peering change and a peering service prefix's validation
+//           read the provider's resources instead of scanning every peering or service.
 // A migration rewrites resources in batches and records the new version last (synced), so a
 // crash midway leaves version 1 and the next start redoes it; redoing is harmless.
 

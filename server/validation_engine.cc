@@ -120,25 +120,30 @@ class ValidationEngine::BatchReads {
     return it->second.has_value() ? &*it->second : nullptr;
   }
 
-  absl::StatusOr<const std::vector<v1::Peering>*> AllPeerings() {
-    if (!all_peerings_.has_value()) {
-      std::vector<v1::Peering> all;
-      absl::Status scan =
-          db_->Scan(Column::kPeerings, "", "", [&](absl::string_view, absl::string_view v) {
-            v1::Peering peering;
-            if (peering.ParseFromArray(v.data(), int(v.size()))) all.push_back(std::move(peering));
-            return true;
-          });
-      if (!scan.ok()) return scan;
-      all_peerings_ = std::move(all);
+  // The peerings whose peer ASN is `asn` (a provider's), from idx_peer_asn.
+  absl::StatusOr<const std::vector<v1::Peering>*> PeeringsOfAsn(uint32_t asn) {
+    auto it = by_asn_.find(asn);
+    if (it != by_asn_.end()) return &it->second;
+    absl::StatusOr<std::vector<std::string>> names =
+        ListChildNames(*db_, Column::kIdxPeerAsn, keys::Asn(asn), SIZE_MAX);
+    if (!names.ok()) return names.status();
+    std::vector<v1::Peering> peerings;
+    for (const std::string& name : *names) {
+      absl::StatusOr<const v1::Peering*> p = Peering(name);
+      if (!p.ok()) return p.status();
+      if (*p == nullptr) {
+        return absl::DataLossError(
+            absl::StrCat("idx_peer_asn names peering '", name, "', which does not exist"));
+      }
+      peerings.push_back(**p);
     }
-    return &*all_peerings_;
+    return &by_asn_.emplace(asn, std::move(peerings)).first->second;
   }
 
  private:
   const Database* db_;
   absl::flat_hash_map<std::string, std::optional<v1::Peering>> peerings_;
-  std::optional<std::vector<v1::Peering>> all_peerings_;
+  absl::flat_hash_map<uint32_t, std::vector<v1::Peering>> by_asn_;
 };
 
 absl::StatusOr<ValidationResult> ValidationEngine::CheckRegistered(const IpPrefix& prefix,
@@ -156,12 +161,10 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
     const ServiceQuery& query, BatchReads& reads,
     std::vector<v1::ProviderPeering>* considered) const {
   const IpPrefix& prefix = query.prefix;
-  absl::StatusOr<const std::vector<v1::Peering>*> peerings = reads.AllPeerings();
+  absl::StatusOr<const std::vector<v1::Peering>*> peerings =
+      reads.PeeringsOfAsn(static_cast<uint32_t>(query.provider_asn));
   if (!peerings.ok()) return peerings.status();
-  std::vector<v1::Peering> provider;
-  for (const v1::Peering& peering : **peerings) {
-    if (peering.peer_asn() == query.provider_asn) provider.push_back(peering);
-  }
+  const std::vector<v1::Peering>& provider = **peerings;
   absl::flat_hash_set<std::string> provider_names;
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
 

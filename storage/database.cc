@@ -29,6 +29,8 @@ constexpr const char* kColumnNames[] = {
     "queue",
     "events",
     "idx_key_users",
+    "idx_peer_asn",
+    "idx_provider_services",
 };
 static_assert(std::size(kColumnNames) == static_cast<size_t>(Column::kCount));
 

@@ -16,6 +16,8 @@
 //   queue                big-endian sequence -> ValidationTarget    (durable validation queue)
 //   events               resource key + big-endian sequence -> PrefixEvent
 //   idx_key_users        prefix key text \0 peering service prefix key -> ""  (who uses a key)
+//   idx_peer_asn         peer ASN (8 hex digits) \0 peering name -> ""    (a provider's peerings)
+//   idx_provider_services provider ASN \0 peering service name -> ""     (a provider's services)
 //
 // Commit(batch, Durability::kSynced) returns only after the batch is in the WAL on disk, so
 // an acknowledged mutation survives a crash; a batch is all-or-nothing.
@@ -57,12 +59,14 @@ enum class Column : int {
   kQueue,
   kEvents,
   kIdxKeyUsers,  // appended: the numbers of the others are in page tokens
+  kIdxPeerAsn,
+  kIdxProviderServices,
   kCount,
 };
 
-// 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users
-// (server/schema_migration.h).
-inline constexpr int kSchemaVersion = 3;
+// 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users.
+// 4: idx_peer_asn and idx_provider_services (server/schema_migration.h).
+inline constexpr int kSchemaVersion = 4;
 
 enum class Durability { kSynced, kBuffered };
 

@@ -31,6 +31,9 @@ std::string Asn(uint32_t asn);  // 8 lowercase hex digits
 inline std::string KeyUser(absl::string_view prefix_key, absl::string_view user_key) {
   return Child(prefix_key, user_key);
 }
+// idx_peer_asn / idx_provider_services: a resource named `name` under an ASN;
+// ChildrenStart(Asn(asn)) lists them.
+inline std::string AsnMember(uint32_t asn, absl::string_view name) { return Child(Asn(asn), name); }
 std::string Request(absl::string_view method, absl::string_view request_id);
 
 std::string Sequence(uint64_t seq);

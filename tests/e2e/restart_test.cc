@@ -136,6 +136,12 @@ TEST(RestartTest, ADataDirOfTheBuildBeforeRecordsReadsUnchanged) {
     announcements += e.event_type() == "PrefixAnnouncementEvent";
     withdrawals += e.event_type() == "PrefixWithdrawalEvent";
   }
+  // svc/p1 finds its provider's peerings through idx_peer_asn, built at start-up: the same
+  // withdrawal puts it in hold-down (with no index it would read "provider not found").
+  v1::PeeringServicePrefix service_last;
+  EXPECT_TRUE(WaitForServiceState(pfxd, "svc", "p1", v1::PREFIX_VALIDATION_STATE_WARNING,
+                                  &service_last, "hold-down"))
+      << service_last.error_message();
   EXPECT_EQ(withdrawals, 1);
   EXPECT_EQ(announcements, 2) << "the two from before the restart only: the routes seen then "
                                  "were remembered, so their return is no new announcement";
