@@ -35,19 +35,6 @@ std::vector<FlagInfo> AllFlags(const Command& c) {
   if (const auto* request = RequestOf(c); request != nullptr) {
     for (FlagInfo& f : FlagsOf(request)) flags.push_back(std::move(f));
   }
-  if (c.method == "Explain") {
-    // A dry run fills a candidate instead of the target: show those flags too.
-    for (const char* name :
-         {"pfx.v1.RegisteredPrefixCandidate", "pfx.v1.PeeringServicePrefixCandidate"}) {
-      const auto* d =
-          google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(name);
-      for (FlagInfo& f : FlagsOf(d)) {
-        bool known = false;
-        for (const FlagInfo& g : flags) known |= g.name == f.name;
-        if (!known) flags.push_back(std::move(f));
-      }
-    }
-  }
   flags.push_back({"json", "'{...}'", {}, false});
   flags.push_back({"file", "FILE.json", {}, false});
   return flags;

@@ -62,10 +62,18 @@ void ToProtoSegments(const AsPath& path,
   }
 }
 
-v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const std::string& prefix,
-                                      const ValidationResult& result) {
+v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget* target, const std::string& prefix,
+                                      const ValidationResult& result,
+                                      std::vector<v1::ProviderPeering> provider_peerings) {
   v1::ExplainResponse response;
-  *response.mutable_target() = target;
+  if (target != nullptr) {
+    *response.mutable_target() = *target;
+  } else {
+    response.set_dry_run(true);
+  }
+  for (v1::ProviderPeering& p : provider_peerings) {
+    *response.add_provider_peerings() = std::move(p);
+  }
   response.set_prefix(prefix);
   response.set_state(ToProtoState(result.state));
   response.set_error_message(result.error_message);

@@ -14,8 +14,11 @@ namespace pfx {
 v1::PrefixValidationState ToProtoState(ValidationState state);
 void ToProtoSegments(const AsPath& path,
                      google::protobuf::RepeatedPtrField<v1::AsPathSegment>* segments);
-v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget& target, const std::string& prefix,
-                                      const ValidationResult& result);
+// `target` null: a dry run (dry_run set, no target). `provider_peerings`: peering service
+// prefixes only.
+v1::ExplainResponse ToExplainResponse(const v1::ValidationTarget* target, const std::string& prefix,
+                                      const ValidationResult& result,
+                                      std::vector<v1::ProviderPeering> provider_peerings = {});
 
 }  // namespace pfx
 

@@ -57,17 +57,6 @@ absl::Status DecodeToken(const PageTokens& tokens, const v1::ListReceivedRoutesR
   return absl::OkStatus();
 }
 
-// The peering a request's peering_name names; NOT_FOUND names that field.
-absl::StatusOr<v1::Peering> PeeringNamed(const Registry& registry, const std::string& name) {
-  v1::GetPeeringRequest get;
-  get.set_name(name);
-  absl::StatusOr<v1::Peering> peering = registry.GetPeering(get);
-  if (absl::IsNotFound(peering.status())) {
-    return absl::NotFoundError(absl::StrCat("peering_name: peering '", name, "' does not exist"));
-  }
-  return peering;
-}
-
 absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
   if (auto s = CheckName("session.router", ref.router()); !s.ok()) return s;
   absl::StatusOr<IpAddress> peer = IpAddress::Parse(ref.peer_address());
@@ -83,8 +72,8 @@ absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
 absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
     const v1::ListReceivedRoutesRequest& request) const {
   if (auto s = CheckEnumFields(request); !s.ok()) return s;
-  if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
-  absl::StatusOr<v1::Peering> peering = PeeringNamed(*registry_, request.peering_name());
+  absl::StatusOr<v1::Peering> peering =
+      registry_->FindPeering("peering_name", request.peering_name());
   if (!peering.ok()) return peering.status();
   std::optional<IpPrefix> exact;
   if (!request.prefix().empty()) {
@@ -175,8 +164,8 @@ absl::StatusOr<v1::ListSessionsResponse> RoutesService::Sessions(
     const v1::ListSessionsRequest& request) const {
   std::optional<absl::flat_hash_set<SessionKey>> wanted;
   if (!request.peering_name().empty()) {
-    if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
-    absl::StatusOr<v1::Peering> peering = PeeringNamed(*registry_, request.peering_name());
+    absl::StatusOr<v1::Peering> peering =
+        registry_->FindPeering("peering_name", request.peering_name());
     if (!peering.ok()) return peering.status();
     wanted.emplace();
     for (const RequiredSession& s : AllSessionsOfPeering(*peering)) wanted->insert(s.key);

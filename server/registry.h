@@ -75,6 +75,9 @@ class Registry {
 
   void CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done);
   absl::StatusOr<v1::Peering> GetPeering(const v1::GetPeeringRequest& request) const;
+  // The peering `name` as stored (no session states), for requests that name one in `field`:
+  // INVALID_ARGUMENT for a malformed name, NOT_FOUND "<field>: peering '<name>' does not exist".
+  absl::StatusOr<v1::Peering> FindPeering(absl::string_view field, const std::string& name) const;
   absl::StatusOr<v1::ListPeeringsResponse> ListPeerings(
       const v1::ListPeeringsRequest& request) const;
   void SetConnectionState(const v1::SetConnectionStateRequest& request, Done<v1::Peering> done);

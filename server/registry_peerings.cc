@@ -47,6 +47,11 @@ void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::P
       std::move(done));
 }
 
+absl::StatusOr<v1::Peering> Registry::FindPeering(absl::string_view field,
+                                                  const std::string& name) const {
+  return LoadPeering(*ctx_.db, field, name);
+}
+
 absl::StatusOr<v1::Peering> Registry::GetPeering(const v1::GetPeeringRequest& request) const {
   absl::StatusOr<v1::Peering> p = LoadPeering(*ctx_.db, "name", request.name());
   if (p.ok()) FillSessionStates(*ctx_.routes, *p);

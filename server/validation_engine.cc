@@ -84,6 +84,16 @@ void RouteEvents(const google::protobuf::Map<std::string, uint32_t>& before,
   }
 }
 
+// The key a registration stored; DATA_LOSS naming the registration when it does not parse.
+absl::StatusOr<PrefixKey> StoredKey(absl::string_view text, absl::string_view resource_key) {
+  absl::StatusOr<PrefixKey> key = PrefixKey::Parse(text);
+  if (!key.ok()) {
+    return absl::DataLossError(absl::StrCat("stored key of ", keys::Readable(resource_key),
+                                            " does not parse: ", key.status().message()));
+  }
+  return key;
+}
+
 }  // namespace
 
 struct ValidationEngine::Evaluation {
@@ -99,7 +109,6 @@ struct ValidationEngine::Evaluation {
   uint64_t applied_groups = 0;  // the committer's count before the read
   RegisteredPrefixRecord registered_prefix;
   PeeringServicePrefixRecord service_prefix;
-  std::vector<v1::ProviderPeering> provider_peerings;  // peering service prefixes only
 };
 
 // Reads shared by the evaluations of one batch. A batch is validated at one moment without
@@ -205,11 +214,8 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
     auto reg = GetMessage<RegisteredPrefixRecord>(*ctx_.db, Column::kRegisteredPrefixes, **holder);
     if (!reg.ok()) return reg.status();
     if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
-    absl::StatusOr<PrefixKey> key = PrefixKey::Parse((*reg)->peering_service_prefix_key());
-    if (!key.ok()) {
-      return absl::DataLossError(absl::StrCat("stored key of ", keys::Readable(**holder),
-                                              " does not parse: ", key.status().message()));
-    }
+    absl::StatusOr<PrefixKey> key = StoredKey((*reg)->peering_service_prefix_key(), **holder);
+    if (!key.ok()) return key.status();
     in.registered_prefix_keys.push_back(
         {*key, absl::StrCat("registered prefix ", (*reg)->peering_name(), "/", (*reg)->name(), " (",
                             (*reg)->prefix(), ")")});
@@ -227,11 +233,8 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
     auto reg = GetMessage<v1::RegisteredAsn>(*ctx_.db, Column::kRegisteredAsns, **holder);
     if (!reg.ok()) return reg.status();
     if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
-    absl::StatusOr<PrefixKey> key = PrefixKey::Parse((*reg)->peering_service_prefix_key());
-    if (!key.ok()) {
-      return absl::DataLossError(absl::StrCat("stored key of ", keys::Readable(**holder),
-                                              " does not parse: ", key.status().message()));
-    }
+    absl::StatusOr<PrefixKey> key = StoredKey((*reg)->peering_service_prefix_key(), **holder);
+    if (!key.ok()) return key.status();
     in.registered_asn_keys[*origin] = {
         *key, absl::StrCat("registered ASN ", (*reg)->peering_name(), "/", (*reg)->name(), " (AS",
                            (*reg)->asn(), ")")};
@@ -278,7 +281,8 @@ absl::StatusOr<CheckReport> ValidationEngine::Registrable(const IpPrefix& prefix
 }
 
 absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
-    const v1::ValidationTarget& target, BatchReads& reads) const {
+    const v1::ValidationTarget& target, BatchReads& reads,
+    std::vector<v1::ProviderPeering>* considered) const {
   Evaluation ev;
   ev.target = target;
   ev.resource_key = keys::Child(target.parent(), target.name());
@@ -325,7 +329,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   if (!given.ok()) return given.status();
   ServiceQuery query{*prefix, *given, (*service)->provider_asn(),
                      (*service)->primary_peering_location(), (*service)->backup_peering_location()};
-  absl::StatusOr<ValidationResult> result = CheckService(query, reads, &ev.provider_peerings);
+  absl::StatusOr<ValidationResult> result = CheckService(query, reads, considered);
   if (!result.ok()) return result.status();
   ev.found = true;
   ev.prefix = p.prefix();
@@ -339,7 +343,7 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
   absl::Status first_error;
   BatchReads reads(ctx_.db);
   for (const QueueItem& item : items) {
-    absl::StatusOr<Evaluation> ev = Evaluate(item.target, reads);
+    absl::StatusOr<Evaluation> ev = Evaluate(item.target, reads, /*considered=*/nullptr);
     if (!ev.ok()) {
       // Leave the entry queued (it is retried after restart) but let the others proceed.
       ctx_.queue->Release(item);
@@ -506,107 +510,100 @@ absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
     const v1::ExplainRequest& request) const {
   BatchReads reads(ctx_.db);
   switch (request.subject_case()) {
-    case v1::ExplainRequest::kTarget: {
-      const v1::ValidationTarget& target = request.target();
-      if (target.kind() == v1::ValidationTarget::KIND_UNSPECIFIED) {
-        return absl::InvalidArgumentError(
-            "target.kind: is required (KIND_REGISTERED_PREFIX or KIND_PEERING_SERVICE_PREFIX)");
-      }
-      if (auto s = CheckName("target.parent", target.parent()); !s.ok()) return s;
-      if (auto s = CheckName("target.name", target.name()); !s.ok()) return s;
-      absl::StatusOr<Evaluation> ev = Evaluate(target, reads);
-      if (!ev.ok()) return ev.status();
-      if (!ev->found) {
-        return absl::NotFoundError(
-            absl::StrCat("target: ",
-                         target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX
-                             ? "registered prefix '"
-                             : "peering service prefix '",
-                         target.parent(), "/", target.name(), "' does not exist"));
-      }
-      v1::ExplainResponse response = ToExplainResponse(target, ev->prefix, ev->result);
-      for (v1::ProviderPeering& p : ev->provider_peerings) {
-        *response.add_provider_peerings() = std::move(p);
-      }
-      return response;
-    }
-    case v1::ExplainRequest::kRegisteredPrefixCandidate: {
-      const v1::RegisteredPrefixCandidate& c = request.registered_prefix_candidate();
-      if (auto s = CheckName("registered_prefix_candidate.peering_name", c.peering_name());
-          !s.ok()) {
-        return s;
-      }
-      absl::StatusOr<IpPrefix> prefix =
-          ParsePrefixField("registered_prefix_candidate.prefix", c.prefix());
-      if (!prefix.ok()) return prefix.status();
-      absl::StatusOr<const v1::Peering*> peering = reads.Peering(c.peering_name());
-      if (!peering.ok()) return peering.status();
-      if (*peering == nullptr) {
-        return absl::NotFoundError(
-            absl::StrCat("registered_prefix_candidate.peering_name: peering '", c.peering_name(),
-                         "' does not exist"));
-      }
-      if ((*peering)->kind() != v1::PEERING_KIND_VOICE) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("registered prefixes are for VOICE peerings; peering '", c.peering_name(),
-                         "' is ", v1::PeeringKind_Name((*peering)->kind())));
-      }
-      absl::StatusOr<ValidationResult> result = CheckRegistered(*prefix, c.peering_name(), reads);
-      if (!result.ok()) return result.status();
-      // "Would it pass today" includes "could it be registered today" (SPEC §2).
-      absl::StatusOr<CheckReport> registrable = Registrable(*prefix, **peering);
-      if (!registrable.ok()) return registrable.status();
-      result->checks.insert(result->checks.begin(), std::move(*registrable));
-      Summarize(*result);
-      v1::ExplainResponse response =
-          ToExplainResponse(v1::ValidationTarget(), prefix->ToString(), *result);
-      response.clear_target();
-      response.set_dry_run(true);
-      return response;
-    }
-    case v1::ExplainRequest::kPeeringServicePrefixCandidate: {
-      const v1::PeeringServicePrefixCandidate& c = request.peering_service_prefix_candidate();
-      constexpr absl::string_view kField = "peering_service_prefix_candidate.";
-      absl::StatusOr<uint32_t> asn =
-          ParseAsnField(absl::StrCat(kField, "provider_asn"), c.provider_asn());
-      if (!asn.ok()) return asn.status();
-      if (auto s = CheckText(absl::StrCat(kField, "primary_peering_location"),
-                             c.primary_peering_location(), true);
-          !s.ok()) {
-        return s;
-      }
-      if (auto s = CheckText(absl::StrCat(kField, "backup_peering_location"),
-                             c.backup_peering_location(), false);
-          !s.ok()) {
-        return s;
-      }
-      absl::StatusOr<IpPrefix> prefix =
-          ParsePrefixField(absl::StrCat(kField, "prefix"), c.prefix());
-      if (!prefix.ok()) return prefix.status();
-      ServiceQuery query{*prefix, std::nullopt, *asn, c.primary_peering_location(),
-                         c.backup_peering_location()};
-      if (!c.peering_service_prefix_key().empty()) {
-        absl::StatusOr<PrefixKey> key = ParseKeyField(
-            absl::StrCat(kField, "peering_service_prefix_key"), c.peering_service_prefix_key());
-        if (!key.ok()) return key.status();
-        query.given_key = *key;
-      }
-      std::vector<v1::ProviderPeering> considered;
-      absl::StatusOr<ValidationResult> result = CheckService(query, reads, &considered);
-      if (!result.ok()) return result.status();
-      v1::ExplainResponse response =
-          ToExplainResponse(v1::ValidationTarget(), prefix->ToString(), *result);
-      response.clear_target();
-      response.set_dry_run(true);
-      for (v1::ProviderPeering& p : considered) *response.add_provider_peerings() = std::move(p);
-      return response;
-    }
+    case v1::ExplainRequest::kTarget:
+      return ExplainTarget(request.target(), reads);
+    case v1::ExplainRequest::kRegisteredPrefixCandidate:
+      return DryRunRegisteredPrefix(request.registered_prefix_candidate(), reads);
+    case v1::ExplainRequest::kPeeringServicePrefixCandidate:
+      return DryRunServicePrefix(request.peering_service_prefix_candidate(), reads);
     case v1::ExplainRequest::SUBJECT_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "target: one of target, registered_prefix_candidate or peering_service_prefix_candidate "
       "is required");
+}
+
+absl::StatusOr<v1::ExplainResponse> ValidationEngine::ExplainTarget(
+    const v1::ValidationTarget& target, BatchReads& reads) const {
+  if (target.kind() == v1::ValidationTarget::KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "target.kind: is required (KIND_REGISTERED_PREFIX or KIND_PEERING_SERVICE_PREFIX)");
+  }
+  if (auto s = CheckName("target.parent", target.parent()); !s.ok()) return s;
+  if (auto s = CheckName("target.name", target.name()); !s.ok()) return s;
+  std::vector<v1::ProviderPeering> considered;
+  absl::StatusOr<Evaluation> ev = Evaluate(target, reads, &considered);
+  if (!ev.ok()) return ev.status();
+  if (!ev->found) {
+    return absl::NotFoundError(absl::StrCat(
+        "target: ",
+        target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX ? "registered prefix '"
+                                                                      : "peering service prefix '",
+        target.parent(), "/", target.name(), "' does not exist"));
+  }
+  return ToExplainResponse(&target, ev->prefix, ev->result, std::move(considered));
+}
+
+absl::StatusOr<v1::ExplainResponse> ValidationEngine::DryRunRegisteredPrefix(
+    const v1::RegisteredPrefixCandidate& c, BatchReads& reads) const {
+  if (auto s = CheckName("registered_prefix_candidate.peering_name", c.peering_name()); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<IpPrefix> prefix =
+      ParsePrefixField("registered_prefix_candidate.prefix", c.prefix());
+  if (!prefix.ok()) return prefix.status();
+  absl::StatusOr<const v1::Peering*> peering = reads.Peering(c.peering_name());
+  if (!peering.ok()) return peering.status();
+  if (*peering == nullptr) {
+    return absl::NotFoundError(absl::StrCat("registered_prefix_candidate.peering_name: peering '",
+                                            c.peering_name(), "' does not exist"));
+  }
+  if ((*peering)->kind() != v1::PEERING_KIND_VOICE) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("registered prefixes are for VOICE peerings; peering '", c.peering_name(),
+                     "' is ", v1::PeeringKind_Name((*peering)->kind())));
+  }
+  absl::StatusOr<ValidationResult> result = CheckRegistered(*prefix, c.peering_name(), reads);
+  if (!result.ok()) return result.status();
+  // "Would it pass today" includes "could it be registered today" (SPEC §2).
+  absl::StatusOr<CheckReport> registrable = Registrable(*prefix, **peering);
+  if (!registrable.ok()) return registrable.status();
+  result->checks.insert(result->checks.begin(), std::move(*registrable));
+  Summarize(*result);
+  return ToExplainResponse(/*target=*/nullptr, prefix->ToString(), *result);
+}
+
+absl::StatusOr<v1::ExplainResponse> ValidationEngine::DryRunServicePrefix(
+    const v1::PeeringServicePrefixCandidate& c, BatchReads& reads) const {
+  constexpr absl::string_view kField = "peering_service_prefix_candidate.";
+  absl::StatusOr<uint32_t> asn =
+      ParseAsnField(absl::StrCat(kField, "provider_asn"), c.provider_asn());
+  if (!asn.ok()) return asn.status();
+  if (auto s = CheckText(absl::StrCat(kField, "primary_peering_location"),
+                         c.primary_peering_location(), true);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckText(absl::StrCat(kField, "backup_peering_location"),
+                         c.backup_peering_location(), false);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<IpPrefix> prefix = ParsePrefixField(absl::StrCat(kField, "prefix"), c.prefix());
+  if (!prefix.ok()) return prefix.status();
+  ServiceQuery query{*prefix, std::nullopt, *asn, c.primary_peering_location(),
+                     c.backup_peering_location()};
+  if (!c.peering_service_prefix_key().empty()) {
+    absl::StatusOr<PrefixKey> key = ParseKeyField(
+        absl::StrCat(kField, "peering_service_prefix_key"), c.peering_service_prefix_key());
+    if (!key.ok()) return key.status();
+    query.given_key = *key;
+  }
+  std::vector<v1::ProviderPeering> considered;
+  absl::StatusOr<ValidationResult> result = CheckService(query, reads, &considered);
+  if (!result.ok()) return result.status();
+  return ToExplainResponse(/*target=*/nullptr, prefix->ToString(), *result, std::move(considered));
 }
 
 }  // namespace pfx

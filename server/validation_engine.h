@@ -74,7 +74,17 @@ class ValidationEngine {
   // `considered` (optional) receives each of the provider's peerings.
   absl::StatusOr<ValidationResult> CheckService(const ServiceQuery& query, BatchReads& reads,
                                                 std::vector<v1::ProviderPeering>* considered) const;
-  absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target, BatchReads& reads) const;
+  // `considered` (null on the worker path: only Explain shows it) receives the provider's
+  // peerings of a peering service prefix.
+  absl::StatusOr<Evaluation> Evaluate(const v1::ValidationTarget& target, BatchReads& reads,
+                                      std::vector<v1::ProviderPeering>* considered) const;
+  // Explain's three subjects: a stored prefix, and the two dry-run candidates.
+  absl::StatusOr<v1::ExplainResponse> ExplainTarget(const v1::ValidationTarget& target,
+                                                    BatchReads& reads) const;
+  absl::StatusOr<v1::ExplainResponse> DryRunRegisteredPrefix(const v1::RegisteredPrefixCandidate& c,
+                                                             BatchReads& reads) const;
+  absl::StatusOr<v1::ExplainResponse> DryRunServicePrefix(
+      const v1::PeeringServicePrefixCandidate& c, BatchReads& reads) const;
   // Adds the entry's writes to `writes` (consuming the evaluation's parsed resource); call
   // with the store's write lock held.
   absl::StatusOr<Staged> Stage(WriteSet& writes, const QueueItem& item, Evaluation& evaluation,
