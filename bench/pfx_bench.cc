@@ -20,7 +20,7 @@
 #include "feed/mrt_loader.h"
 #include "feed/rpsl_loader.h"
 #include "pfx/v1/registration.pb.h"
-#include "server/session_map.h"
+#include "registry/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
 #include "storage/records.h"

@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "server/input_rules.h"
+#include "registry/input_rules.h"
 #include "validator/ip_prefix.h"
 
 namespace pfx {

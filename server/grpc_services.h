@@ -7,17 +7,17 @@
 #ifndef PFX_SERVER_GRPC_SERVICES_H_
 #define PFX_SERVER_GRPC_SERVICES_H_
 
+#include "engine/irr_store.h"
+#include "engine/notices.h"
+#include "engine/validation_engine.h"
 #include "pfx/v1/peering.grpc.pb.h"
 #include "pfx/v1/peering_service.grpc.pb.h"
 #include "pfx/v1/registration.grpc.pb.h"
 #include "pfx/v1/routes.grpc.pb.h"
 #include "pfx/v1/validation.grpc.pb.h"
+#include "registry/input_rules.h"
+#include "registry/registry.h"
 #include "server/grpc_status.h"
-#include "server/input_rules.h"
-#include "server/irr_store.h"
-#include "server/notices.h"
-#include "server/registry.h"
-#include "server/validation_engine.h"
 
 namespace pfx {
 

@@ -15,18 +15,19 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "base/log.h"
+#include "engine/recovery.h"
+#include "engine/revalidation_trigger.h"
+#include "engine/worker_pool.h"
 #include "feed/bmp/bmp_listener.h"
 #include "feed/mrt_loader.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "pfx_version.h"
+#include "registry/schema_migration.h"
 #include "server/config.h"
 #include "server/grpc_services.h"
-#include "server/log.h"
-#include "server/revalidation_trigger.h"
-#include "server/schema_migration.h"
-#include "server/worker_pool.h"
 
 // A flag overrides the config field it names only when given on the command line; the
 // defaults shown by --help are the real ones (server/config.h), used when neither sets it.
@@ -191,11 +192,11 @@ int Serve() {
   StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
                    &routes,   &clock,       &write_mu,     &committer};
   Registry registry(ctx);
-  if (absl::Status s = registry.Recover(); !s.ok()) {
+  if (absl::Status s = RecoverValidation(ctx, dependencies); !s.ok()) {
     PFX_LOG(Error) << "recovery failed: " << s;
     return 1;
   }
-  ValidationEngine engine(ctx, &irr, &notices, &timers,
+  ValidationEngine engine(ctx, &dependencies, &irr, &notices, &timers,
                           {absl::Seconds(config->hold_down_seconds())});
   RevalidationTrigger trigger(&routes, &dependencies, queue->get(),
                               absl::Milliseconds(config->debounce_millis()),

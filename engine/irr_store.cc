@@ -1,0 +1,23 @@
+#include "engine/irr_store.h"
+
+#include "base/log.h"
+#include "feed/rpsl_loader.h"
+
+namespace pfx {
+
+absl::Status IrrStore::Reload(const std::vector<std::string>& paths) {
+  auto index = std::make_shared<IrrIndex>(accepted_);
+  for (const std::string& path : paths) {
+    absl::StatusOr<RpslLoadStats> stats = LoadRpslFile(path, *index);
+    if (!stats.ok()) return stats.status();
+    PFX_LOG(Info) << "IRR " << path << ": " << stats->route_objects << " route objects, "
+                  << stats->added << " added, " << stats->rejected_source
+                  << " from sources outside the policy, " << stats->malformed << " malformed"
+                  << (stats->first_error.empty() ? "" : " (first: " + stats->first_error + ")");
+  }
+  absl::MutexLock lock(&mu_);
+  current_ = std::move(index);
+  return absl::OkStatus();
+}
+
+}  // namespace pfx

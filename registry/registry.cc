@@ -1,0 +1,189 @@
+// Registry: the mutation protocol and helpers shared by every resource.
+#include "registry/registry.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/log.h"
+#include "registry/events.h"
+#include "registry/input_rules.h"
+#include "storage/keys.h"
+#include "storage/messages.h"
+#include "storage/records.h"
+
+namespace pfx {
+
+// One mutation as the committer sees it: Apply runs the checks and writes under the write
+// lock, Finish publishes its queue entries and answers once the group is durable.
+template <typename Reply>
+class Registry::MutationJob final : public GroupCommitter::Job {
+ public:
+  MutationJob(StoreContext ctx, std::string request_key, Mutation<Reply> mutation, Done<Reply> done)
+      : ctx_(ctx),
+        request_key_(std::move(request_key)),
+        mutation_(std::move(mutation)),
+        done_(std::move(done)) {}
+
+  bool Apply() override {
+    if (!request_key_.empty()) {
+      absl::StatusOr<std::optional<Reply>> prior =
+          GetMessage<Reply>(*ctx_.db, Column::kIdxRequest, request_key_);
+      if (!prior.ok()) {
+        reply_ = prior.status();
+        return false;
+      }
+      if (prior->has_value()) {  // a retry, applied once already: its reply may not be durable
+        reply_ = std::move(**prior);
+        return true;
+      }
+    }
+    WriteSet writes;
+    reply_ = mutation_(writes, staged_);
+    if (!reply_.ok()) return false;
+    if (!request_key_.empty()) PutMessage(writes, Column::kIdxRequest, request_key_, *reply_);
+    if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
+      reply_ = s;
+      return false;
+    }
+    return true;
+  }
+
+  void Finish(absl::Status durable) override {
+    if (!durable.ok()) return done_(durable);
+    for (const QueueItem& item : staged_) ctx_.queue->Publish(item);
+    done_(std::move(reply_));
+  }
+
+ private:
+  const StoreContext ctx_;  // a copy: pointers only
+  const std::string request_key_;
+  Mutation<Reply> mutation_;
+  Done<Reply> done_;
+  absl::StatusOr<Reply> reply_ = absl::UnavailableError("the change was not applied");
+  std::vector<QueueItem> staged_;
+};
+
+template <typename Reply>
+void Registry::Mutate(absl::string_view method, const std::string& request_id,
+                      Mutation<Reply> mutation, Done<Reply> done) {
+  if (absl::Status s = CheckRequestId(request_id); !s.ok()) return done(s);
+  std::string request_key = request_id.empty() ? "" : keys::Request(method, request_id);
+  ctx_.committer->Submit(std::make_unique<MutationJob<Reply>>(
+      ctx_, std::move(request_key), std::move(mutation), std::move(done)));
+}
+
+// Explicit instantiations for the reply types the registry returns.
+#define PFX_INSTANTIATE_MUTATE(Reply)                                                    \
+  template void Registry::Mutate(absl::string_view, const std::string&, Mutation<Reply>, \
+                                 Done<Reply>);
+PFX_INSTANTIATE_MUTATE(v1::Peering)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty)
+PFX_INSTANTIATE_MUTATE(v1::RegisteredPrefix)
+PFX_INSTANTIATE_MUTATE(v1::RegisteredAsn)
+PFX_INSTANTIATE_MUTATE(v1::PeeringService)
+PFX_INSTANTIATE_MUTATE(v1::PeeringServicePrefix)
+#undef PFX_INSTANTIATE_MUTATE
+
+absl::Status Registry::Requeue(const std::vector<v1::ValidationTarget>& targets) {
+  return ctx_.queue->Enqueue(targets, Durability::kSynced);
+}
+
+void Registry::RequeueTransient(const std::vector<v1::ValidationTarget>& targets) {
+  ctx_.queue->EnqueueTransient(targets);
+}
+
+absl::Status Registry::StageDependents(const v1::Peering& peering, WriteSet& writes,
+                                       std::vector<QueueItem>& staged) const {
+  auto stage = [&](v1::ValidationTarget::Kind kind, absl::string_view key) {
+    auto [parent, name] = keys::SplitChild(key);
+    v1::ValidationTarget t;
+    t.set_kind(kind);
+    t.set_parent(std::string(parent));
+    t.set_name(std::string(name));
+    if (auto item = ctx_.queue->Stage(writes, t); item.has_value()) staged.push_back(*item);
+  };
+  // The keys name the targets: no record needs parsing.
+  auto stage_children = [&](Column column, v1::ValidationTarget::Kind kind,
+                            const std::string& parent) {
+    return ctx_.db->Scan(column, keys::ChildrenStart(parent), keys::ChildrenEnd(parent),
+                         [&](absl::string_view key, absl::string_view) {
+                           stage(kind, key);
+                           return true;
+                         });
+  };
+  if (absl::Status s = stage_children(Column::kRegisteredPrefixes,
+                                      v1::ValidationTarget::KIND_REGISTERED_PREFIX, peering.name());
+      !s.ok()) {
+    return s;
+  }
+  // The provider's services from idx_provider_services: no scan of every peering service.
+  absl::StatusOr<std::vector<std::string>> services =
+      ListChildNames(*ctx_.db, Column::kIdxProviderServices,
+                     keys::Asn(static_cast<uint32_t>(peering.peer_asn())), SIZE_MAX);
+  if (!services.ok()) return services.status();
+  for (const std::string& service : *services) {
+    if (absl::Status s = stage_children(Column::kServicePrefixes,
+                                        v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX, service);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std::string& key,
+                 const v1::PrefixEvent& event,
+                 google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) {
+  log.Append(writes, kind, key, event);
+  *recent->Add() = event;
+  if (static_cast<size_t>(recent->size()) > kEventsShown) {
+    recent->DeleteSubrange(0, recent->size() - static_cast<int>(kEventsShown));
+  }
+}
+
+void Registry::AppendPendingEvent(
+    WriteSet& writes, EventLog::Kind kind, const std::string& key, absl::string_view what,
+    google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) const {
+  RecordEvent(
+      *ctx_.events, writes, kind, key,
+      MakeEvent(kStateChangeEvent, "PENDING", what, v1::EVENT_LEVEL_INFORMATION, ctx_.clock->Now()),
+      recent);
+}
+
+absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::string_view owner,
+                                  absl::string_view reason, WriteSet& writes) const {
+  // The key's users from idx_key_users: no scan of every peering service prefix.
+  std::vector<std::string> users;
+  absl::Status s =
+      ctx_.db->Scan(Column::kIdxKeyUsers, keys::ChildrenStart(key), keys::ChildrenEnd(key),
+                    [&](absl::string_view k, absl::string_view) {
+                      users.emplace_back(keys::SplitChild(k).second);
+                      return true;
+                    });
+  if (!s.ok()) return s;
+  if (!users.empty() && !force) {
+    std::vector<std::string> names;
+    for (const std::string& u : users) names.push_back(keys::Readable(u));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the key of ", owner, " is used by peering service prefixes ",
+                     absl::StrJoin(names, ", "), "; delete them first or set force"));
+  }
+  for (const std::string& user : users) {
+    absl::StatusOr<std::optional<PeeringServicePrefixRecord>> p =
+        GetMessage<PeeringServicePrefixRecord>(*ctx_.db, Column::kServicePrefixes, user);
+    if (!p.ok()) return p.status();
+    if (!p->has_value()) continue;
+    PeeringServicePrefixRecord& prefix = **p;
+    prefix.set_prefix_validation_state(v1::PREFIX_VALIDATION_STATE_INVALID);
+    prefix.set_error_message(absl::StrCat("Peering service prefix is invalid: ", reason));
+    prefix.clear_hold_down_deadline();
+    RecordEvent(*ctx_.events, writes, EventLog::kServicePrefix, user,
+                MakeEvent(kStateChangeEvent, "INVALID", prefix.error_message(),
+                          v1::EVENT_LEVEL_ERROR, ctx_.clock->Now()),
+                prefix.mutable_events());
+    PutMessage(writes, Column::kServicePrefixes, user, prefix);
+  }
+  writes.Delete(Column::kIdxKey, key);
+  return absl::OkStatus();
+}
+
+}  // namespace pfx

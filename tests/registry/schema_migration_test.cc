@@ -1,0 +1,78 @@
+// MigrateSchema on a real RocksDB store written in schema 1.
+#include "registry/schema_migration.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "pfx/v1/registration.pb.h"
+#include "registry/events.h"
+#include "registry/registry.h"
+#include "storage/keys.h"
+#include "storage/messages.h"
+
+namespace pfx {
+namespace {
+
+TEST(SchemaMigrationTest, Version1PrefixesGetTheirRecentEventsInline) {
+  std::string path = absl::StrCat(testing::TempDir(), "/schema_migration_test_", getpid());
+  std::filesystem::remove_all(path);
+  const std::string key = keys::Child("voice-1", "web");
+  {
+    // A schema 1 store: the resource without events, its history in the events column only.
+    std::unique_ptr<Database> db = std::move(*Database::Open(path));
+    std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
+    v1::RegisteredPrefix r;
+    r.set_peering_name("voice-1");
+    r.set_name("web");
+    r.set_prefix("192.0.2.0/24");
+    WriteSet w;
+    PutMessage(w, Column::kRegisteredPrefixes, key, r);
+    for (int i = 0; i < 60; ++i) {
+      log->Append(w, EventLog::kRegisteredPrefix, key,
+                  MakeEvent(kStateChangeEvent, absl::StrCat("event ", i), "",
+                            v1::EVENT_LEVEL_INFORMATION, absl::FromUnixSeconds(i)));
+    }
+    ASSERT_TRUE(db->Commit(w, Durability::kSynced).ok());
+    ASSERT_TRUE(db->SetSchemaVersion(1).ok());
+  }
+  for (int run = 0; run < 2; ++run) {  // the second start finds nothing to do
+    std::unique_ptr<Database> db = std::move(*Database::Open(path));
+    std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
+    EXPECT_EQ(db->stored_schema_version(), run == 0 ? 1 : kSchemaVersion);
+    ASSERT_TRUE(MigrateSchema(*db, *log).ok());
+    EXPECT_EQ(db->stored_schema_version(), kSchemaVersion);
+    auto r = GetMessage<v1::RegisteredPrefix>(*db, Column::kRegisteredPrefixes, key);
+    ASSERT_TRUE(r.ok() && r->has_value());
+    ASSERT_EQ((*r)->events_size(), static_cast<int>(kEventsShown));  // the most recent 50
+    EXPECT_EQ((*r)->events(0).event_summary(), "event 10");
+    EXPECT_EQ((*r)->events(49).event_summary(), "event 59");
+  }
+  std::filesystem::remove_all(path);
+}
+
+TEST(SchemaMigrationTest, RecordEventKeepsTheMostRecentInline) {
+  std::string path = absl::StrCat(testing::TempDir(), "/record_event_test_", getpid());
+  std::filesystem::remove_all(path);
+  std::unique_ptr<Database> db = std::move(*Database::Open(path));
+  std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
+  v1::RegisteredPrefix r;
+  WriteSet w;
+  for (int i = 0; i < 51; ++i) {
+    RecordEvent(*log, w, EventLog::kRegisteredPrefix, "k",
+                MakeEvent(kStateChangeEvent, absl::StrCat("event ", i), "",
+                          v1::EVENT_LEVEL_INFORMATION, absl::FromUnixSeconds(i)),
+                r.mutable_events());
+  }
+  ASSERT_TRUE(db->Commit(w, Durability::kSynced).ok());
+  ASSERT_EQ(r.events_size(), 50);
+  EXPECT_EQ(r.events(0).event_summary(), "event 1");  // the oldest went
+  auto all = log->Recent(EventLog::kRegisteredPrefix, "k", 1000);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 51u);  // the column keeps every event
+  db.reset();
+  std::filesystem::remove_all(path);
+}
+
+}  // namespace
+}  // namespace pfx
