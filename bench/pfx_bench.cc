@@ -20,6 +20,7 @@
 #include "feed/mrt_loader.h"
 #include "feed/rpsl_loader.h"
 #include "pfx/v1/registration.pb.h"
+#include "registry/key_generator.h"
 #include "registry/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
@@ -136,7 +137,7 @@ int Seed(const char* dir, const char* rib, size_t n) {
     r.set_endpoint_description("media relays");
     r.set_name(absl::StrCat("p", i));
     r.set_prefix(prefixes[i].ToString());
-    r.set_peering_service_prefix_key(pfx::PrefixKey::Generate()->ToString());
+    r.set_peering_service_prefix_key(pfx::GeneratePrefixKey()->ToString());
     r.set_prefix_validation_state(pfx::v1::PREFIX_VALIDATION_STATE_PENDING);
     r.set_provisioning_state(pfx::v1::PROVISIONING_STATE_SUCCEEDED);
     std::string key = pfx::keys::Child(peering.name(), r.name());

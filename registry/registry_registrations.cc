@@ -3,6 +3,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "registry/input_rules.h"
+#include "registry/key_generator.h"
 #include "registry/peering_rules.h"
 #include "registry/registry.h"
 #include "storage/keys.h"
@@ -39,7 +40,7 @@ absl::StatusOr<v1::Peering> RegistrablePeering(const Database& db, absl::string_
 // theoretical, but the index is unique, so check).
 absl::StatusOr<std::string> NewUniqueKey(const Database& db) {
   for (int attempt = 0; attempt < 4; ++attempt) {
-    absl::StatusOr<PrefixKey> key = PrefixKey::Generate();
+    absl::StatusOr<PrefixKey> key = GeneratePrefixKey();
     if (!key.ok()) return key.status();
     std::string text = key->ToString();
     absl::StatusOr<std::optional<std::string>> taken = db.Get(Column::kIdxKey, text);

@@ -1,26 +1,11 @@
 #include "validator/prefix_key.h"
 
-#include <sys/random.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
 namespace pfx {
 
-absl::StatusOr<PrefixKey> PrefixKey::Generate() {
-  std::array<uint8_t, kBytes> bytes;
-  size_t filled = 0;
-  while (filled < kBytes) {
-    ssize_t n = getrandom(bytes.data() + filled, kBytes - filled, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::UnavailableError(absl::StrCat("getrandom failed: ", std::strerror(errno)));
-    }
-    filled += static_cast<size_t>(n);
-  }
+PrefixKey PrefixKey::FromRandomBytes(std::array<uint8_t, kBytes> bytes) {
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4: random
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);  // variant 10: RFC 4122
   return PrefixKey(bytes);

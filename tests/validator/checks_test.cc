@@ -144,7 +144,7 @@ class ServicePrefixChecks : public testing::Test {
  protected:
   ServicePrefixChecks() {
     irr_.Add(P("1.1.1.0/24"), 13335, "RADB");
-    key_ = *PrefixKey::Generate();
+    key_ = *PrefixKey::Parse("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0");
   }
   ServicePrefixInput Input() {
     ServicePrefixInput in;
