@@ -21,6 +21,12 @@ class RealClock : public Clock {
   absl::Time Now() const override { return absl::Now(); }
 };
 
+// The process's real clock, for defaults.
+inline const Clock& SystemClock() {
+  static const RealClock clock;
+  return clock;
+}
+
 }  // namespace pfx
 
 #endif  // PFX_BASE_CLOCK_H_

@@ -4,19 +4,24 @@
 
 namespace pfx {
 
+constexpr absl::Duration kSettleCheckInterval = absl::Seconds(1);
+
 RevalidationTrigger::RevalidationTrigger(RouteIndex* routes, DependencyIndex* dependencies,
-                                         ValidationQueue* queue, absl::Duration debounce,
-                                         absl::Duration settle_time)
+                                         ValidationQueue* queue, const Clock* clock,
+                                         absl::Duration debounce, absl::Duration settle_time)
     : routes_(routes),
       dependencies_(dependencies),
       queue_(queue),
+      clock_(clock),
       debounce_(debounce),
-      settle_time_(settle_time) {
+      settle_time_(settle_time),
+      last_flush_(absl::InfinitePast()) {
   routes->AddListener([this](const std::vector<RouteChange>& changes) { OnChanges(changes); });
-  thread_ = std::thread([this] { Run(); });
 }
 
 RevalidationTrigger::~RevalidationTrigger() { Stop(); }
+
+void RevalidationTrigger::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void RevalidationTrigger::Stop() {
   {
@@ -24,7 +29,12 @@ void RevalidationTrigger::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
+}
+
+size_t RevalidationTrigger::marked() const {
+  absl::MutexLock lock(&mu_);
+  return marked_.size();
 }
 
 void RevalidationTrigger::OnChanges(const std::vector<RouteChange>& changes) {
@@ -43,23 +53,44 @@ void RevalidationTrigger::OnChanges(const std::vector<RouteChange>& changes) {
   for (v1::ValidationTarget& t : touched) marked_.emplace(TargetKey(t), std::move(t));
 }
 
+size_t RevalidationTrigger::Poll() {
+  const absl::Time now = clock_->Now();
+  routes_->SettleQuietSessions(now, settle_time_);  // marks dependents (listener)
+  std::vector<v1::ValidationTarget> batch;
+  {
+    absl::MutexLock lock(&mu_);
+    if (marked_.empty() || now < last_flush_ + debounce_) return 0;
+    last_flush_ = now;
+    for (auto& [key, target] : marked_) batch.push_back(std::move(target));
+    marked_.clear();
+  }
+  if (batch.empty()) return 0;
+  // Buffered: a lost requeue is redone by the feed itself after a restart (the MRT reload or
+  // the BMP reconnect announces everything again).
+  if (absl::Status s = queue_->Enqueue(batch, Durability::kBuffered); !s.ok()) {
+    PFX_LOG(Error) << "requeue of " << batch.size() << " prefixes failed: " << s;
+    return 0;
+  }
+  return batch.size();
+}
+
 void RevalidationTrigger::Run() {
   while (true) {
-    routes_->SettleQuietSessions(absl::Now(), settle_time_);  // marks dependents (listener)
-    std::vector<v1::ValidationTarget> batch;
     {
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_), debounce_);
+      // Idle, wakes at the first mark, or after a second to settle quiet sessions; with marks,
+      // at the debounce deadline. No busy loop whatever `debounce` is (0 included).
+      auto marked_or_stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !marked_.empty();
+      };
+      mu_.AwaitWithDeadline(absl::Condition(&marked_or_stopping),
+                            absl::Now() + kSettleCheckInterval);
+      if (!marked_.empty()) {
+        mu_.AwaitWithDeadline(absl::Condition(&stopping_), last_flush_ + debounce_);
+      }
       if (stopping_) return;
-      for (auto& [key, target] : marked_) batch.push_back(std::move(target));
-      marked_.clear();
     }
-    if (batch.empty()) continue;
-    // Buffered: a lost requeue is redone by the feed itself after a restart (the MRT reload
-    // or the BMP reconnect announces everything again).
-    if (absl::Status s = queue_->Enqueue(batch, Durability::kBuffered); !s.ok()) {
-      PFX_LOG(Error) << "requeue of " << batch.size() << " prefixes failed: " << s;
-    }
+    Poll();
   }
 }
 

@@ -1,10 +1,6 @@
 #include "engine/timer_queue.h"
 
-#include "absl/time/clock.h"
-
 namespace pfx {
-
-TimerQueue::TimerQueue() : thread_([this] { Run(); }) {}
 
 TimerQueue::~TimerQueue() { Stop(); }
 
@@ -13,31 +9,50 @@ void TimerQueue::Schedule(absl::Time when, std::function<void()> callback) {
   timers_.emplace(when, std::move(callback));
 }
 
+size_t TimerQueue::pending() const {
+  absl::MutexLock lock(&mu_);
+  return timers_.size();
+}
+
+size_t TimerQueue::RunDue() {
+  size_t ran = 0;
+  while (true) {
+    std::function<void()> due;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_ || timers_.empty() || timers_.begin()->first > clock_->Now()) return ran;
+      due = std::move(timers_.begin()->second);
+      timers_.erase(timers_.begin());
+    }
+    due();
+    ++ran;
+  }
+}
+
+void TimerQueue::Start() { thread_ = std::thread([this] { Run(); }); }
+
 void TimerQueue::Stop() {
   {
     absl::MutexLock lock(&mu_);
     if (stopping_) return;
     stopping_ = true;
   }
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void TimerQueue::Run() {
   while (true) {
-    std::function<void()> due;
     {
       absl::MutexLock lock(&mu_);
       absl::Time next = timers_.empty() ? absl::InfiniteFuture() : timers_.begin()->first;
+      // Wakes at the earliest deadline, or sooner when an earlier timer is scheduled.
       auto wake = [this, next]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return stopping_ || (!timers_.empty() && timers_.begin()->first < next);
       };
-      mu_.AwaitWithDeadline(absl::Condition(&wake), std::min(next, absl::Now() + absl::Seconds(1)));
+      mu_.AwaitWithDeadline(absl::Condition(&wake), next);
       if (stopping_) return;
-      if (timers_.empty() || timers_.begin()->first > absl::Now()) continue;
-      due = std::move(timers_.begin()->second);
-      timers_.erase(timers_.begin());
     }
-    due();
+    RunDue();
   }
 }
 

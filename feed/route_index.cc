@@ -101,7 +101,7 @@ void RouteIndex::Apply(const RouteBatch& batch) {
       }
     }
     if (!batch.withdrawn.empty())
-      s.status.last_update = std::max(s.status.last_update, absl::Now());
+      s.status.last_update = std::max(s.status.last_update, clock_->Now());
   }
   Notify(changes);
 }
@@ -121,7 +121,7 @@ void RouteIndex::SetEstablished(const SessionKey& session, bool established, uin
     if (established && !s.status.established) s.status.initial_table_complete = false;
     s.status.established = established;
     if (peer_as != 0) s.status.peer_as = peer_as;
-    s.status.last_update = absl::Now();
+    s.status.last_update = clock_->Now();
   }
   Notify({{established ? RouteChange::Kind::kSessionUp : RouteChange::Kind::kSessionDown, session,
            IpPrefix()}});

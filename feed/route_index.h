@@ -26,6 +26,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/clock.h"
 #include "feed/route_attributes.h"
 #include "validator/ip_prefix.h"
 
@@ -96,7 +97,8 @@ class RouteIndex {
  public:
   using Listener = std::function<void(const std::vector<RouteChange>&)>;
 
-  RouteIndex() = default;
+  // `clock` times session activity (SettleQuietSessions compares against it).
+  explicit RouteIndex(const Clock* clock = &SystemClock()) : clock_(clock) {}
   RouteIndex(const RouteIndex&) = delete;
   RouteIndex& operator=(const RouteIndex&) = delete;
 
@@ -153,6 +155,7 @@ class RouteIndex {
   Route ToRoute(const IpPrefix& prefix, const Slot& slot) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Notify(const std::vector<RouteChange>& changes);
 
+  const Clock* clock_;
   mutable absl::Mutex mu_;
   AttributeStore attributes_ ABSL_GUARDED_BY(mu_);
   absl::node_hash_map<SessionKey, SessionData> sessions_ ABSL_GUARDED_BY(mu_);

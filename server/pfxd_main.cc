@@ -183,10 +183,10 @@ int Serve() {
   }
 
   RealClock clock;
-  RouteIndex routes;
+  RouteIndex routes(&clock);
   DependencyIndex dependencies;
   NoticeHub notices;
-  TimerQueue timers;
+  TimerQueue timers(&clock);
   absl::Mutex write_mu;
   GroupCommitter committer(db->get(), &write_mu);  // outlives the gRPC server below
   StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
@@ -198,10 +198,12 @@ int Serve() {
   }
   ValidationEngine engine(ctx, &dependencies, &irr, &notices, &timers,
                           {absl::Seconds(config->hold_down_seconds())});
-  RevalidationTrigger trigger(&routes, &dependencies, queue->get(),
+  RevalidationTrigger trigger(&routes, &dependencies, queue->get(), &clock,
                               absl::Milliseconds(config->debounce_millis()),
                               absl::Seconds(config->settle_seconds()));
   WorkerPool workers(queue->get(), &engine, config->worker_threads());
+  timers.Start();
+  trigger.Start();
 
   PeeringsService peerings_service(&registry);
   RegistrationsService registrations_service(&registry);
