@@ -59,7 +59,6 @@ void RouteIndex::AnnounceLocked(SessionData& s, const IpPrefix& prefix, Attribut
     upsert(s.v6, prefix);
   }
   s.status.route_count = s.size();
-  s.status.last_update = std::max(s.status.last_update, received);
 }
 
 bool RouteIndex::WithdrawLocked(SessionData& s, const IpPrefix& prefix) {
@@ -100,8 +99,12 @@ void RouteIndex::Apply(const RouteBatch& batch) {
         changes.push_back({RouteChange::Kind::kAnnounce, batch.session, group.prefixes[i]});
       }
     }
-    if (!batch.withdrawn.empty())
+    // Activity is timed by this process's clock, once per batch: a route's `received` is the
+    // router's timestamp, and a router whose clock lags would have its session settled while
+    // its initial table is still arriving.
+    if (!batch.withdrawn.empty() || batch.announcement_count() > 0) {
       s.status.last_update = std::max(s.status.last_update, clock_->Now());
+    }
   }
   Notify(changes);
 }

@@ -6,6 +6,7 @@
 #include "feed/route_index.h"
 #include "feed/rpsl_loader.h"
 #include "gtest/gtest.h"
+#include "tests/common/fake_clock.h"
 
 namespace pfx {
 namespace {
@@ -168,10 +169,11 @@ TEST(RouteIndexTest, SessionStateAndReset) {
 }
 
 TEST(RouteIndexTest, QuietSessionsSettleOnceAndStaySettled) {
-  RouteIndex index;
-  auto s = S("r1", "10.0.0.1");
-  index.Announce(s, R("1.1.1.0/24", "13335"));  // last_update = the route's time (t=1000)
   absl::Time t = absl::FromUnixSeconds(1000);
+  FakeClock clock(t);
+  RouteIndex index(&clock);
+  auto s = S("r1", "10.0.0.1");
+  index.Announce(s, R("1.1.1.0/24", "13335"));  // last_update = the clock's time (t)
   EXPECT_EQ(index.SettleQuietSessions(t + absl::Seconds(59), absl::Seconds(60)), 0u);
   EXPECT_FALSE(index.GetSession(s)->initial_table_complete);
   EXPECT_EQ(index.SettleQuietSessions(t + absl::Seconds(60), absl::Seconds(60)), 1u);
@@ -181,6 +183,22 @@ TEST(RouteIndexTest, QuietSessionsSettleOnceAndStaySettled) {
   EXPECT_EQ(index.SettleQuietSessions(t + absl::Hours(1), absl::Seconds(60)), 0u);
   index.SetEstablished(s, false);
   EXPECT_EQ(index.SettleQuietSessions(t + absl::Hours(1), absl::Seconds(60)), 0u);  // down
+}
+
+// Activity is timed by pfxd's clock, not by the router's timestamps: a router whose clock lags
+// (routes stamped an hour ago) is not settled while its table is still arriving.
+TEST(RouteIndexTest, ARouteStampedInThePastIsStillActivityNow) {
+  absl::Time t = absl::FromUnixSeconds(100000);
+  FakeClock clock(t);
+  RouteIndex index(&clock);
+  auto s = S("r1", "10.0.0.1");
+  index.SetEstablished(s, true);
+  clock.Advance(absl::Seconds(59));
+  Route old = R("1.1.1.0/24", "13335");
+  old.received = t - absl::Hours(1);
+  index.Announce(s, old);
+  EXPECT_EQ(index.SettleQuietSessions(t + absl::Seconds(60), absl::Seconds(60)), 0u);
+  EXPECT_EQ(index.SettleQuietSessions(t + absl::Seconds(59 + 60), absl::Seconds(60)), 1u);
 }
 
 TEST(RouteIndexTest, ListRoutesPagesInPrefixOrder) {

@@ -1,0 +1,359 @@
+// Registry on a real RocksDB store, without gRPC: peering lifecycle, uniqueness, the deletion
+// precondition on used keys, request_id retries, and what the PrefixTracker is told.
+#include "registry/registry.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/validation_queue.h"
+
+namespace pfx {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// Runs a registry mutation and waits for its `done`, which the GroupCommitter calls once the
+// change is durable (a wait for the write, not for time). The timeout only keeps a broken
+// committer from hanging the suite.
+template <typename Reply, typename Request>
+absl::StatusOr<Reply> Call(Registry& registry,
+                           void (Registry::*method)(const Request&, Registry::Done<Reply>),
+                           const Request& request) {
+  struct Result {
+    absl::Notification done;
+    absl::StatusOr<Reply> reply = absl::UnknownError("no reply");
+  };
+  auto result = std::make_shared<Result>();
+  (registry.*method)(request, [result](absl::StatusOr<Reply> reply) {
+    result->reply = std::move(reply);
+    result->done.Notify();
+  });
+  if (!result->done.WaitForNotificationWithTimeout(absl::Seconds(60))) {
+    return absl::DeadlineExceededError("the registry never answered");
+  }
+  return result->reply;
+}
+
+// Records Track / Forget calls as "track <kind>|<parent>|<name> <prefix>" / "forget <key>".
+class RecordingTracker : public PrefixTracker {
+ public:
+  void Track(const v1::ValidationTarget& target, const IpPrefix& prefix) override {
+    absl::MutexLock lock(&mu_);
+    calls_.push_back(absl::StrCat("track ", TargetKey(target), " ", prefix.ToString()));
+  }
+  void Forget(const v1::ValidationTarget& target) override {
+    absl::MutexLock lock(&mu_);
+    calls_.push_back(absl::StrCat("forget ", TargetKey(target)));
+  }
+  std::vector<std::string> calls() const {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<std::string> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+v1::ValidationTarget RegisteredTarget(const std::string& peering, const std::string& name) {
+  v1::ValidationTarget t;
+  t.set_kind(v1::ValidationTarget::KIND_REGISTERED_PREFIX);
+  t.set_parent(peering);
+  t.set_name(name);
+  return t;
+}
+
+v1::ValidationTarget ServiceTarget(const std::string& service, const std::string& name) {
+  v1::ValidationTarget t;
+  t.set_kind(v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX);
+  t.set_parent(service);
+  t.set_name(name);
+  return t;
+}
+
+class RegistryTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = absl::StrCat(testing::TempDir(), "/registry_test_", getpid(), "_",
+                         testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    queue_ = std::move(*ValidationQueue::Open(db_.get()));
+    events_ = std::move(*EventLog::Open(db_.get()));
+    committer_ = std::make_unique<GroupCommitter>(db_.get(), &write_mu_);
+    registry_ = std::make_unique<Registry>(StoreContext{db_.get(), queue_.get(), events_.get(),
+                                                        &tracker_, &routes_, &SystemClock(),
+                                                        &write_mu_, committer_.get()});
+  }
+
+  void TearDown() override {
+    registry_.reset();
+    if (committer_ != nullptr) committer_->Stop();
+    committer_.reset();
+    events_.reset();
+    queue_.reset();
+    db_.reset();
+    std::filesystem::remove_all(path_);
+  }
+
+  // A VOICE peering with two connections (sea-1, sea-2 at Seattle), optionally both ACTIVE.
+  absl::StatusOr<v1::Peering> CreatePeering(const std::string& name, int64_t asn, bool active,
+                                            const std::string& request_id = "") {
+    v1::CreatePeeringRequest create;
+    create.set_request_id(request_id);
+    v1::Peering& p = *create.mutable_peering();
+    p.set_name(name);
+    p.set_peer_asn(asn);
+    p.set_kind(v1::PEERING_KIND_VOICE);
+    for (int i = 1; i <= 2; ++i) {
+      v1::Connection& c = *p.add_connections();
+      c.set_connection_id(absl::StrCat("conn-", i));
+      c.set_peering_location("Seattle");
+      c.set_microsoft_router(absl::StrCat("sea-", i));
+      c.set_bandwidth_mbps(10000);
+      c.set_use_for_peering_service(true);
+      c.add_sessions()->set_peer_session_ipv4_address(absl::StrCat("198.51.100.", i));
+    }
+    absl::StatusOr<v1::Peering> created = Call(*registry_, &Registry::CreatePeering, create);
+    if (!created.ok() || !active) return created;
+    for (const v1::Connection& c : created->connections()) {
+      v1::SetConnectionStateRequest set;
+      set.set_peering_name(name);
+      set.set_connection_id(c.connection_id());
+      set.set_connection_state(v1::CONNECTION_STATE_ACTIVE);
+      created = Call(*registry_, &Registry::SetConnectionState, set);
+      if (!created.ok()) return created;
+    }
+    return created;
+  }
+
+  absl::StatusOr<v1::RegisteredPrefix> Register(const std::string& peering, const std::string& name,
+                                                const std::string& prefix,
+                                                const std::string& request_id = "") {
+    v1::CreateRegisteredPrefixRequest req;
+    req.set_request_id(request_id);
+    v1::RegisteredPrefix& r = *req.mutable_registered_prefix();
+    r.set_peering_name(peering);
+    r.set_name(name);
+    r.set_prefix(prefix);
+    r.set_traffic_class(v1::TRAFFIC_CLASS_MEDIA);
+    r.set_endpoint_description("media relays");
+    return Call(*registry_, &Registry::CreateRegisteredPrefix, req);
+  }
+
+  absl::StatusOr<google::protobuf::Empty> DeleteRegistered(const std::string& peering,
+                                                           const std::string& name, bool force) {
+    v1::DeleteRegisteredPrefixRequest req;
+    req.set_peering_name(peering);
+    req.set_name(name);
+    req.set_force(force);
+    return Call(*registry_, &Registry::DeleteRegisteredPrefix, req);
+  }
+
+  // Peering service svc of provider AS13335 with prefix p (1.1.1.0/24) activated with `key`.
+  absl::StatusOr<v1::PeeringServicePrefix> ActivateServicePrefix(const std::string& key) {
+    v1::CreatePeeringServiceRequest service;
+    v1::PeeringService& s = *service.mutable_peering_service();
+    s.set_name("svc");
+    s.set_country("US");
+    s.set_provider_asn(13335);
+    s.set_provider_name("Contoso Voice");
+    s.set_primary_peering_location("Seattle");
+    absl::StatusOr<v1::PeeringService> created =
+        Call(*registry_, &Registry::CreatePeeringService, service);
+    if (!created.ok()) return created.status();
+    v1::CreatePeeringServicePrefixRequest req;
+    v1::PeeringServicePrefix& p = *req.mutable_peering_service_prefix();
+    p.set_peering_service_name("svc");
+    p.set_name("p");
+    p.set_prefix("1.1.1.0/24");
+    p.set_peering_service_prefix_key(key);
+    return Call(*registry_, &Registry::CreatePeeringServicePrefix, req);
+  }
+
+  size_t RegisteredCount(const std::string& peering) {
+    v1::ListRegisteredPrefixesRequest list;
+    list.set_peering_name(peering);
+    absl::StatusOr<v1::ListRegisteredPrefixesResponse> listed =
+        registry_->ListRegisteredPrefixes(list);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() ? listed->registered_prefixes_size() : 0;
+  }
+
+  std::string path_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<ValidationQueue> queue_;
+  std::unique_ptr<EventLog> events_;
+  RecordingTracker tracker_;
+  RouteIndex routes_;
+  absl::Mutex write_mu_;
+  std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<Registry> registry_;
+};
+
+TEST_F(RegistryTest, PeeringIsCreatedReadListedAndDeleted) {
+  absl::StatusOr<v1::Peering> created = CreatePeering("voice-1", 13335, /*active=*/false);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->sku(), "Premium Free");  // defaulted
+  EXPECT_EQ(created->provisioning_state(), v1::PROVISIONING_STATE_SUCCEEDED);
+  EXPECT_TRUE(created->connections(0).sessions(0).bfd_enabled());  // VOICE sessions use BFD
+  EXPECT_EQ(created->connections(0).session_address_provider(),
+            v1::SESSION_ADDRESS_PROVIDER_MICROSOFT);
+
+  v1::GetPeeringRequest get;
+  get.set_name("voice-1");
+  absl::StatusOr<v1::Peering> read = registry_->GetPeering(get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->peer_asn(), 13335);
+  ASSERT_EQ(read->connections_size(), 2);
+  EXPECT_EQ(read->connections(1).microsoft_router(), "sea-2");
+  EXPECT_EQ(read->connections(1).sessions(0).session_state_v4(), v1::SESSION_STATE_NONE);
+
+  ASSERT_TRUE(CreatePeering("voice-2", 3356, false).ok());
+  absl::StatusOr<v1::ListPeeringsResponse> listed = registry_->ListPeerings({});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  std::vector<std::string> names;
+  for (const v1::Peering& p : listed->peerings()) names.push_back(p.name());
+  EXPECT_THAT(names, ElementsAre("voice-1", "voice-2"));
+  EXPECT_EQ(listed->next_page_token(), "");
+
+  v1::DeletePeeringRequest del;
+  del.set_name("voice-1");
+  ASSERT_TRUE(Call(*registry_, &Registry::DeletePeering, del).ok());
+  absl::StatusOr<v1::Peering> gone = registry_->GetPeering(get);
+  EXPECT_EQ(gone.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(gone.status().message(), "name: peering 'voice-1' does not exist");
+}
+
+TEST_F(RegistryTest, RegistrationNeedsAnActiveConnection) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, /*active=*/false).ok());
+  absl::StatusOr<v1::RegisteredPrefix> r = Register("voice-1", "r1", "1.1.1.0/24");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().message(),
+            "peering 'voice-1' has no ACTIVE connection; registration needs at least one");
+  EXPECT_EQ(RegisteredCount("voice-1"), 0u);
+  EXPECT_THAT(tracker_.calls(), IsEmpty());
+}
+
+TEST_F(RegistryTest, APrefixIsHeldByOneRegistrationAndTheErrorNamesFieldAndHolder) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, true).ok());
+  ASSERT_TRUE(CreatePeering("voice-2", 3356, true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> first = Register("voice-1", "r1", "1.1.1.0/24");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_PENDING);
+
+  absl::StatusOr<v1::RegisteredPrefix> elsewhere = Register("voice-2", "r1", "1.1.1.0/24");
+  EXPECT_EQ(elsewhere.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(elsewhere.status().message(),
+            "registered_prefix.prefix: 1.1.1.0/24 is already registered as voice-1/r1");
+
+  absl::StatusOr<v1::RegisteredPrefix> same_name = Register("voice-1", "r1", "1.0.0.0/24");
+  EXPECT_EQ(same_name.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(same_name.status().message(),
+            "registered_prefix.name: 'r1' already exists on peering 'voice-1'");
+
+  absl::StatusOr<v1::Peering> same_peering = CreatePeering("voice-1", 13335, false);
+  EXPECT_EQ(same_peering.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(same_peering.status().message(), "peering.name: peering 'voice-1' already exists");
+
+  EXPECT_EQ(RegisteredCount("voice-1"), 1u);
+  EXPECT_EQ(RegisteredCount("voice-2"), 0u);
+}
+
+TEST_F(RegistryTest, DeletingARegistrationWhoseKeyIsInUseNeedsForce) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> r = Register("voice-1", "r1", "1.1.1.0/24");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(ActivateServicePrefix(r->peering_service_prefix_key()).ok());
+
+  absl::StatusOr<google::protobuf::Empty> refused = DeleteRegistered("voice-1", "r1", false);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(),
+            "the key of registered prefix 'r1' is used by peering service prefixes svc/p; "
+            "delete them first or set force");
+  EXPECT_EQ(RegisteredCount("voice-1"), 1u);
+
+  ASSERT_TRUE(DeleteRegistered("voice-1", "r1", true).ok());
+  EXPECT_EQ(RegisteredCount("voice-1"), 0u);
+  v1::GetPeeringServicePrefixRequest get;
+  get.set_peering_service_name("svc");
+  get.set_name("p");
+  absl::StatusOr<v1::PeeringServicePrefix> user = registry_->GetPeeringServicePrefix(get);
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ(user->prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_INVALID);
+  EXPECT_EQ(user->error_message(),
+            "Peering service prefix is invalid: its registered prefix 1.1.1.0/24 was deleted");
+}
+
+TEST_F(RegistryTest, PeeringWithRegistrationsCannotBeDeleted) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, true).ok());
+  ASSERT_TRUE(Register("voice-1", "r1", "1.1.1.0/24").ok());
+  v1::DeletePeeringRequest del;
+  del.set_name("voice-1");
+  absl::StatusOr<google::protobuf::Empty> refused = Call(*registry_, &Registry::DeletePeering, del);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(),
+            "peering 'voice-1' still has registered prefixes (r1); delete them first");
+  v1::GetPeeringRequest get;
+  get.set_name("voice-1");
+  EXPECT_TRUE(registry_->GetPeering(get).ok());
+}
+
+TEST_F(RegistryTest, RetryWithTheSameRequestIdReturnsTheFirstReplyAndAppliesOnce) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> first = Register("voice-1", "r1", "1.1.1.0/24", "req-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(queue_->waiting(), 1u);
+
+  // The retry gets the first reply (the same random key), even with an altered request.
+  absl::StatusOr<v1::RegisteredPrefix> retry = Register("voice-1", "r1", "1.1.1.0/24", "req-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+  absl::StatusOr<v1::RegisteredPrefix> altered = Register("voice-1", "r2", "1.0.0.0/24", "req-1");
+  ASSERT_TRUE(altered.ok()) << altered.status();
+  EXPECT_EQ(altered->name(), "r1");
+  EXPECT_EQ(altered->peering_service_prefix_key(), first->peering_service_prefix_key());
+
+  EXPECT_EQ(RegisteredCount("voice-1"), 1u);
+  EXPECT_EQ(queue_->waiting(), 1u);
+  EXPECT_EQ(tracker_.calls().size(), 1u);
+
+  // Another id is another request: here, a duplicate.
+  absl::StatusOr<v1::RegisteredPrefix> other = Register("voice-1", "r1", "1.1.1.0/24", "req-2");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(RegistryTest, TrackerIsToldOfCreatedAndDeletedPrefixes) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> r = Register("voice-1", "r1", "1.1.1.0/24");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(ActivateServicePrefix(r->peering_service_prefix_key()).ok());
+  // Refused: nothing is forgotten.
+  EXPECT_FALSE(DeleteRegistered("voice-1", "r1", false).ok());
+
+  v1::DeletePeeringServicePrefixRequest del;
+  del.set_peering_service_name("svc");
+  del.set_name("p");
+  ASSERT_TRUE(Call(*registry_, &Registry::DeletePeeringServicePrefix, del).ok());
+  ASSERT_TRUE(DeleteRegistered("voice-1", "r1", false).ok());
+
+  const std::string registered = TargetKey(RegisteredTarget("voice-1", "r1"));
+  const std::string service = TargetKey(ServiceTarget("svc", "p"));
+  EXPECT_THAT(tracker_.calls(),
+              ElementsAre(absl::StrCat("track ", registered, " 1.1.1.0/24"),
+                          absl::StrCat("track ", service, " 1.1.1.0/24"),
+                          absl::StrCat("forget ", service), absl::StrCat("forget ", registered)));
+}
+
+}  // namespace
+}  // namespace pfx
