@@ -85,6 +85,7 @@ void FillDefaults(v1::ServerConfig& c) {
   if (!c.has_debounce_millis()) c.set_debounce_millis(kDefaultDebounceMillis);
   if (c.bmp_listen_address().empty()) c.set_bmp_listen_address(kDefaultBmpListen);
   if (!c.has_settle_seconds()) c.set_settle_seconds(kDefaultSettleSeconds);
+  if (!c.has_watch_buffer()) c.set_watch_buffer(kDefaultWatchBuffer);
   if (c.accepted_irr_sources().empty()) {
     for (const std::string& s : DefaultIrrSources()) c.add_accepted_irr_sources(s);
   }
@@ -101,6 +102,7 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
   }
   if (auto s = CheckRange("debounce_millis", c.debounce_millis(), 0, 60000); !s.ok()) return s;
   if (auto s = CheckRange("settle_seconds", c.settle_seconds(), 0, 3600); !s.ok()) return s;
+  if (auto s = CheckRange("watch_buffer", c.watch_buffer(), 1, 1000000); !s.ok()) return s;
   for (int i = 0; i < c.mrt_size(); ++i) {
     std::string field = absl::StrCat("mrt[", i, "]");
     if (auto s = CheckName(field + ".router", c.mrt(i).router()); !s.ok()) return s;

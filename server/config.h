@@ -24,6 +24,7 @@ inline constexpr int kDefaultHoldDownSeconds = 300;
 inline constexpr int kDefaultDebounceMillis = 200;
 inline constexpr char kDefaultBmpListen[] = "127.0.0.1:11019";
 inline constexpr int kDefaultSettleSeconds = 60;
+inline constexpr int kDefaultWatchBuffer = 10000;
 // The registries accepted unless the configuration names others.
 const std::vector<std::string>& DefaultIrrSources();
 // Every IRR source name pfxd knows (the registries listed at irr.net); others are refused.

@@ -18,6 +18,7 @@
 #include "registry/input_rules.h"
 #include "registry/registry.h"
 #include "server/grpc_status.h"
+#include "server/stream_reactors.h"
 
 namespace pfx {
 
@@ -129,8 +130,10 @@ class PeeringServicesService final : public v1::PeeringServices::CallbackService
 
 class ValidationService final : public v1::Validation::CallbackService {
  public:
-  ValidationService(Database* db, Registry* registry, ValidationEngine* engine, NoticeHub* notices)
-      : db_(db), registry_(registry), engine_(engine), notices_(notices) {}
+  // Streams are callback reactors (server/stream_reactors.h); `watch_buffer` bounds each
+  // WatchValidation stream's buffer.
+  ValidationService(ValidationEngine* engine, RevalidateReactor::Deps streams, size_t watch_buffer)
+      : engine_(engine), streams_(streams), watch_buffer_(watch_buffer) {}
 
   grpc::ServerWriteReactor<v1::RevalidateResponse>* Revalidate(
       grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) override;
@@ -140,10 +143,9 @@ class ValidationService final : public v1::Validation::CallbackService {
       grpc::CallbackServerContext* context, const v1::WatchValidationRequest* request) override;
 
  private:
-  Database* db_;
-  Registry* registry_;
   ValidationEngine* engine_;
-  NoticeHub* notices_;
+  const RevalidateReactor::Deps streams_;
+  const size_t watch_buffer_;
 };
 
 class RoutesService final : public v1::Routes::CallbackService {

@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "base/log.h"
+#include "base/serial_executor.h"
 #include "engine/recovery.h"
 #include "engine/revalidation_trigger.h"
 #include "engine/worker_pool.h"
@@ -41,6 +42,8 @@ ABSL_FLAG(int, debounce_millis, pfx::kDefaultDebounceMillis,
           "route changes are gathered this long before requeueing, 0-60000");
 ABSL_FLAG(int, settle_seconds, pfx::kDefaultSettleSeconds,
           "a session without End-of-RIB counts as complete after this, 0-3600");
+ABSL_FLAG(int, watch_buffer, pfx::kDefaultWatchBuffer,
+          "state changes buffered per WatchValidation stream for a slow reader, 1-1000000");
 ABSL_FLAG(std::string, bmp_listen, pfx::kDefaultBmpListen, "BMP station address; off disables");
 ABSL_FLAG(std::string, bmp_port_file, "", "write the bound BMP port here once listening");
 ABSL_FLAG(bool, enable_route_injection, false, "serve the RouteInjection service (tests, demos)");
@@ -77,6 +80,7 @@ void ApplyFlags(v1::ServerConfig& c) {
   if (Given("hold_down_seconds")) c.set_hold_down_seconds(absl::GetFlag(FLAGS_hold_down_seconds));
   if (Given("debounce_millis")) c.set_debounce_millis(absl::GetFlag(FLAGS_debounce_millis));
   if (Given("settle_seconds")) c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
+  if (Given("watch_buffer")) c.set_watch_buffer(absl::GetFlag(FLAGS_watch_buffer));
   if (Given("bmp_listen")) c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
   if (absl::GetFlag(FLAGS_enable_route_injection)) c.set_enable_route_injection(true);
   for (const std::string& spec : absl::GetFlag(FLAGS_mrt)) {
@@ -208,7 +212,10 @@ int Serve() {
   PeeringsService peerings_service(&registry);
   RegistrationsService registrations_service(&registry);
   PeeringServicesService peering_services_service(&registry);
-  ValidationService validation_service(db->get(), &registry, &engine, &notices);
+  SerialExecutor revalidate_selector;  // Revalidate's selection scans, one at a time
+  ValidationService validation_service(
+      &engine, {db->get(), &registry, &notices, &timers, &revalidate_selector, &clock},
+      static_cast<size_t>(config->watch_buffer()));
   RoutesService routes_service(db->get(), &registry, &routes, &irr);
   RouteInjectionService injection_service(&routes);
 

@@ -41,6 +41,7 @@ TEST(ConfigTest, BadValuesAreRefusedNamingTheFieldBeforeAnythingIsCreated) {
       {"--workers=65", "worker_threads: must be 1-64, got 65"},
       {"--debounce_millis=-1", "debounce_millis: must be 0-60000"},
       {"--settle_seconds=3601", "settle_seconds: must be 0-3600"},
+      {"--watch_buffer=0", "watch_buffer: must be 1-1000000"},
       {"--listen=127.0.0.1", "listen_address: expected HOST:PORT"},
       {"--listen=127.0.0.1:65536", "listen_address: expected HOST:PORT with a port 0-65535"},
       {"--bmp_listen=127.0.0.1:x", "bmp_listen_address: expected HOST:PORT"},

@@ -65,6 +65,15 @@ PfxdProcess::~PfxdProcess() {
 
 std::string PfxdProcess::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
+int PfxdProcess::ThreadCount() const {
+  std::ifstream status(absl::StrCat("/proc/", pid_, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return -1;
+}
+
 bool PfxdProcess::Start() {
   std::string port_file = work_dir_ + "/port";
   std::filesystem::remove(port_file);

@@ -38,6 +38,9 @@ class PfxdProcess {
   const std::string& data_dir() const { return data_dir_; }
   std::string address() const;
   int bmp_port() const { return bmp_port_; }
+  pid_t pid() const { return pid_; }
+  // The process's thread count (/proc/PID/status), -1 if unreadable.
+  int ThreadCount() const;
 
   v1::Peerings::Stub& peerings() { return *peerings_; }
   v1::Registrations::Stub& registrations() { return *registrations_; }
