@@ -1,14 +1,16 @@
 // File: grpc_services.h
 // -----------------------------------------------------------------------------
 // The pfx.v1 gRPC services on the callback API. Handlers stay thin: they pass the request
-// to the core (Registry, ValidationEngine, RouteIndex) and convert the status; all rules live
-// in the core. Each service object borrows the core objects, which outlive the server.
+// to the core (Registry, ValidationEngine, RouteViews, RouteInjection, the stream reactors)
+// and convert the status; all rules live in the core. Each service object borrows the core objects, which outlive the server.
 
 #ifndef PFX_SERVER_GRPC_SERVICES_H_
 #define PFX_SERVER_GRPC_SERVICES_H_
 
 #include "engine/irr_store.h"
 #include "engine/notices.h"
+#include "engine/route_injection.h"
+#include "engine/route_views.h"
 #include "engine/validation_engine.h"
 #include "pfx/v1/peering.grpc.pb.h"
 #include "pfx/v1/peering_service.grpc.pb.h"
@@ -38,6 +40,12 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   FinishWith(reactor, reply)(std::move(result));
   return reactor;
+}
+
+// An Empty reply for a call whose core answers with a status only.
+inline absl::StatusOr<google::protobuf::Empty> EmptyReply(absl::Status status) {
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
 }
 
 // Every handler first checks the request's enum fields (input_rules.h CheckEnumFields); the
@@ -136,11 +144,15 @@ class ValidationService final : public v1::Validation::CallbackService {
       : engine_(engine), streams_(streams), watch_buffer_(watch_buffer) {}
 
   grpc::ServerWriteReactor<v1::RevalidateResponse>* Revalidate(
-      grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) override;
+      grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) override {
+    return new RevalidateReactor(*request, streams_);
+  }
   PFX_UNARY(Validation, Explain, v1::ExplainRequest, v1::ExplainResponse,
             engine_->Explain(*request))
   grpc::ServerWriteReactor<v1::WatchValidationResponse>* WatchValidation(
-      grpc::CallbackServerContext* context, const v1::WatchValidationRequest* request) override;
+      grpc::CallbackServerContext* context, const v1::WatchValidationRequest* request) override {
+    return new WatchValidationReactor(*request, streams_.notices, streams_.clock, watch_buffer_);
+  }
 
  private:
   ValidationEngine* engine_;
@@ -150,41 +162,28 @@ class ValidationService final : public v1::Validation::CallbackService {
 
 class RoutesService final : public v1::Routes::CallbackService {
  public:
-  RoutesService(const Database* db, Registry* registry, RouteIndex* routes, const IrrStore* irr)
-      : db_(db), registry_(registry), routes_(routes), irr_(irr) {}
-  grpc::ServerUnaryReactor* ListReceivedRoutes(grpc::CallbackServerContext* context,
-                                               const v1::ListReceivedRoutesRequest* request,
-                                               v1::ListReceivedRoutesResponse* reply) override;
-  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
-                                         const v1::ListSessionsRequest* request,
-                                         v1::ListSessionsResponse* reply) override;
+  explicit RoutesService(const RouteViews* views) : views_(views) {}
+  PFX_UNARY(Routes, ListReceivedRoutes, v1::ListReceivedRoutesRequest,
+            v1::ListReceivedRoutesResponse, views_->ListReceivedRoutes(*request))
+  PFX_UNARY(Routes, ListSessions, v1::ListSessionsRequest, v1::ListSessionsResponse,
+            views_->ListSessions(*request))
 
  private:
-  absl::StatusOr<v1::ListReceivedRoutesResponse> ReceivedRoutes(
-      const v1::ListReceivedRoutesRequest& request) const;
-  absl::StatusOr<v1::ListSessionsResponse> Sessions(const v1::ListSessionsRequest& request) const;
-
-  const Database* db_;
-  Registry* registry_;
-  RouteIndex* routes_;
-  const IrrStore* irr_;
+  const RouteViews* views_;
 };
 
 class RouteInjectionService final : public v1::RouteInjection::CallbackService {
  public:
-  explicit RouteInjectionService(RouteIndex* routes) : routes_(routes) {}
-  grpc::ServerUnaryReactor* AnnounceRoutes(grpc::CallbackServerContext* context,
-                                           const v1::AnnounceRoutesRequest* request,
-                                           google::protobuf::Empty* reply) override;
-  grpc::ServerUnaryReactor* WithdrawRoutes(grpc::CallbackServerContext* context,
-                                           const v1::WithdrawRoutesRequest* request,
-                                           google::protobuf::Empty* reply) override;
-  grpc::ServerUnaryReactor* SetSessionState(grpc::CallbackServerContext* context,
-                                            const v1::SetSessionStateRequest* request,
-                                            google::protobuf::Empty* reply) override;
+  explicit RouteInjectionService(RouteInjection* injection) : injection_(injection) {}
+  PFX_UNARY(RouteInjection, AnnounceRoutes, v1::AnnounceRoutesRequest, google::protobuf::Empty,
+            EmptyReply(injection_->Announce(*request)))
+  PFX_UNARY(RouteInjection, WithdrawRoutes, v1::WithdrawRoutesRequest, google::protobuf::Empty,
+            EmptyReply(injection_->Withdraw(*request)))
+  PFX_UNARY(RouteInjection, SetSessionState, v1::SetSessionStateRequest, google::protobuf::Empty,
+            EmptyReply(injection_->SetSessionState(*request)))
 
  private:
-  RouteIndex* routes_;
+  RouteInjection* injection_;
 };
 
 #undef PFX_UNARY

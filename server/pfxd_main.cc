@@ -216,8 +216,10 @@ int Serve() {
   ValidationService validation_service(
       &engine, {db->get(), &registry, &notices, &timers, &revalidate_selector, &clock},
       static_cast<size_t>(config->watch_buffer()));
-  RoutesService routes_service(db->get(), &registry, &routes, &irr);
-  RouteInjectionService injection_service(&routes);
+  RouteViews route_views(db->get()->page_tokens(), &registry, &routes, &irr);
+  RoutesService routes_service(&route_views);
+  RouteInjection route_injection(&routes, &clock);
+  RouteInjectionService injection_service(&route_injection);
 
   // The BMP station binds before gRPC serves: a taken BMP port stops pfxd before any client
   // sees it up.

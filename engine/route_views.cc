@@ -1,4 +1,6 @@
-// Routes (read-only view of the feed) and RouteInjection (tests and demos).
+#include "engine/route_views.h"
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -7,7 +9,6 @@
 #include "registry/events.h"
 #include "registry/input_rules.h"
 #include "registry/session_map.h"
-#include "server/grpc_services.h"
 #include "storage/messages.h"
 #include "validator/community.h"
 
@@ -57,19 +58,9 @@ absl::Status DecodeToken(const PageTokens& tokens, const v1::ListReceivedRoutesR
   return absl::OkStatus();
 }
 
-absl::StatusOr<SessionKey> ParseSession(const v1::SessionRef& ref) {
-  if (auto s = CheckName("session.router", ref.router()); !s.ok()) return s;
-  absl::StatusOr<IpAddress> peer = IpAddress::Parse(ref.peer_address());
-  if (!peer.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("session.peer_address: ", peer.status().message()));
-  }
-  return SessionKey{ref.router(), *peer};
-}
-
 }  // namespace
 
-absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
+absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
     const v1::ListReceivedRoutesRequest& request) const {
   if (auto s = CheckEnumFields(request); !s.ok()) return s;
   absl::StatusOr<v1::Peering> peering =
@@ -93,11 +84,11 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
                                             "' with sessions"));
   }
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
-  size_t limit = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  size_t limit = request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   size_t first_session = 0;
   std::optional<IpPrefix> after;
   if (!request.page_token().empty()) {
-    if (auto s = DecodeToken(db_->page_tokens(), request, &first_session, &after); !s.ok())
+    if (auto s = DecodeToken(tokens_, request, &first_session, &after); !s.ok())
       return s;
   }
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
@@ -145,7 +136,7 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
     }
     if (static_cast<size_t>(response.received_routes_size()) >= limit) {
       absl::StatusOr<std::string> token =
-          EncodeToken(db_->page_tokens(), request, i, routes.back().prefix);
+          EncodeToken(tokens_, request, i, routes.back().prefix);
       if (!token.ok()) return token.status();
       response.set_next_page_token(std::move(*token));
       break;
@@ -154,13 +145,7 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RoutesService::ReceivedRoutes(
   return response;
 }
 
-grpc::ServerUnaryReactor* RoutesService::ListReceivedRoutes(
-    grpc::CallbackServerContext* context, const v1::ListReceivedRoutesRequest* request,
-    v1::ListReceivedRoutesResponse* reply) {
-  return Respond(context, ReceivedRoutes(*request), reply);
-}
-
-absl::StatusOr<v1::ListSessionsResponse> RoutesService::Sessions(
+absl::StatusOr<v1::ListSessionsResponse> RouteViews::ListSessions(
     const v1::ListSessionsRequest& request) const {
   std::optional<absl::flat_hash_set<SessionKey>> wanted;
   if (!request.peering_name().empty()) {
@@ -183,91 +168,6 @@ absl::StatusOr<v1::ListSessionsResponse> RoutesService::Sessions(
       *out->mutable_last_update() = ToTimestamp(s.last_update);
   }
   return response;
-}
-
-grpc::ServerUnaryReactor* RoutesService::ListSessions(grpc::CallbackServerContext* context,
-                                                      const v1::ListSessionsRequest* request,
-                                                      v1::ListSessionsResponse* reply) {
-  return Respond(context, Sessions(*request), reply);
-}
-
-grpc::ServerUnaryReactor* RouteInjectionService::AnnounceRoutes(
-    grpc::CallbackServerContext* context, const v1::AnnounceRoutesRequest* request,
-    google::protobuf::Empty* reply) {
-  auto apply = [&]() -> absl::StatusOr<google::protobuf::Empty> {
-    absl::StatusOr<SessionKey> session = ParseSession(request->session());
-    if (!session.ok()) return session.status();
-    RouteBatch batch{*session, {}, {}};
-    absl::Time now = absl::Now();
-    for (int i = 0; i < request->routes_size(); ++i) {
-      const v1::InjectedRoute& in = request->routes(i);
-      std::string field = absl::StrCat("routes[", i, "]");
-      absl::StatusOr<IpPrefix> prefix = ParsePrefixField(field + ".prefix", in.prefix());
-      if (!prefix.ok()) return prefix.status();
-      absl::StatusOr<AsPath> path = AsPath::Parse(in.as_path());
-      if (!path.ok())
-        return absl::InvalidArgumentError(absl::StrCat(field, ".", path.status().message()));
-      Route route{*prefix, {*path, {}, {}, 0}, now};
-      for (const std::string& c : in.communities()) {
-        absl::StatusOr<uint32_t> community = ParseCommunity(c);
-        if (!community.ok()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(field, ".communities: ", community.status().message()));
-        }
-        route.attributes.communities.push_back(*community);
-      }
-      if (!in.next_hop().empty()) {
-        absl::StatusOr<IpAddress> nh = IpAddress::Parse(in.next_hop());
-        if (!nh.ok())
-          return absl::InvalidArgumentError(
-              absl::StrCat(field, ".next_hop: ", nh.status().message()));
-        route.attributes.next_hop = *nh;
-      } else {
-        route.attributes.next_hop = session->peer;
-      }
-      batch.announced.push_back(std::move(route));
-    }
-    bool is_new = !routes_->GetSession(*session).has_value();
-    routes_->Apply(batch);
-    // Injected sessions have no initial-table phase unless SetSessionState asks for one.
-    if (is_new) routes_->MarkInitialTableComplete(*session);
-    return google::protobuf::Empty();
-  };
-  return Respond(context, apply(), reply);
-}
-
-grpc::ServerUnaryReactor* RouteInjectionService::WithdrawRoutes(
-    grpc::CallbackServerContext* context, const v1::WithdrawRoutesRequest* request,
-    google::protobuf::Empty* reply) {
-  auto apply = [&]() -> absl::StatusOr<google::protobuf::Empty> {
-    absl::StatusOr<SessionKey> session = ParseSession(request->session());
-    if (!session.ok()) return session.status();
-    RouteBatch batch{*session, {}, {}};
-    for (int i = 0; i < request->prefixes_size(); ++i) {
-      absl::StatusOr<IpPrefix> prefix =
-          ParsePrefixField(absl::StrCat("prefixes[", i, "]"), request->prefixes(i));
-      if (!prefix.ok()) return prefix.status();
-      batch.withdrawn.push_back(*prefix);
-    }
-    routes_->Apply(batch);
-    return google::protobuf::Empty();
-  };
-  return Respond(context, apply(), reply);
-}
-
-grpc::ServerUnaryReactor* RouteInjectionService::SetSessionState(
-    grpc::CallbackServerContext* context, const v1::SetSessionStateRequest* request,
-    google::protobuf::Empty* reply) {
-  auto apply = [&]() -> absl::StatusOr<google::protobuf::Empty> {
-    absl::StatusOr<SessionKey> session = ParseSession(request->session());
-    if (!session.ok()) return session.status();
-    routes_->SetEstablished(*session, request->established());
-    if (request->established() && request->initial_table_complete()) {
-      routes_->MarkInitialTableComplete(*session);
-    }
-    return google::protobuf::Empty();
-  };
-  return Respond(context, apply(), reply);
 }
 
 }  // namespace pfx
