@@ -205,16 +205,16 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
       }
     }
   }
-  // VOICE: registered prefixes equal to or covering this prefix, on the provider's peerings.
-  for (int length = prefix.length(); length >= 0; --length) {
-    std::string covering = IpPrefix(prefix.address(), length).ToString();
-    auto holder = ctx_.db->Get(Column::kIdxPrefix, covering);
-    if (!holder.ok()) return holder.status();
-    if (!holder->has_value()) continue;
-    auto reg = GetMessage<RegisteredPrefixRecord>(*ctx_.db, Column::kRegisteredPrefixes, **holder);
+  // VOICE: registered prefixes equal to or covering this prefix, on the provider's peerings
+  // (found in memory; only the provider's own registrations are read, for their keys).
+  for (const RegisteredPrefixTable::Holder& holder : registered_->Covering(prefix)) {
+    if (!provider_names.contains(keys::SplitChild(holder.registration).first)) continue;
+    auto reg = GetMessage<RegisteredPrefixRecord>(*ctx_.db, Column::kRegisteredPrefixes,
+                                                  holder.registration);
     if (!reg.ok()) return reg.status();
-    if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
-    absl::StatusOr<PrefixKey> key = StoredKey((*reg)->peering_service_prefix_key(), **holder);
+    if (!reg->has_value()) continue;  // deleted since the lookup
+    absl::StatusOr<PrefixKey> key = StoredKey((*reg)->peering_service_prefix_key(),
+                                              holder.registration);
     if (!key.ok()) return key.status();
     in.registered_prefix_keys.push_back(
         {*key, absl::StrCat("registered prefix ", (*reg)->peering_name(), "/", (*reg)->name(), " (",

@@ -36,9 +36,12 @@ class ValidationEngine {
  public:
   // `dependencies` must be the tracker of ctx (the registry tells it of created and deleted
   // prefixes; the engine of the sessions each validation required).
-  ValidationEngine(StoreContext ctx, DependencyIndex* dependencies, const IrrStore* irr,
-                   NoticeHub* notices, TimerQueue* timers, EngineOptions options)
+  // `registered` is the registry's table of registered prefixes (covering lookups).
+  ValidationEngine(StoreContext ctx, const RegisteredPrefixTable* registered,
+                   DependencyIndex* dependencies, const IrrStore* irr, NoticeHub* notices,
+                   TimerQueue* timers, EngineOptions options)
       : ctx_(ctx),
+        registered_(registered),
         dependencies_(dependencies),
         irr_(irr),
         notices_(notices),
@@ -101,6 +104,7 @@ class ValidationEngine {
   ValidationNotice Publish(Staged& staged, absl::Time now);
 
   StoreContext ctx_;
+  const RegisteredPrefixTable* registered_;
   DependencyIndex* dependencies_;
   const IrrStore* irr_;
   NoticeHub* notices_;

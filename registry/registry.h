@@ -33,6 +33,7 @@
 #include "pfx/v1/registration.pb.h"
 #include "pfx/v1/validation.pb.h"
 #include "registry/prefix_tracker.h"
+#include "registry/registered_prefixes.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/group_committer.h"
@@ -67,6 +68,11 @@ class Registry {
 
   // ctx.committer must share ctx.write_mu and outlive calls.
   explicit Registry(StoreContext ctx) : ctx_(ctx) {}
+
+  // Fills the in-memory indexes from the store; call once before serving a store with data.
+  absl::Status Load() { return registered_prefixes_.Load(*ctx_.db); }
+  // Every registered prefix, for covering lookups (changes as mutations are applied).
+  const RegisteredPrefixTable& registered_prefixes() const { return registered_prefixes_; }
 
   void CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done);
   absl::StatusOr<v1::Peering> GetPeering(const v1::GetPeeringRequest& request) const;
@@ -149,6 +155,7 @@ class Registry {
                           absl::string_view reason, WriteSet& writes) const;
 
   StoreContext ctx_;
+  RegisteredPrefixTable registered_prefixes_;
 };
 
 }  // namespace pfx

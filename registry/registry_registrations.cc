@@ -119,6 +119,7 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
                            "registered; queued for validation", r.mutable_events());
         PutMessage(writes, Column::kRegisteredPrefixes, key, r);
         writes.Put(Column::kIdxPrefix, prefix_text, key);
+        writes.OnApplied([this, p = *prefix, key] { registered_prefixes_.Insert(p, key); });
         writes.Put(Column::kIdxKey, *secret, absl::StrCat("R", key));
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
         staged.push_back(NewPrefixQueueItem(target));
@@ -180,6 +181,10 @@ void Registry::DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& r
         }
         writes.Delete(Column::kRegisteredPrefixes, key);
         writes.Delete(Column::kIdxPrefix, registered.prefix());
+        // A stored prefix that does not parse was never in the table: nothing to erase.
+        if (absl::StatusOr<IpPrefix> p = IpPrefix::Parse(registered.prefix()); p.ok()) {
+          writes.OnApplied([this, p = *p] { registered_prefixes_.Erase(p); });
+        }
         if (auto s = ctx_.events->DeleteAll(writes, EventLog::kRegisteredPrefix, key); !s.ok())
           return s;
         ctx_.tracker->Forget(RegisteredPrefixTarget(request.peering_name(), request.name()));

@@ -196,11 +196,15 @@ int Serve() {
   StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
                    &routes,   &clock,       &write_mu,     &committer};
   Registry registry(ctx);
+  if (absl::Status s = registry.Load(); !s.ok()) {
+    PFX_LOG(Error) << "loading the registry's indexes failed: " << s;
+    return 1;
+  }
   if (absl::Status s = RecoverValidation(ctx, dependencies); !s.ok()) {
     PFX_LOG(Error) << "recovery failed: " << s;
     return 1;
   }
-  ValidationEngine engine(ctx, &dependencies, &irr, &notices, &timers,
+  ValidationEngine engine(ctx, &registry.registered_prefixes(), &dependencies, &irr, &notices, &timers,
                           {absl::Seconds(config->hold_down_seconds())});
   RevalidationTrigger trigger(&routes, &dependencies, queue->get(), &clock,
                               absl::Milliseconds(config->debounce_millis()),

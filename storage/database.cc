@@ -161,7 +161,11 @@ absl::Status Database::Commit(WriteSet& writes, Durability durability) {
   }
   rocksdb::WriteOptions options;
   options.sync = durability == Durability::kSynced;
-  return ToAbsl(db_->Write(options, &batch), "RocksDB Write");
+  absl::Status written = ToAbsl(db_->Write(options, &batch), "RocksDB Write");
+  if (!written.ok()) return written;
+  for (absl::AnyInvocable<void()>& hook : writes.on_applied_) hook();
+  writes.on_applied_.clear();
+  return absl::OkStatus();
 }
 
 absl::Status Database::SyncWal() { return ToAbsl(db_->SyncWAL(), "RocksDB SyncWAL"); }

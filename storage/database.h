@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/page_token.h"
@@ -77,6 +78,10 @@ class WriteSet {
  public:
   void Put(Column column, absl::string_view key, absl::string_view value);
   void Delete(Column column, absl::string_view key);
+  // Runs `hook` right after Commit has applied this set (on the committing thread, under
+  // whatever lock the caller holds), never when the commit fails: in-memory indexes change
+  // together with the batch they mirror.
+  void OnApplied(absl::AnyInvocable<void()> hook) { on_applied_.push_back(std::move(hook)); }
   size_t size() const;
 
  private:
@@ -87,6 +92,7 @@ class WriteSet {
     std::string key, value;
   };
   std::vector<Op> ops_;
+  std::vector<absl::AnyInvocable<void()>> on_applied_;
 };
 
 class Database {

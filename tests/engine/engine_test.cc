@@ -114,8 +114,9 @@ class EngineTest : public testing::Test {
   // The runtime under test, with this test's hold-down, debounce and settle time.
   void StartEngine(absl::Duration hold_down, absl::Duration debounce = kDebounce,
                    absl::Duration settle = kSettle) {
-    engine_ = std::make_unique<ValidationEngine>(ctx_, &dependencies_, &irr_, &notices_,
-                                                 timers_.get(), EngineOptions{hold_down});
+    engine_ = std::make_unique<ValidationEngine>(ctx_, &registry_->registered_prefixes(),
+                                                 &dependencies_, &irr_, &notices_, timers_.get(),
+                                                 EngineOptions{hold_down});
     trigger_ = std::make_unique<RevalidationTrigger>(routes_.get(), &dependencies_, queue_.get(),
                                                      &clock_, debounce, settle);
   }
@@ -436,6 +437,57 @@ TEST_F(EngineTest, ReconnectWithoutEndOfRibIsUnknownThenHoldDownStartsAtSettle) 
   EXPECT_EQ(r.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_WARNING);
   ASSERT_TRUE(r.has_hold_down_deadline());
   EXPECT_EQ(FromTimestamp(r.hold_down_deadline()), last_activity + kSettle + kHoldDown);
+}
+
+// A peering service prefix activated with the key of a registration that covers it (a /22
+// holding the /24) passes the key check: the covering registration is found in the registry's
+// in-memory table. The key of a registration that does not cover it is INVALID.
+TEST_F(EngineTest, ServicePrefixKeyOfACoveringRegistrationMatches) {
+  StartEngine(kHoldDown);
+  CreateActivePeering();
+  BringUp(Sea1());
+  BringUp(Sea2());
+  Announce(Sea1(), kPrefix);
+  Announce(Sea2(), kPrefix);
+  Register("r22", "1.1.0.0/22");
+  Register("other", "1.0.0.0/24");
+  Drain();
+  v1::CreatePeeringServiceRequest service;
+  v1::PeeringService& s = *service.mutable_peering_service();
+  s.set_name("svc");
+  s.set_country("US");
+  s.set_provider_asn(13335);
+  s.set_provider_name("Contoso Voice");
+  s.set_primary_peering_location("Seattle");
+  ASSERT_TRUE(Call(*registry_, &Registry::CreatePeeringService, service).ok());
+  s.set_name("svc2");  // a prefix is activated once per service
+  ASSERT_TRUE(Call(*registry_, &Registry::CreatePeeringService, service).ok());
+  auto activate = [&](const std::string& service, const std::string& name,
+                      const std::string& registration) {
+    v1::CreatePeeringServicePrefixRequest req;
+    v1::PeeringServicePrefix& p = *req.mutable_peering_service_prefix();
+    p.set_peering_service_name(service);
+    p.set_name(name);
+    p.set_prefix(kPrefix);
+    p.set_peering_service_prefix_key(Get(registration).peering_service_prefix_key());
+    auto created = Call(*registry_, &Registry::CreatePeeringServicePrefix, req);
+    ASSERT_TRUE(created.ok()) << created.status();
+  };
+  activate("svc", "covered", "r22");
+  activate("svc2", "uncovered", "other");
+  ASSERT_EQ(Drain(), 2u);
+  auto get = [&](const std::string& service, const std::string& name) {
+    v1::GetPeeringServicePrefixRequest req;
+    req.set_peering_service_name(service);
+    req.set_name(name);
+    return *registry_->GetPeeringServicePrefix(req);
+  };
+  v1::PeeringServicePrefix covered = get("svc", "covered");
+  EXPECT_EQ(covered.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_VERIFIED)
+      << covered.error_message();
+  v1::PeeringServicePrefix uncovered = get("svc2", "uncovered");
+  EXPECT_EQ(uncovered.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_INVALID);
+  EXPECT_THAT(uncovered.error_message(), HasSubstr("does not cover 1.1.1.0/24"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Registry on a real RocksDB store, without gRPC: peering lifecycle, uniqueness, the deletion
 // precondition on used keys, request_id retries, and what the PrefixTracker is told.
 #include "registry/registry.h"
+#include "storage/keys.h"
 
 #include <filesystem>
 #include <memory>
@@ -353,6 +354,36 @@ TEST_F(RegistryTest, TrackerIsToldOfCreatedAndDeletedPrefixes) {
               ElementsAre(absl::StrCat("track ", registered, " 1.1.1.0/24"),
                           absl::StrCat("track ", service, " 1.1.1.0/24"),
                           absl::StrCat("forget ", service), absl::StrCat("forget ", registered)));
+}
+
+// The in-memory table of registered prefixes follows the applied batches: a registration is
+// found by the prefixes it covers once created, gone once deleted, not added by a refused
+// create, and rebuilt by Load() from the store after a restart.
+TEST_F(RegistryTest, RegisteredPrefixTableFollowsTheStoreAndReloads) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, true).ok());
+  const IpPrefix inside = *IpPrefix::Parse("1.1.1.128/25");
+  ASSERT_TRUE(Register("voice-1", "r22", "1.1.0.0/22").ok());
+  ASSERT_TRUE(Register("voice-1", "r24", "1.1.1.0/24").ok());
+  EXPECT_FALSE(Register("voice-1", "again", "1.1.1.0/24").ok());  // refused: not added
+  std::vector<RegisteredPrefixTable::Holder> found =
+      registry_->registered_prefixes().Covering(inside);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].prefix.ToString(), "1.1.1.0/24");  // most specific first
+  EXPECT_EQ(found[0].registration, keys::Child("voice-1", "r24"));
+  EXPECT_EQ(found[1].prefix.ToString(), "1.1.0.0/22");
+
+  ASSERT_TRUE(DeleteRegistered("voice-1", "r24", false).ok());
+  found = registry_->registered_prefixes().Covering(inside);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].registration, keys::Child("voice-1", "r22"));
+
+  Registry restarted(StoreContext{db_.get(), queue_.get(), events_.get(), &tracker_, &routes_,
+                                  &SystemClock(), &write_mu_, committer_.get()});
+  EXPECT_EQ(restarted.registered_prefixes().size(), 0u);
+  ASSERT_TRUE(restarted.Load().ok());
+  found = restarted.registered_prefixes().Covering(inside);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].registration, keys::Child("voice-1", "r22"));
 }
 
 }  // namespace
