@@ -129,7 +129,7 @@ int Seed(const char* dir, const char* rib, size_t n) {
     c->add_sessions()->set_peer_session_ipv4_address(kSessions[i]);
   }
   pfx::WriteSet writes;
-  pfx::PutMessage(writes, pfx::Column::kPeerings, peering.name(), peering);
+  pfx::PutMessage(writes, pfx::Column::kPeerings, peering.name(), pfx::ToRecord(peering));
   for (size_t i = 0; i < prefixes.size(); ++i) {
     pfx::RegisteredPrefixRecord r;
     r.set_peering_name(peering.name());

@@ -122,7 +122,7 @@ class ValidationEngine::BatchReads {
     auto it = peerings_.find(name);
     if (it == peerings_.end()) {
       absl::StatusOr<std::optional<v1::Peering>> p =
-          GetMessage<v1::Peering>(*db_, Column::kPeerings, name);
+          GetAsApi<PeeringRecord>(*db_, Column::kPeerings, name);
       if (!p.ok()) return p.status();
       it = peerings_.emplace(name, std::move(*p)).first;
     }
@@ -230,7 +230,7 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
     auto holder = ctx_.db->Get(Column::kIdxAsn, keys::Asn(*origin));
     if (!holder.ok()) return holder.status();
     if (!holder->has_value()) continue;
-    auto reg = GetMessage<v1::RegisteredAsn>(*ctx_.db, Column::kRegisteredAsns, **holder);
+    auto reg = GetAsApi<RegisteredAsnRecord>(*ctx_.db, Column::kRegisteredAsns, **holder);
     if (!reg.ok()) return reg.status();
     if (!reg->has_value() || !provider_names.contains((*reg)->peering_name())) continue;
     absl::StatusOr<PrefixKey> key = StoredKey((*reg)->peering_service_prefix_key(), **holder);
@@ -320,7 +320,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   if (!exists.ok()) return exists.status();
   if (!*exists) return ev;
   auto service =
-      GetMessage<v1::PeeringService>(*ctx_.db, Column::kPeeringServices, target.parent());
+      GetAsApi<PeeringServiceRecord>(*ctx_.db, Column::kPeeringServices, target.parent());
   if (!service.ok()) return service.status();
   if (!service->has_value()) return ev;
   absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(p.prefix());

@@ -132,9 +132,9 @@ absl::Status Registry::StageDependents(const v1::Peering& peering, WriteSet& wri
 
 void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std::string& key,
                  const v1::PrefixEvent& event,
-                 google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) {
+                 google::protobuf::RepeatedPtrField<EventRecord>* recent) {
   log.Append(writes, kind, key, event);
-  *recent->Add() = event;
+  *recent->Add() = ToRecord(event);
   if (static_cast<size_t>(recent->size()) > kEventsShown) {
     recent->DeleteSubrange(0, recent->size() - static_cast<int>(kEventsShown));
   }
@@ -142,7 +142,7 @@ void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std
 
 void Registry::AppendPendingEvent(
     WriteSet& writes, EventLog::Kind kind, const std::string& key, absl::string_view what,
-    google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) const {
+    google::protobuf::RepeatedPtrField<EventRecord>* recent) const {
   RecordEvent(
       *ctx_.events, writes, kind, key,
       MakeEvent(kStateChangeEvent, "PENDING", what, v1::EVENT_LEVEL_INFORMATION, ctx_.clock->Now()),

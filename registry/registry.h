@@ -37,6 +37,7 @@
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/group_committer.h"
+#include "storage/records.h"
 #include "storage/validation_queue.h"
 
 namespace pfx {
@@ -59,7 +60,7 @@ inline constexpr size_t kEventsShown = 50;
 // returns as stored: listing them from the column cost a scan, a quarter of a Get.
 void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std::string& key,
                  const v1::PrefixEvent& event,
-                 google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent);
+                 google::protobuf::RepeatedPtrField<EventRecord>* recent);
 
 class Registry {
  public:
@@ -147,7 +148,7 @@ class Registry {
                                std::vector<QueueItem>& staged) const;
   void AppendPendingEvent(WriteSet& writes, EventLog::Kind kind, const std::string& key,
                           absl::string_view what,
-                          google::protobuf::RepeatedPtrField<v1::PrefixEvent>* recent) const;
+                          google::protobuf::RepeatedPtrField<EventRecord>* recent) const;
   // Frees a registration's prefix key: refuses (FAILED_PRECONDITION naming them) while peering
   // service prefixes use it, unless `force`, which turns them INVALID citing `reason`; then
   // removes the key from the key index.

@@ -7,6 +7,7 @@
 #include "registry/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/records.h"
 
 namespace pfx {
 namespace {
@@ -15,7 +16,7 @@ absl::StatusOr<v1::Peering> LoadPeering(const Database& db, absl::string_view fi
                                         const std::string& name) {
   if (absl::Status s = CheckName(field, name); !s.ok()) return s;
   absl::StatusOr<std::optional<v1::Peering>> p =
-      GetMessage<v1::Peering>(db, Column::kPeerings, name);
+      GetAsApi<PeeringRecord>(db, Column::kPeerings, name);
   if (!p.ok()) return p.status();
   if (!p->has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": peering '", name, "' does not exist"));
@@ -39,7 +40,7 @@ void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::P
           return absl::AlreadyExistsError(
               absl::StrCat("peering.name: peering '", peering.name(), "' already exists"));
         }
-        PutMessage(writes, Column::kPeerings, peering.name(), peering);
+        PutMessage(writes, Column::kPeerings, peering.name(), ToRecord(peering));
         writes.Put(Column::kIdxPeerAsn,
                    keys::AsnMember(static_cast<uint32_t>(peering.peer_asn()), peering.name()), "");
         return peering;
@@ -60,7 +61,7 @@ absl::StatusOr<v1::Peering> Registry::GetPeering(const v1::GetPeeringRequest& re
 
 absl::StatusOr<v1::ListPeeringsResponse> Registry::ListPeerings(
     const v1::ListPeeringsRequest& request) const {
-  absl::StatusOr<Page<v1::Peering>> page = ListMessages<v1::Peering>(
+  absl::StatusOr<Page<v1::Peering>> page = ListAsApi<PeeringRecord>(
       *ctx_.db, Column::kPeerings, "", request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
   v1::ListPeeringsResponse response;
@@ -97,7 +98,7 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
                                                   "'"));
         }
         connection->set_connection_state(request.connection_state());
-        PutMessage(writes, Column::kPeerings, peering->name(), *peering);
+        PutMessage(writes, Column::kPeerings, peering->name(), ToRecord(*peering));
         if (absl::Status s = StageDependents(*peering, writes, staged); !s.ok()) return s;
         FillSessionStates(*ctx_.routes, *peering);
         return *peering;

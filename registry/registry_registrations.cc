@@ -17,7 +17,7 @@ namespace {
 absl::StatusOr<v1::Peering> RegistrablePeering(const Database& db, absl::string_view field,
                                                const std::string& name, v1::PeeringKind kind) {
   absl::StatusOr<std::optional<v1::Peering>> p =
-      GetMessage<v1::Peering>(db, Column::kPeerings, name);
+      GetAsApi<PeeringRecord>(db, Column::kPeerings, name);
   if (!p.ok()) return p.status();
   if (!p->has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": peering '", name, "' does not exist"));
@@ -244,7 +244,7 @@ void Registry::CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request
         r.set_asn(*asn);
         r.set_peering_service_prefix_key(*secret);
         r.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
-        PutMessage(writes, Column::kRegisteredAsns, key, r);
+        PutMessage(writes, Column::kRegisteredAsns, key, ToRecord(r));
         writes.Put(Column::kIdxAsn, keys::Asn(*asn), key);
         writes.Put(Column::kIdxKey, *secret, absl::StrCat("A", key));
         return r;
@@ -256,9 +256,12 @@ absl::StatusOr<v1::RegisteredAsn> Registry::GetRegisteredAsn(
     const v1::GetRegisteredAsnRequest& request) const {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  return GetChildMessage<v1::RegisteredAsn>(*ctx_.db, Column::kRegisteredAsns,
-                                            request.peering_name(), request.name(),
-                                            "registered ASN", "peering");
+  absl::StatusOr<RegisteredAsnRecord> r =
+      GetChildMessage<RegisteredAsnRecord>(*ctx_.db, Column::kRegisteredAsns,
+                                           request.peering_name(), request.name(),
+                                           "registered ASN", "peering");
+  if (!r.ok()) return r.status();
+  return ToApi(*r);
 }
 
 absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
@@ -266,9 +269,10 @@ absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  absl::StatusOr<Page<v1::RegisteredAsn>> page = ListChildMessages<v1::RegisteredAsn>(
-      *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.page_token(),
-      request.page_size());
+  absl::StatusOr<Page<v1::RegisteredAsn>> page = ListAsApi<RegisteredAsnRecord>(
+      *ctx_.db, Column::kRegisteredAsns,
+      request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name()),
+      request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredAsnsResponse response;
   for (v1::RegisteredAsn& r : page->items) *response.add_registered_asns() = std::move(r);
@@ -285,11 +289,11 @@ void Registry::DeleteRegisteredAsn(const v1::DeleteRegisteredAsnRequest& request
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
-        absl::StatusOr<v1::RegisteredAsn> r = GetChildMessage<v1::RegisteredAsn>(
+        absl::StatusOr<RegisteredAsnRecord> r = GetChildMessage<RegisteredAsnRecord>(
             *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.name(),
             "registered ASN", "peering");
         if (!r.ok()) return r.status();
-        const v1::RegisteredAsn& registered = *r;
+        const RegisteredAsnRecord& registered = *r;
         if (auto s = ReleaseKey(
                 registered.peering_service_prefix_key(), request.force(),
                 absl::StrCat("registered ASN '", request.name(), "'"),

@@ -14,7 +14,7 @@ absl::StatusOr<v1::PeeringService> LoadService(const Database& db, absl::string_
                                                const std::string& name) {
   if (auto s = CheckName(field, name); !s.ok()) return s;
   absl::StatusOr<std::optional<v1::PeeringService>> s =
-      GetMessage<v1::PeeringService>(db, Column::kPeeringServices, name);
+      GetAsApi<PeeringServiceRecord>(db, Column::kPeeringServices, name);
   if (!s.ok()) return s.status();
   if (!s->has_value()) {
     return absl::NotFoundError(
@@ -71,7 +71,7 @@ void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& reque
           return absl::AlreadyExistsError(absl::StrCat("peering_service.name: peering service '",
                                                        service.name(), "' already exists"));
         }
-        PutMessage(writes, Column::kPeeringServices, service.name(), service);
+        PutMessage(writes, Column::kPeeringServices, service.name(), ToRecord(service));
         writes.Put(Column::kIdxProviderServices,
                    keys::AsnMember(static_cast<uint32_t>(service.provider_asn()), service.name()),
                    "");
@@ -87,7 +87,7 @@ absl::StatusOr<v1::PeeringService> Registry::GetPeeringService(
 
 absl::StatusOr<v1::ListPeeringServicesResponse> Registry::ListPeeringServices(
     const v1::ListPeeringServicesRequest& request) const {
-  absl::StatusOr<Page<v1::PeeringService>> page = ListMessages<v1::PeeringService>(
+  absl::StatusOr<Page<v1::PeeringService>> page = ListAsApi<PeeringServiceRecord>(
       *ctx_.db, Column::kPeeringServices, "", request.page_token(), request.page_size());
   if (!page.ok()) return page.status();
   v1::ListPeeringServicesResponse response;

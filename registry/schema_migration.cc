@@ -36,7 +36,7 @@ absl::Status InlineRecentEvents(Database& db, EventLog& events, Column column,
           events.Recent(kind, keys[i], kEventsShown);
       if (!recent.ok()) return recent.status();
       (*resource)->clear_events();
-      for (v1::PrefixEvent& e : *recent) *(*resource)->add_events() = std::move(e);
+      for (const v1::PrefixEvent& e : *recent) *(*resource)->add_events() = ToRecord(e);
       PutMessage(writes, column, keys[i], **resource);
     }
     if (absl::Status c = db.Commit(writes, Durability::kBuffered); !c.ok()) return c;
@@ -76,7 +76,7 @@ absl::Status IndexByAsn(Database& db) {
   absl::Status unreadable;
   absl::Status s =
       db.Scan(Column::kPeerings, "", "", [&](absl::string_view key, absl::string_view value) {
-        v1::Peering p;
+        PeeringRecord p;
         if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           unreadable = absl::DataLossError(absl::StrCat("stored peering ", key, " does not parse"));
           return false;
@@ -90,7 +90,7 @@ absl::Status IndexByAsn(Database& db) {
   if (!unreadable.ok()) return unreadable;
   s = db.Scan(
       Column::kPeeringServices, "", "", [&](absl::string_view key, absl::string_view value) {
-        v1::PeeringService p;
+        PeeringServiceRecord p;
         if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           unreadable =
               absl::DataLossError(absl::StrCat("stored peering service ", key, " does not parse"));

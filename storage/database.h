@@ -14,7 +14,7 @@
 //   idx_key              prefix key text -> owner resource          (unique)
 //   idx_request          method + request_id -> serialized reply    (idempotent retries)
 //   queue                big-endian sequence -> ValidationTarget    (durable validation queue)
-//   events               resource key + big-endian sequence -> PrefixEvent
+//   events               resource key + big-endian sequence -> EventRecord
 //   idx_key_users        prefix key text \0 peering service prefix key -> ""  (who uses a key)
 //   idx_peer_asn         peer ASN (8 hex digits) \0 peering name -> ""    (a provider's peerings)
 //   idx_provider_services provider ASN \0 peering service name -> ""     (a provider's services)

@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "storage/keys.h"
+#include "storage/records.h"
 
 namespace pfx {
 
@@ -23,24 +24,24 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(Database* db) {
 void EventLog::Append(WriteSet& writes, Kind kind, absl::string_view resource_key,
                       const v1::PrefixEvent& event) {
   writes.Put(Column::kEvents, keys::Event(kind, resource_key, next_seq_.fetch_add(1)),
-             event.SerializeAsString());
+             ToRecord(event).SerializeAsString());
 }
 
 absl::StatusOr<std::vector<v1::PrefixEvent>> EventLog::Recent(Kind kind,
                                                               absl::string_view resource_key,
                                                               size_t limit) const {
   std::string prefix = keys::EventPrefix(kind, resource_key);
-  std::deque<v1::PrefixEvent> recent;
+  std::deque<v1::PrefixEvent> recent;  // as stored: EventRecord
   absl::Status parse_error;
   absl::Status s =
       db_->Scan(Column::kEvents, prefix, keys::PrefixEnd(prefix),
                 [&](absl::string_view, absl::string_view value) {
-                  v1::PrefixEvent e;
+                  EventRecord e;
                   if (!e.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
                     parse_error = absl::DataLossError("stored event does not parse");
                     return false;
                   }
-                  recent.push_back(std::move(e));
+                  recent.push_back(ToApi(e));
                   if (recent.size() > limit) recent.pop_front();
                   return true;
                 });

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/keys.h"
+#include "storage/records.h"
 
 namespace pfx {
 
@@ -19,10 +20,12 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
         QueueItem item;
         item.seq = keys::ParseSequence(key);
         queue->next_seq_ = std::max(queue->next_seq_, item.seq + 1);
-        if (!item.target.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        QueueEntryRecord entry;
+        if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           parse_error = absl::DataLossError("queue entry does not parse");
           return false;
         }
+        item.target = ToApi(entry);
         if (!queue->waiting_.emplace(TargetKey(item.target), item.seq).second) {
           duplicates.Delete(Column::kQueue, key);
           return true;
@@ -44,7 +47,7 @@ std::optional<QueueItem> ValidationQueue::Stage(WriteSet& writes,
   auto waiting = waiting_.find(TargetKey(target));
   if (waiting != waiting_.end() && waiting->second != 0) return std::nullopt;
   QueueItem item{next_seq_++, target};
-  writes.Put(Column::kQueue, keys::Sequence(item.seq), target.SerializeAsString());
+  writes.Put(Column::kQueue, keys::Sequence(item.seq), ToRecord(target).SerializeAsString());
   return item;
 }
 

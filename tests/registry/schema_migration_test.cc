@@ -56,7 +56,7 @@ TEST(SchemaMigrationTest, RecordEventKeepsTheMostRecentInline) {
   std::filesystem::remove_all(path);
   std::unique_ptr<Database> db = std::move(*Database::Open(path));
   std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
-  v1::RegisteredPrefix r;
+  RegisteredPrefixRecord r;
   WriteSet w;
   for (int i = 0; i < 51; ++i) {
     RecordEvent(*log, w, EventLog::kRegisteredPrefix, "k",
