@@ -53,9 +53,8 @@ absl::Status RecoverValidation(const StoreContext& ctx, DependencyIndex& depende
       });
   if (!s.ok()) return s;
   if (!parse_error.ok()) return parse_error;
-  PFX_LOG(Info) << "recovered " << dependencies.size() << " prefixes, "
-                << ctx.queue->waiting() << " queued, " << requeue.size()
-                << " pending, in hold-down or unknown requeued";
+  PFX_LOG(Info) << "recovered " << dependencies.size() << " prefixes, " << ctx.queue->waiting()
+                << " queued, " << requeue.size() << " pending, in hold-down or unknown requeued";
   ctx.queue->EnqueueTransient(requeue);
   return absl::OkStatus();
 }

@@ -98,7 +98,7 @@ absl::Status SelectForRevalidation(
 void RevalidationProgress::Add(const std::vector<v1::ValidationTarget>& targets) {
   absl::MutexLock lock(&mu_);
   for (const v1::ValidationTarget& t : targets) {
-    if (remaining_.insert(TargetKey(t)).second) ++total_;
+    if (selected_.emplace(TargetKey(t), false).second) ++total_;
   }
 }
 
@@ -116,7 +116,9 @@ bool RevalidationProgress::OnNotices(const std::vector<ValidationNotice>& notice
   absl::MutexLock lock(&mu_);
   bool counted = false;
   for (const ValidationNotice& n : notices) {
-    if (remaining_.erase(TargetKey(n.change.target())) == 0) continue;
+    auto it = selected_.find(TargetKey(n.change.target()));
+    if (it == selected_.end() || it->second) continue;
+    it->second = true;
     ++done_;
     ++states_[n.change.new_state()];
     counted = true;

@@ -34,8 +34,7 @@ absl::Status CheckRevalidateRequest(const v1::RevalidateRequest& request);
 // on when it is bad); a failed scan or a stored prefix that does not parse is the error.
 absl::Status SelectForRevalidation(
     const Database& db, const v1::RevalidateRequest& request,
-    const std::function<void(std::vector<v1::ValidationTarget>)>& sink,
-    size_t chunk_size = 4096);
+    const std::function<void(std::vector<v1::ValidationTarget>)>& sink, size_t chunk_size = 4096);
 
 class RevalidationProgress {
  public:
@@ -51,7 +50,7 @@ class RevalidationProgress {
 
  private:
   mutable absl::Mutex mu_;
-  absl::flat_hash_set<std::string> remaining_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, bool> selected_ ABSL_GUARDED_BY(mu_);  // target -> done
   int64_t total_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
   bool selection_done_ ABSL_GUARDED_BY(mu_) = false;

@@ -49,6 +49,12 @@ absl::StatusOr<Route> ParseRoute(const v1::InjectedRoute& in, const std::string&
 
 }  // namespace
 
+void RouteInjection::ApplyToSession(const SessionKey& session, const RouteBatch& batch) {
+  bool is_new = !routes_->GetSession(session).has_value();
+  routes_->Apply(batch);
+  if (is_new) routes_->MarkInitialTableComplete(session);
+}
+
 absl::Status RouteInjection::Announce(const v1::AnnounceRoutesRequest& request) {
   absl::StatusOr<SessionKey> session = ParseSession(request.session());
   if (!session.ok()) return session.status();
@@ -60,9 +66,7 @@ absl::Status RouteInjection::Announce(const v1::AnnounceRoutesRequest& request) 
     if (!route.ok()) return route.status();
     batch.announced.push_back(std::move(*route));
   }
-  bool is_new = !routes_->GetSession(*session).has_value();
-  routes_->Apply(batch);
-  if (is_new) routes_->MarkInitialTableComplete(*session);
+  ApplyToSession(*session, batch);
   return absl::OkStatus();
 }
 
@@ -76,7 +80,7 @@ absl::Status RouteInjection::Withdraw(const v1::WithdrawRoutesRequest& request) 
     if (!prefix.ok()) return prefix.status();
     batch.withdrawn.push_back(*prefix);
   }
-  routes_->Apply(batch);
+  ApplyToSession(*session, batch);
   return absl::OkStatus();
 }
 

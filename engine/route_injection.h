@@ -25,6 +25,9 @@ class RouteInjection {
   absl::Status SetSessionState(const v1::SetSessionStateRequest& request);
 
  private:
+  // Applies `batch`; a session it creates has no initial-table phase.
+  void ApplyToSession(const SessionKey& session, const RouteBatch& batch);
+
   RouteIndex* routes_;
   const Clock* clock_;
 };

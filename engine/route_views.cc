@@ -84,12 +84,12 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
                                             "' with sessions"));
   }
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
-  size_t limit = request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  size_t limit =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   size_t first_session = 0;
   std::optional<IpPrefix> after;
   if (!request.page_token().empty()) {
-    if (auto s = DecodeToken(tokens_, request, &first_session, &after); !s.ok())
-      return s;
+    if (auto s = DecodeToken(tokens_, request, &first_session, &after); !s.ok()) return s;
   }
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
   auto filter = [&](const Route& r) {
@@ -108,39 +108,47 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
     }
     return true;
   };
-  v1::ListReceivedRoutesResponse response;
-  for (size_t i = first_session; i < sessions.size(); ++i) {
+  // One route more than the page holds says whether a next page exists: a page that ends the
+  // listing has no token, even when it is full.
+  struct Found {
+    size_t session;
+    Route route;
+  };
+  std::vector<Found> found;
+  for (size_t i = first_session; i < sessions.size() && found.size() <= limit; ++i) {
     std::optional<IpPrefix> start = i == first_session ? after : std::nullopt;
-    std::vector<Route> routes;
     if (exact.has_value()) {
-      if (auto r = routes_->Lookup(sessions[i].key, *exact);
-          r.has_value() && !(start.has_value())) {
-        if (filter(*r)) routes.push_back(*r);
-      }
-    } else {
-      routes = routes_->ListRoutes(sessions[i].key, start, limit - response.received_routes_size(),
-                                   filter);
+      std::optional<Route> r = routes_->Lookup(sessions[i].key, *exact);
+      if (r.has_value() && !start.has_value() && filter(*r)) found.push_back({i, std::move(*r)});
+      continue;
     }
-    for (const Route& r : routes) {
-      v1::ReceivedRoute* out = response.add_received_routes();
-      out->set_prefix(r.prefix.ToString());
-      out->set_next_hop(r.attributes.next_hop.ToString());
-      out->set_as_path(r.attributes.as_path.ToString());
-      ToProtoSegments(r.attributes.as_path, out->mutable_as_path_segments());
-      for (uint32_t c : r.attributes.communities) out->add_communities(CommunityToString(c));
-      out->set_origin_as_validation_state(OriginValidation(*irr, r));
-      out->set_rpki_validation_state(v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED);
-      *out->mutable_received_timestamp() = ToTimestamp(r.received);
-      out->mutable_session()->set_router(sessions[i].key.router);
-      out->mutable_session()->set_peer_address(sessions[i].key.peer.ToString());
+    for (Route& r : routes_->ListRoutes(sessions[i].key, start, limit + 1 - found.size(), filter)) {
+      found.push_back({i, std::move(r)});
     }
-    if (static_cast<size_t>(response.received_routes_size()) >= limit) {
-      absl::StatusOr<std::string> token =
-          EncodeToken(tokens_, request, i, routes.back().prefix);
-      if (!token.ok()) return token.status();
-      response.set_next_page_token(std::move(*token));
-      break;
-    }
+  }
+  v1::ListReceivedRoutesResponse response;
+  const size_t shown = std::min(found.size(), limit);
+  for (size_t k = 0; k < shown; ++k) {
+    const Route& r = found[k].route;
+    const SessionKey& session = sessions[found[k].session].key;
+    v1::ReceivedRoute* out = response.add_received_routes();
+    out->set_prefix(r.prefix.ToString());
+    out->set_next_hop(r.attributes.next_hop.ToString());
+    out->set_as_path(r.attributes.as_path.ToString());
+    ToProtoSegments(r.attributes.as_path, out->mutable_as_path_segments());
+    for (uint32_t c : r.attributes.communities) out->add_communities(CommunityToString(c));
+    out->set_origin_as_validation_state(OriginValidation(*irr, r));
+    out->set_rpki_validation_state(v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED);
+    *out->mutable_received_timestamp() = ToTimestamp(r.received);
+    out->mutable_session()->set_router(session.router);
+    out->mutable_session()->set_peer_address(session.peer.ToString());
+  }
+  if (found.size() > limit) {
+    const Found& last = found[limit - 1];
+    absl::StatusOr<std::string> token =
+        EncodeToken(tokens_, request, last.session, last.route.prefix);
+    if (!token.ok()) return token.status();
+    response.set_next_page_token(std::move(*token));
   }
   return response;
 }

@@ -11,8 +11,8 @@ absl::Status RegisteredPrefixTable::Load(const Database& db) {
       db.Scan(Column::kIdxPrefix, "", "", [&](absl::string_view key, absl::string_view value) {
         absl::StatusOr<IpPrefix> prefix = IpPrefix::Parse(key);
         if (!prefix.ok()) {
-          damaged = absl::DataLossError(absl::StrCat("idx_prefix row '", key,
-                                                     "' is not a prefix: ", prefix.status().message()));
+          damaged = absl::DataLossError(absl::StrCat(
+              "idx_prefix row '", key, "' is not a prefix: ", prefix.status().message()));
           return false;
         }
         FamilyTable& table = prefix->is_v4() ? v4 : v6;

@@ -18,8 +18,8 @@ WatchValidationReactor::WatchValidationReactor(const v1::WatchValidationRequest&
     absl::MutexLock lock(&mu_);
     *pending_.emplace_back().mutable_started()->mutable_timestamp() = ToTimestamp(clock->Now());
   }
-  subscription_ = notices_->Subscribe(
-      [this](const std::vector<ValidationNotice>& batch) { OnNotices(batch); });
+  subscription_ =
+      notices_->Subscribe([this](const std::vector<ValidationNotice>& batch) { OnNotices(batch); });
   Pump();
 }
 
@@ -124,8 +124,8 @@ RevalidateReactor::RevalidateReactor(const v1::RevalidateRequest& request, Deps 
 }
 
 void RevalidateReactor::Select(const v1::RevalidateRequest& request) {
-  absl::Status selected = SelectForRevalidation(
-      *deps_.db, request, [this](std::vector<v1::ValidationTarget> targets) {
+  absl::Status selected =
+      SelectForRevalidation(*deps_.db, request, [this](std::vector<v1::ValidationTarget> targets) {
         progress_.Add(targets);
         deps_.registry->RequeueTransient(targets);
       });

@@ -34,8 +34,7 @@
 
 namespace pfx {
 
-class WatchValidationReactor final
-    : public grpc::ServerWriteReactor<v1::WatchValidationResponse> {
+class WatchValidationReactor final : public grpc::ServerWriteReactor<v1::WatchValidationResponse> {
  public:
   WatchValidationReactor(const v1::WatchValidationRequest& filter, NoticeHub* notices,
                          const Clock* clock, size_t buffer_limit);

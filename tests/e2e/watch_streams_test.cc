@@ -19,9 +19,9 @@ constexpr int kStreams = 1000;
 constexpr int kChannels = 4;  // separate connections, 250 streams each
 
 v1::Peering VoicePeering() {
-  return MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
-                     {{"Seattle", "sea-1", {"198.51.100.1"}},
-                      {"Seattle", "sea-2", {"198.51.100.5"}}});
+  return MakePeering(
+      "voice-1", 13335, v1::PEERING_KIND_VOICE,
+      {{"Seattle", "sea-1", {"198.51.100.1"}}, {"Seattle", "sea-2", {"198.51.100.5"}}});
 }
 
 // Waits for `count` completions on `cq`; each must succeed. Bounded by `deadline`.
@@ -64,8 +64,8 @@ TEST(WatchStreamsTest, AThousandOpenStreamsCostNoThreadsAndAllSeeAChange) {
   auto open = [&](int count) {
     for (int i = 0; i < count; ++i) {
       auto& s = streams.emplace_back(std::make_unique<Stream>());
-      s->reader = stubs[streams.size() % kChannels]->PrepareAsyncWatchValidation(&s->context,
-                                                                                  request, &cq);
+      s->reader =
+          stubs[streams.size() % kChannels]->PrepareAsyncWatchValidation(&s->context, request, &cq);
       s->reader->StartCall(s.get());
     }
     Drain(cq, count, absl::Seconds(30));
@@ -86,8 +86,8 @@ TEST(WatchStreamsTest, AThousandOpenStreamsCostNoThreadsAndAllSeeAChange) {
   const int with_all_open = pfxd.ThreadCount();
   EXPECT_LE(with_all_open - baseline, 8)
       << baseline << " threads with " << kChannels * 4 << " streams open, " << with_all_open
-      << " with " << kStreams << " (a thread per stream would add "
-      << kStreams - kChannels * 4 << ")";
+      << " with " << kStreams << " (a thread per stream would add " << kStreams - kChannels * 4
+      << ")";
 
   // A documentation prefix (RFC 5737) is INVALID: PENDING -> INVALID reaches every stream.
   for (auto& s : streams) s->reader->Read(&s->message, s.get());

@@ -1,10 +1,11 @@
 // RegisteredPrefixTable: covering lookups (most specific first, per family, only lengths
 // that hold a registration), insert/erase bookkeeping, and Load from idx_prefix.
+#include "registry/registered_prefixes.h"
+
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "registry/registered_prefixes.h"
 
 namespace pfx {
 namespace {
