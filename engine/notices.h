@@ -14,6 +14,7 @@
 #include <map>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "pfx/v1/validation.pb.h"
 
@@ -22,6 +23,7 @@ namespace pfx {
 struct ValidationNotice {
   v1::ValidationStateChange change;  // old_state == new_state when nothing changed
   std::string peering_name;          // registered prefixes: their peering; else empty
+  absl::Status failure;  // not OK: the target could not be validated (only change.target set)
 };
 
 class NoticeHub {

@@ -11,14 +11,17 @@ namespace {
 
 // Calls `consider(kind, parent, name, prefix, state)` for each resource of `column` under
 // `parent` (all when empty); with `keys_only`, reads just the keys (prefix "", state 0).
-template <typename Resource, typename Consider>
+// Stops early (OK) once `stopped()` says so.
+template <typename Resource, typename Consider, typename Stopped>
 absl::Status SelectFrom(const Database& db, Column column, v1::ValidationTarget::Kind kind,
-                        const std::string& parent, bool keys_only, Consider& consider) {
+                        const std::string& parent, bool keys_only, Consider& consider,
+                        const Stopped& stopped) {
   std::string start = parent.empty() ? "" : keys::ChildrenStart(parent);
   std::string end = parent.empty() ? "" : keys::ChildrenEnd(parent);
   absl::Status damaged;
   absl::Status scanned =
       db.Scan(column, start, end, [&](absl::string_view key, absl::string_view value) {
+        if (stopped()) return false;
         auto [parent_name, name] = keys::SplitChild(key);
         if (keys_only) {
           consider(kind, std::string(parent_name), std::string(name), "", 0);
@@ -60,12 +63,15 @@ absl::Status CheckRevalidateRequest(const v1::RevalidateRequest& r) {
 
 absl::Status SelectForRevalidation(
     const Database& db, const v1::RevalidateRequest& r,
-    const std::function<void(std::vector<v1::ValidationTarget>)>& sink, size_t chunk_size) {
+    const std::function<void(std::vector<v1::ValidationTarget>)>& sink, size_t chunk_size,
+    const std::atomic<bool>* stop) {
   if (auto s = CheckRevalidateRequest(r); !s.ok()) return s;
   absl::flat_hash_set<std::string> prefixes;
   for (const std::string& p : r.prefixes()) prefixes.insert(IpPrefix::Parse(p)->ToString());
   absl::flat_hash_set<int> states(r.states().begin(), r.states().end());
   std::vector<v1::ValidationTarget> chunk;
+  auto stopped = [stop] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
+  const absl::Status cancelled = absl::CancelledError("the Revalidate call was cancelled");
   auto consider = [&](v1::ValidationTarget::Kind kind, const std::string& parent,
                       const std::string& name, const std::string& prefix, int state) {
     if (!prefixes.empty() && !prefixes.contains(prefix)) return;
@@ -82,14 +88,16 @@ absl::Status SelectForRevalidation(
   if (r.peering_service_name().empty()) {
     absl::Status s = SelectFrom<RegisteredPrefixRecord>(
         db, Column::kRegisteredPrefixes, v1::ValidationTarget::KIND_REGISTERED_PREFIX,
-        r.peering_name(), keys_suffice, consider);
+        r.peering_name(), keys_suffice, consider, stopped);
     if (!s.ok()) return s;
+    if (stopped()) return cancelled;
   }
   if (r.peering_name().empty()) {
     absl::Status s = SelectFrom<PeeringServicePrefixRecord>(
         db, Column::kServicePrefixes, v1::ValidationTarget::KIND_PEERING_SERVICE_PREFIX,
-        r.peering_service_name(), keys_suffice, consider);
+        r.peering_service_name(), keys_suffice, consider, stopped);
     if (!s.ok()) return s;
+    if (stopped()) return cancelled;
   }
   if (!chunk.empty()) sink(std::move(chunk));
   return absl::OkStatus();
@@ -120,7 +128,12 @@ bool RevalidationProgress::OnNotices(const std::vector<ValidationNotice>& notice
     if (it == selected_.end() || it->second) continue;
     it->second = true;
     ++done_;
-    ++states_[n.change.new_state()];
+    if (!n.failure.ok()) {
+      ++failed_;
+      if (first_failure_.ok()) first_failure_ = n.failure;
+    } else {
+      ++states_[n.change.new_state()];
+    }
     counted = true;
   }
   return counted;
@@ -135,7 +148,13 @@ v1::RevalidateResponse RevalidationProgress::Snapshot() const {
     (*p.mutable_states())[v1::PrefixValidationState_Name(state)] = count;
   }
   p.set_finished(selection_done_ && done_ == total_);
+  p.set_failed(failed_);
   return p;
+}
+
+absl::Status RevalidationProgress::first_failure() const {
+  absl::MutexLock lock(&mu_);
+  return first_failure_;
 }
 
 }  // namespace pfx

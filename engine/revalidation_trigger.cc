@@ -68,7 +68,10 @@ size_t RevalidationTrigger::Poll() {
   // Buffered: a lost requeue is redone by the feed itself after a restart (the MRT reload or
   // the BMP reconnect announces everything again).
   if (absl::Status s = queue_->Enqueue(batch, Durability::kBuffered); !s.ok()) {
-    PFX_LOG(Error) << "requeue of " << batch.size() << " prefixes failed: " << s;
+    PFX_LOG(Error) << "requeue of " << batch.size() << " prefixes failed (kept marked, retried at "
+                   << "the next debounce deadline): " << s;
+    absl::MutexLock lock(&mu_);
+    for (v1::ValidationTarget& t : batch) marked_.emplace(TargetKey(t), std::move(t));
     return 0;
   }
   return batch.size();

@@ -342,12 +342,21 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
   std::vector<std::pair<const QueueItem*, Evaluation>> evaluated;
   absl::Status first_error;
   BatchReads reads(ctx_.db);
+  // A target that cannot be validated keeps its stored state; its notice says why, so a
+  // Revalidate waiting for it counts it (failed) instead of waiting forever.
+  std::vector<ValidationNotice> failures;
+  auto fail = [&](const QueueItem& item, const absl::Status& status) {
+    ValidationNotice& n = failures.emplace_back();
+    *n.change.mutable_target() = item.target;
+    n.failure = status;
+    if (first_error.ok()) first_error = status;
+  };
   for (const QueueItem& item : items) {
     absl::StatusOr<Evaluation> ev = Evaluate(item.target, reads, /*considered=*/nullptr);
     if (!ev.ok()) {
-      // Leave the entry queued (it is retried after restart) but let the others proceed.
+      // A stored entry stays queued (retried after a restart); the others proceed.
       ctx_.queue->Release(item);
-      if (first_error.ok()) first_error = ev.status();
+      fail(item, ev.status());
       continue;
     }
     evaluated.emplace_back(&item, std::move(*ev));
@@ -373,11 +382,16 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
     if (committed.ok()) committed = ctx_.db->Commit(writes, Durability::kBuffered);
   }
   for (auto& [item, ev] : evaluated) ctx_.queue->Release(*item);
-  if (!committed.ok()) return committed;
+  if (!committed.ok()) {
+    for (auto& [item, ev] : evaluated) fail(*item, committed);
+    notices_->Publish(failures);
+    return committed;
+  }
   // 3. After the commit: dependencies, hold-down timers, notices.
   std::vector<ValidationNotice> notices;
   notices.reserve(staged.size());
   for (Staged& s : staged) notices.push_back(Publish(s, now));
+  for (ValidationNotice& f : failures) notices.push_back(std::move(f));
   notices_->Publish(notices);
   return first_error;
 }

@@ -118,30 +118,23 @@ RevalidateReactor::RevalidateReactor(const v1::RevalidateRequest& request, Deps 
   });
   {
     absl::MutexLock lock(&mu_);
-    selecting_ = true;
+    ++refs_;  // the selection's
   }
   deps_.selector->Run([this, request] { Select(request); });
 }
 
 void RevalidateReactor::Select(const v1::RevalidateRequest& request) {
-  absl::Status selected =
-      SelectForRevalidation(*deps_.db, request, [this](std::vector<v1::ValidationTarget> targets) {
+  absl::Status selected = SelectForRevalidation(
+      *deps_.db, request,
+      [this](std::vector<v1::ValidationTarget> targets) {
         progress_.Add(targets);
         deps_.registry->RequeueTransient(targets);
-      });
+      },
+      /*chunk_size=*/4096, &cancelled_);
   progress_.SelectionDone();
-  bool delete_now;
-  {
-    absl::MutexLock lock(&mu_);
-    selecting_ = false;
-    if (!selected.ok() && !end_.has_value()) end_ = ToGrpcStatus(selected);
-    delete_now = Deletable();
-  }
-  if (delete_now) {
-    delete this;
-    return;
-  }
+  if (!selected.ok()) EndWith(ToGrpcStatus(selected));
   Pump();
+  Release();
 }
 
 void RevalidateReactor::Pump() {
@@ -162,9 +155,18 @@ void RevalidateReactor::Pump() {
         // here and in the client, than the validation. The timer sends the latest then.
         if (!timer_armed_) {
           timer_armed_ = true;
+          ++refs_;  // the timer's
           deps_.timers->Schedule(next_write_, [this] { OnTimer(); });
         }
         return;
+      }
+      if (snapshot.finished() && snapshot.failed() > 0) {
+        absl::Status first = progress_.first_failure();
+        end_ = grpc::Status(
+            grpc::StatusCode::INTERNAL,
+            absl::StrCat(snapshot.failed(), " of ", snapshot.total(),
+                         " prefixes could not be validated and keep their stored state; first: ",
+                         first.message()));
       }
       last_done_ = snapshot.done();
       final_written_ = snapshot.finished();
@@ -181,17 +183,12 @@ void RevalidateReactor::Pump() {
 }
 
 void RevalidateReactor::OnTimer() {
-  bool delete_now;
   {
     absl::MutexLock lock(&mu_);
     timer_armed_ = false;
-    delete_now = Deletable();
-  }
-  if (delete_now) {
-    delete this;
-    return;
   }
   Pump();
+  Release();
 }
 
 void RevalidateReactor::EndWith(grpc::Status status) {
@@ -212,18 +209,27 @@ void RevalidateReactor::OnWriteDone(bool ok) {
 }
 
 void RevalidateReactor::OnCancel() {
+  cancelled_.store(true, std::memory_order_relaxed);
   EndWith(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
 }
 
 void RevalidateReactor::OnDone() {
-  if (subscription_ != 0) deps_.notices->Unsubscribe(subscription_);
-  bool delete_now;
+  if (subscription_ != 0) deps_.notices->Unsubscribe(subscription_);  // waits out a publish
   {
     absl::MutexLock lock(&mu_);
     done_ = true;
-    delete_now = Deletable();
   }
-  if (delete_now) delete this;
+  cancelled_.store(true, std::memory_order_relaxed);  // nobody reads the stream any more
+  Release();
+}
+
+void RevalidateReactor::Release() {
+  bool last;
+  {
+    absl::MutexLock lock(&mu_);
+    last = --refs_ == 0;
+  }
+  if (last) delete this;
 }
 
 }  // namespace pfx

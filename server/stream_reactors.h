@@ -9,14 +9,17 @@
 //   wait in the stream's buffer; one more ends the stream with RESOURCE_EXHAUSTED (the buffer
 //   is dropped, so the client knows it missed changes: re-list, then watch again).
 // RevalidateReactor: selects and requeues on `selector` (one thread shared by every
-//   Revalidate), then reports progress once the total is known: at most one message per
-//   kProgressInterval (a timer fires the pending one), and the final message at once.
+//   Revalidate; a cancelled call stops its scan), then reports progress once the total is
+//   known: at most one message per kProgressInterval (a timer fires the pending one), and the
+//   final message at once. Prefixes that could not be validated count as done and `failed`;
+//   the stream then ends with the first such error instead of OK.
 //
 // Both delete themselves in OnDone (or when their last pending selection or timer ends).
 
 #ifndef PFX_SERVER_STREAM_REACTORS_H_
 #define PFX_SERVER_STREAM_REACTORS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -85,18 +88,18 @@ class RevalidateReactor final : public grpc::ServerWriteReactor<v1::RevalidateRe
   void OnTimer();
   void Pump();
   void EndWith(grpc::Status status);
-  // Deletes the reactor once gRPC is done with it and no selection or timer refers to it.
-  bool Deletable() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return done_ && !selecting_ && !timer_armed_;
-  }
+  // Drops one reference (gRPC's until OnDone, the selection's, an armed timer's); the last
+  // one deletes the reactor. Call last: the reactor may be gone when it returns.
+  void Release();
 
   const Deps deps_;
   RevalidationProgress progress_;
   uint64_t subscription_ = 0;
+  std::atomic<bool> cancelled_{false};  // stops the selection scan
   absl::Mutex mu_;
+  int refs_ ABSL_GUARDED_BY(mu_) = 1;  // gRPC's
   v1::RevalidateResponse in_flight_;  // owned by the write while writing_
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool selecting_ ABSL_GUARDED_BY(mu_) = false;
   bool timer_armed_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;  // OnDone ran
   int64_t last_done_ ABSL_GUARDED_BY(mu_) = -1;

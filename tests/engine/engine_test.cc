@@ -1,6 +1,7 @@
 // ValidationEngine, TimerQueue and RevalidationTrigger on a real RocksDB store with a fake clock:
 // hold-down (WARNING, then FAILED at the deadline), debounce and the settle of sessions that
 // never send End-of-RIB, each at its boundary.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "registry/events.h"
 #include "registry/registry.h"
+#include "storage/keys.h"
 #include "tests/common/fake_clock.h"
 #include "validator/community.h"
 
@@ -488,6 +490,47 @@ TEST_F(EngineTest, ServicePrefixKeyOfACoveringRegistrationMatches) {
   v1::PeeringServicePrefix uncovered = get("svc2", "uncovered");
   EXPECT_EQ(uncovered.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_INVALID);
   EXPECT_THAT(uncovered.error_message(), HasSubstr("does not cover 1.1.1.0/24"));
+}
+
+// A target that cannot be validated (its stored record is damaged) keeps its stored state and
+// still gets a notice, carrying the error: a Revalidate waiting for it finishes (failed)
+// instead of waiting forever. The other targets of the batch are validated.
+TEST_F(EngineTest, AFailedValidationIsPublishedWithItsErrorAndTheRestOfTheBatchProceeds) {
+  StartEngine(kHoldDown);
+  CreateActivePeering();
+  Register("broken", "1.0.0.0/24");
+  Register("fine", kPrefix);
+  Drain();
+  WriteSet damage;
+  damage.Put(Column::kRegisteredPrefixes, keys::Child("voice-1", "broken"), "\xff\xff garbage");
+  ASSERT_TRUE(db_->Commit(damage, Durability::kSynced).ok());
+
+  std::vector<ValidationNotice> seen;
+  absl::Mutex mu;
+  uint64_t id = notices_.Subscribe([&](const std::vector<ValidationNotice>& batch) {
+    absl::MutexLock lock(&mu);
+    seen.insert(seen.end(), batch.begin(), batch.end());
+  });
+  queue_->EnqueueTransient({Target("broken"), Target("fine")});
+  std::vector<QueueItem> batch = queue_->PopBatch(10, absl::ZeroDuration());
+  ASSERT_EQ(batch.size(), 2u);
+  absl::Status s = engine_->ProcessBatch(batch);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  notices_.Unsubscribe(id);
+
+  absl::MutexLock lock(&mu);
+  ASSERT_EQ(seen.size(), 2u);
+  auto broken = std::find_if(seen.begin(), seen.end(), [](const ValidationNotice& n) {
+    return n.change.target().name() == "broken";
+  });
+  ASSERT_NE(broken, seen.end());
+  EXPECT_EQ(broken->failure.code(), absl::StatusCode::kDataLoss);
+  auto fine = std::find_if(seen.begin(), seen.end(), [](const ValidationNotice& n) {
+    return n.change.target().name() == "fine";
+  });
+  ASSERT_NE(fine, seen.end());
+  EXPECT_TRUE(fine->failure.ok()) << fine->failure;
+  EXPECT_EQ(queue_->waiting(), 0u);
 }
 
 }  // namespace

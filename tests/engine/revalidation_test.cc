@@ -3,6 +3,7 @@
 // RevalidationProgress counts and finishes.
 #include "engine/revalidation.h"
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -332,6 +333,45 @@ TEST_F(SelectForRevalidationTest, DamagedRecordOutsideTheSelectedParentIsNotRead
   request.set_peering_name("voice-1");
   request.add_states(kFailed);
   EXPECT_THAT(Selected(request), ElementsAre("R voice-1/a"));
+}
+
+// A cancelled call stops the scan: once `stop` is set, no further chunk is passed on and the
+// selection ends CANCELLED.
+TEST_F(SelectForRevalidationTest, StopEndsTheScanCancelledWithoutFurtherChunks) {
+  for (int i = 0; i < 6; ++i) {
+    StoreRegistered("voice-1", absl::StrCat("r", i), absl::StrCat("192.0.", i, ".0/24"), kVerified);
+  }
+  std::atomic<bool> stop{false};
+  int chunks = 0;
+  absl::Status s = SelectForRevalidation(
+      *db_, {},
+      [&](std::vector<v1::ValidationTarget>) {
+        ++chunks;
+        stop = true;  // the client cancels after the first chunk
+      },
+      /*chunk_size=*/2, &stop);
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled) << s;
+  EXPECT_EQ(chunks, 1);
+}
+
+// A target that could not be validated counts as done and failed, not as a state; the first
+// failure is kept for the stream's final status.
+TEST(RevalidationProgressTest, FailuresCountAsDoneAndFailedWithTheFirstError) {
+  RevalidationProgress progress;
+  progress.Add({Registered("voice-1", "a"), Registered("voice-1", "b"), Registered("voice-1", "c")});
+  progress.SelectionDone();
+  ValidationNotice broken = Notice(Registered("voice-1", "a"), kVerified);
+  broken.failure = absl::DataLossError("stored RegisteredPrefixRecord does not parse");
+  ValidationNotice later = Notice(Registered("voice-1", "b"), kVerified);
+  later.failure = absl::UnavailableError("second");
+  EXPECT_TRUE(progress.OnNotices({broken, later, Notice(Registered("voice-1", "c"), kFailed)}));
+  v1::RevalidateResponse p = progress.Snapshot();
+  EXPECT_EQ(p.done(), 3);
+  EXPECT_EQ(p.failed(), 2);
+  EXPECT_TRUE(p.finished());
+  EXPECT_EQ(p.states().size(), 1u);
+  EXPECT_EQ(p.states().at("PREFIX_VALIDATION_STATE_FAILED"), 1);
+  EXPECT_EQ(progress.first_failure().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST(RevalidationProgressTest, FinishedOnlyAfterSelectionDoneAndEveryTargetDone) {
