@@ -15,7 +15,7 @@ void MoveShared(Record& record, bool with_events, Reply& out) {
   out.set_allocated_error_message(record.release_error_message());
   if (with_events) {
     out.mutable_events()->Reserve(record.events_size());
-    for (const EventRecord& e : record.events()) *out.add_events() = ToApi(e);
+    for (EventRecord& e : *record.mutable_events()) *out.add_events() = ToApi(std::move(e));
   }
   out.set_provisioning_state(record.provisioning_state());
   if (record.has_hold_down_deadline()) {
@@ -156,15 +156,17 @@ EventRecord ToRecord(const v1::PrefixEvent& event) {
   return r;
 }
 
-v1::PrefixEvent ToApi(const EventRecord& r) {
-  v1::PrefixEvent e;
-  e.set_event_type(r.event_type());
-  e.set_event_summary(r.event_summary());
-  e.set_event_description(r.event_description());
+v1::PrefixEvent ToApi(EventRecord&& r) {
+  v1::PrefixEvent e;  // strings handed over, not copied: Get shows up to 50 events
+  e.set_allocated_event_type(r.release_event_type());
+  e.set_allocated_event_summary(r.release_event_summary());
+  e.set_allocated_event_description(r.release_event_description());
   e.set_event_level(r.event_level());
-  if (r.has_event_timestamp()) *e.mutable_event_timestamp() = r.event_timestamp();
+  if (r.has_event_timestamp()) e.mutable_event_timestamp()->Swap(r.mutable_event_timestamp());
   return e;
 }
+
+v1::PrefixEvent ToApi(const EventRecord& r) { return ToApi(EventRecord(r)); }
 
 QueueEntryRecord ToRecord(const v1::ValidationTarget& target) {
   QueueEntryRecord r;

@@ -46,6 +46,7 @@ RegisteredAsnRecord ToRecord(const v1::RegisteredAsn& asn);
 v1::RegisteredAsn ToApi(const RegisteredAsnRecord& record);
 EventRecord ToRecord(const v1::PrefixEvent& event);
 v1::PrefixEvent ToApi(const EventRecord& record);
+v1::PrefixEvent ToApi(EventRecord&& record);  // moves the strings
 QueueEntryRecord ToRecord(const v1::ValidationTarget& target);
 v1::ValidationTarget ToApi(const QueueEntryRecord& record);
 
