@@ -4,10 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/explain.h"
+#include "engine/validation_engine_internal.h"
 #include "registry/input_rules.h"
 #include "registry/peering_rules.h"
 #include "registry/session_map.h"
-#include "engine/validation_engine_internal.h"
 
 namespace pfx {
 

@@ -6,13 +6,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/validation_engine_internal.h"
 #include "registry/input_rules.h"
 #include "registry/peering_rules.h"
 #include "registry/session_map.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "validator/checks.h"
-#include "engine/validation_engine_internal.h"
 
 namespace pfx {
 namespace {

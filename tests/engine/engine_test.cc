@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "engine/dependency_index.h"
 #include "engine/irr_store.h"
 #include "engine/notices.h"
@@ -23,6 +22,8 @@
 #include "registry/registry.h"
 #include "storage/keys.h"
 #include "tests/common/fake_clock.h"
+#include "tests/common/registry_call.h"
+#include "tests/common/test_store.h"
 #include "validator/community.h"
 
 namespace pfx {
@@ -51,40 +52,15 @@ v1::ValidationTarget Target(const std::string& name) {
   return t;
 }
 
-// Runs a registry mutation and waits for its `done`, which the GroupCommitter calls once the
-// change is durable (a wait for the write, not for time). The timeout only keeps a broken
-// committer from hanging the suite.
-template <typename Reply, typename Request>
-absl::StatusOr<Reply> Call(Registry& registry,
-                           void (Registry::*method)(const Request&, Registry::Done<Reply>),
-                           const Request& request) {
-  struct Result {
-    absl::Notification done;
-    absl::StatusOr<Reply> reply = absl::UnknownError("no reply");
-  };
-  auto result = std::make_shared<Result>();
-  (registry.*method)(request, [result](absl::StatusOr<Reply> reply) {
-    result->reply = std::move(reply);
-    result->done.Notify();
-  });
-  if (!result->done.WaitForNotificationWithTimeout(absl::Seconds(60))) {
-    return absl::DeadlineExceededError("the registry never answered");
-  }
-  return result->reply;
-}
-
 class EngineTest : public testing::Test {
  protected:
   void SetUp() override {
-    root_ = absl::StrCat(testing::TempDir(), "/engine_test_", getpid(), "_",
-                         testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(root_ + "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    queue_ = std::move(*ValidationQueue::Open(db_.get()));
-    events_ = std::move(*EventLog::Open(db_.get()));
+    store_ = std::make_unique<TestStore>("engine_test");
+    ASSERT_TRUE(store_->ok());
+    root_ = store_->root();
+    db_ = store_->db();
+    queue_ = store_->queue();
+    events_ = store_->events();
     // The origin check passes for kPrefix from AS13335 (and for the second prefix some tests
     // use).
     const std::string irr_path = root_ + "/irr.rpsl";
@@ -93,8 +69,8 @@ class EngineTest : public testing::Test {
     ASSERT_TRUE(irr_.Reload({irr_path}).ok());
     routes_ = std::make_unique<RouteIndex>(&clock_);
     timers_ = std::make_unique<TimerQueue>(&clock_);
-    committer_ = std::make_unique<GroupCommitter>(db_.get(), &write_mu_);
-    ctx_ = StoreContext{db_.get(),     queue_.get(), events_.get(), &dependencies_,
+    committer_ = std::make_unique<GroupCommitter>(db_, &write_mu_);
+    ctx_ = StoreContext{db_,     queue_, events_, &dependencies_,
                         routes_.get(), &clock_,      &write_mu_,    committer_.get()};
     registry_ = std::make_unique<Registry>(ctx_);
   }
@@ -107,10 +83,7 @@ class EngineTest : public testing::Test {
     committer_.reset();
     timers_.reset();
     routes_.reset();
-    events_.reset();
-    queue_.reset();
-    db_.reset();
-    std::filesystem::remove_all(root_);
+    store_.reset();
   }
 
   // The runtime under test, with this test's hold-down, debounce and settle time.
@@ -119,7 +92,7 @@ class EngineTest : public testing::Test {
     engine_ = std::make_unique<ValidationEngine>(ctx_, &registry_->registered_prefixes(),
                                                  &dependencies_, &irr_, &notices_, timers_.get(),
                                                  EngineOptions{hold_down});
-    trigger_ = std::make_unique<RevalidationTrigger>(routes_.get(), &dependencies_, queue_.get(),
+    trigger_ = std::make_unique<RevalidationTrigger>(routes_.get(), &dependencies_, queue_,
                                                      &clock_, debounce, settle);
   }
 
@@ -233,9 +206,10 @@ class EngineTest : public testing::Test {
 
   std::string root_;
   FakeClock clock_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ValidationQueue> queue_;
-  std::unique_ptr<EventLog> events_;
+  std::unique_ptr<TestStore> store_;
+  Database* db_ = nullptr;
+  ValidationQueue* queue_ = nullptr;
+  EventLog* events_ = nullptr;
   IrrStore irr_{{"RADB"}};
   DependencyIndex dependencies_;
   NoticeHub notices_;

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "engine/dependency_index.h"
 #include "engine/irr_store.h"
 #include "feed/route_index.h"
@@ -17,6 +16,8 @@
 #include "gtest/gtest.h"
 #include "registry/registry.h"
 #include "tests/common/fake_clock.h"
+#include "tests/common/registry_call.h"
+#include "tests/common/test_store.h"
 #include "validator/community.h"
 
 namespace pfx {
@@ -25,27 +26,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-
-// Runs a registry mutation and waits for its `done` (called once the change is durable). The
-// timeout only keeps a broken committer from hanging the suite.
-template <typename Reply, typename Request>
-absl::StatusOr<Reply> Call(Registry& registry,
-                           void (Registry::*method)(const Request&, Registry::Done<Reply>),
-                           const Request& request) {
-  struct Result {
-    absl::Notification done;
-    absl::StatusOr<Reply> reply = absl::UnknownError("no reply");
-  };
-  auto result = std::make_shared<Result>();
-  (registry.*method)(request, [result](absl::StatusOr<Reply> reply) {
-    result->reply = std::move(reply);
-    result->done.Notify();
-  });
-  if (!result->done.WaitForNotificationWithTimeout(absl::Seconds(60))) {
-    return absl::DeadlineExceededError("the registry never answered");
-  }
-  return result->reply;
-}
 
 // voice-1's sessions, in the peering's connection order (conn-1, conn-2).
 SessionKey Sea1() { return {"sea-1", *IpAddress::Parse("198.51.100.1")}; }
@@ -76,15 +56,12 @@ std::string Key(const SessionKey& session, const std::string& prefix) {
 class RouteViewsTest : public testing::Test {
  protected:
   void SetUp() override {
-    root_ = absl::StrCat(testing::TempDir(), "/route_views_test_", getpid(), "_",
-                         testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(root_ + "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    queue_ = std::move(*ValidationQueue::Open(db_.get()));
-    events_ = std::move(*EventLog::Open(db_.get()));
+    store_ = std::make_unique<TestStore>("route_views_test");
+    ASSERT_TRUE(store_->ok());
+    root_ = store_->root();
+    db_ = store_->db();
+    queue_ = store_->queue();
+    events_ = store_->events();
     // 1.1.0.0/16 covers 1.1.1.0/24 and 1.1.2.0/24; 8.8.8.0/24 has its own object; 9.9.9.0/24's
     // object is from a source this store does not accept, so it is not there.
     const std::string irr_path = root_ + "/irr.rpsl";
@@ -94,8 +71,8 @@ class RouteViewsTest : public testing::Test {
     ASSERT_TRUE(irr_.Reload({irr_path}).ok());
     ASSERT_EQ(irr_.Get()->object_count(), 2u);
     routes_ = std::make_unique<RouteIndex>(&clock_);
-    committer_ = std::make_unique<GroupCommitter>(db_.get(), &write_mu_);
-    registry_ = std::make_unique<Registry>(StoreContext{db_.get(), queue_.get(), events_.get(),
+    committer_ = std::make_unique<GroupCommitter>(db_, &write_mu_);
+    registry_ = std::make_unique<Registry>(StoreContext{db_, queue_, events_,
                                                         &dependencies_, routes_.get(), &clock_,
                                                         &write_mu_, committer_.get()});
     views_ =
@@ -110,10 +87,7 @@ class RouteViewsTest : public testing::Test {
     if (committer_ != nullptr) committer_->Stop();
     committer_.reset();
     routes_.reset();
-    events_.reset();
-    queue_.reset();
-    db_.reset();
-    std::filesystem::remove_all(root_);
+    store_.reset();
   }
 
   // A VOICE peering with one connection (conn-1, conn-2, ...) per session, as the e2e
@@ -200,9 +174,10 @@ class RouteViewsTest : public testing::Test {
 
   std::string root_;
   FakeClock clock_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ValidationQueue> queue_;
-  std::unique_ptr<EventLog> events_;
+  std::unique_ptr<TestStore> store_;
+  Database* db_ = nullptr;
+  ValidationQueue* queue_ = nullptr;
+  EventLog* events_ = nullptr;
   IrrStore irr_{{"RADB"}};
   DependencyIndex dependencies_;
   absl::Mutex write_mu_;

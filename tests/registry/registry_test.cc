@@ -10,38 +10,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/validation_queue.h"
+#include "tests/common/registry_call.h"
+#include "tests/common/test_store.h"
 
 namespace pfx {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-// Runs a registry mutation and waits for its `done`, which the GroupCommitter calls once the
-// change is durable (a wait for the write, not for time). The timeout only keeps a broken
-// committer from hanging the suite.
-template <typename Reply, typename Request>
-absl::StatusOr<Reply> Call(Registry& registry,
-                           void (Registry::*method)(const Request&, Registry::Done<Reply>),
-                           const Request& request) {
-  struct Result {
-    absl::Notification done;
-    absl::StatusOr<Reply> reply = absl::UnknownError("no reply");
-  };
-  auto result = std::make_shared<Result>();
-  (registry.*method)(request, [result](absl::StatusOr<Reply> reply) {
-    result->reply = std::move(reply);
-    result->done.Notify();
-  });
-  if (!result->done.WaitForNotificationWithTimeout(absl::Seconds(60))) {
-    return absl::DeadlineExceededError("the registry never answered");
-  }
-  return result->reply;
-}
 
 // Records Track / Forget calls as "track <kind>|<parent>|<name> <prefix>" / "forget <key>".
 class RecordingTracker : public PrefixTracker {
@@ -83,16 +62,14 @@ v1::ValidationTarget ServiceTarget(const std::string& service, const std::string
 class RegistryTest : public testing::Test {
  protected:
   void SetUp() override {
-    path_ = absl::StrCat(testing::TempDir(), "/registry_test_", getpid(), "_",
-                         testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path_);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    queue_ = std::move(*ValidationQueue::Open(db_.get()));
-    events_ = std::move(*EventLog::Open(db_.get()));
-    committer_ = std::make_unique<GroupCommitter>(db_.get(), &write_mu_);
-    registry_ = std::make_unique<Registry>(StoreContext{db_.get(), queue_.get(), events_.get(),
+    store_ = std::make_unique<TestStore>("registry_test");
+    ASSERT_TRUE(store_->ok());
+    path_ = store_->root();
+    db_ = store_->db();
+    queue_ = store_->queue();
+    events_ = store_->events();
+    committer_ = std::make_unique<GroupCommitter>(db_, &write_mu_);
+    registry_ = std::make_unique<Registry>(StoreContext{db_, queue_, events_,
                                                         &tracker_, &routes_, &SystemClock(),
                                                         &write_mu_, committer_.get()});
   }
@@ -101,10 +78,7 @@ class RegistryTest : public testing::Test {
     registry_.reset();
     if (committer_ != nullptr) committer_->Stop();
     committer_.reset();
-    events_.reset();
-    queue_.reset();
-    db_.reset();
-    std::filesystem::remove_all(path_);
+    store_.reset();
   }
 
   // A VOICE peering with two connections (sea-1, sea-2 at Seattle), optionally both ACTIVE.
@@ -192,9 +166,10 @@ class RegistryTest : public testing::Test {
   }
 
   std::string path_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ValidationQueue> queue_;
-  std::unique_ptr<EventLog> events_;
+  std::unique_ptr<TestStore> store_;
+  Database* db_ = nullptr;
+  ValidationQueue* queue_ = nullptr;
+  EventLog* events_ = nullptr;
   RecordingTracker tracker_;
   RouteIndex routes_;
   absl::Mutex write_mu_;
@@ -377,7 +352,7 @@ TEST_F(RegistryTest, RegisteredPrefixTableFollowsTheStoreAndReloads) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].registration, keys::Child("voice-1", "r22"));
 
-  Registry restarted(StoreContext{db_.get(), queue_.get(), events_.get(), &tracker_, &routes_,
+  Registry restarted(StoreContext{db_, queue_, events_, &tracker_, &routes_,
                                   &SystemClock(), &write_mu_, committer_.get()});
   EXPECT_EQ(restarted.registered_prefixes().size(), 0u);
   ASSERT_TRUE(restarted.Load().ok());
