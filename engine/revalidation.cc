@@ -43,7 +43,7 @@ absl::Status SelectFrom(const Database& db, Column column, v1::ValidationTarget:
 }  // namespace
 
 absl::Status CheckRevalidateRequest(const v1::RevalidateRequest& r) {
-  if (auto s = CheckEnumFields(r); !s.ok()) return s;
+  if (auto s = CheckRequestFields(r); !s.ok()) return s;
   if (!r.peering_name().empty() && !r.peering_service_name().empty()) {
     return absl::InvalidArgumentError(
         "peering_name, peering_service_name: set at most one (they select disjoint prefix kinds)");

@@ -62,7 +62,7 @@ absl::Status DecodeToken(const PageTokens& tokens, const v1::ListReceivedRoutesR
 
 absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
     const v1::ListReceivedRoutesRequest& request) const {
-  if (auto s = CheckEnumFields(request); !s.ok()) return s;
+  if (auto s = CheckRequestFields(request); !s.ok()) return s;
   absl::StatusOr<v1::Peering> peering =
       registry_->FindPeering("peering_name", request.peering_name());
   if (!peering.ok()) return peering.status();

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "pfx/v1/common.pb.h"
 #include "validator/asn.h"
 
 namespace pfx {
@@ -89,12 +90,25 @@ absl::Status CheckEnumValue(const FieldDescriptor* field, int number, const std:
       absl::StrCat(path, ": ", number, " is not a ", type->name(), " (one of ", names, ")"));
 }
 
-absl::Status CheckEnumsAt(const google::protobuf::Message& m, const std::string& prefix) {
+int MaxItems(const FieldDescriptor* f) {
+  const google::protobuf::FieldOptions& options = f->options();
+  return options.HasExtension(v1::max_items) ? static_cast<int>(options.GetExtension(v1::max_items))
+                                             : kDefaultMaxItems;
+}
+
+absl::Status CheckFieldsAt(const google::protobuf::Message& m, const std::string& prefix) {
   const google::protobuf::Reflection* reflection = m.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(m, &fields);  // only fields that are set: cheap on small requests
   for (const FieldDescriptor* f : fields) {
     const std::string path = absl::StrCat(prefix, f->name());
+    if (f->is_repeated()) {
+      const int size = reflection->FieldSize(m, f);
+      if (size > MaxItems(f)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": at most ", MaxItems(f), " items (got ", size, ")"));
+      }
+    }
     if (f->is_map()) continue;  // no request has a map of enums or messages
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
       if (!f->is_repeated()) {
@@ -110,11 +124,11 @@ absl::Status CheckEnumsAt(const google::protobuf::Message& m, const std::string&
       }
     } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       if (!f->is_repeated()) {
-        if (auto s = CheckEnumsAt(reflection->GetMessage(m, f), path + "."); !s.ok()) return s;
+        if (auto s = CheckFieldsAt(reflection->GetMessage(m, f), path + "."); !s.ok()) return s;
         continue;
       }
       for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
-        if (auto s = CheckEnumsAt(reflection->GetRepeatedMessage(m, f, i),
+        if (auto s = CheckFieldsAt(reflection->GetRepeatedMessage(m, f, i),
                                   absl::StrCat(path, "[", i, "]."));
             !s.ok()) {
           return s;
@@ -125,13 +139,13 @@ absl::Status CheckEnumsAt(const google::protobuf::Message& m, const std::string&
   return absl::OkStatus();
 }
 
-bool HasEnumsBelow(const google::protobuf::Descriptor* type, int depth) {
+bool NeedsCheckBelow(const google::protobuf::Descriptor* type, int depth) {
   if (depth > 8) return true;  // recursive message types: assume so and walk
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* f = type->field(i);
-    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) return true;
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM || f->is_repeated()) return true;
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_map() &&
-        HasEnumsBelow(f->message_type(), depth + 1)) {
+        NeedsCheckBelow(f->message_type(), depth + 1)) {
       return true;
     }
   }
@@ -140,10 +154,10 @@ bool HasEnumsBelow(const google::protobuf::Descriptor* type, int depth) {
 
 }  // namespace
 
-bool HasEnumFields(const google::protobuf::Descriptor* type) { return HasEnumsBelow(type, 0); }
+bool NeedsFieldCheck(const google::protobuf::Descriptor* type) { return NeedsCheckBelow(type, 0); }
 
-absl::Status CheckEnumFields(const google::protobuf::Message& request) {
-  return CheckEnumsAt(request, "");
+absl::Status CheckRequestFields(const google::protobuf::Message& request) {
+  return CheckFieldsAt(request, "");
 }
 
 }  // namespace pfx

@@ -31,14 +31,19 @@ absl::StatusOr<IpPrefix> ParsePrefixField(absl::string_view field, absl::string_
 absl::StatusOr<uint32_t> ParseAsnField(absl::string_view field, int64_t value);
 absl::StatusOr<PrefixKey> ParseKeyField(absl::string_view field, absl::string_view value);
 
-// Every enum field of `request`, at any depth, holds a value its enum defines (proto3 keeps
-// unknown numbers, so a client can send 99); else INVALID_ARGUMENT naming the field path,
-// e.g. "peering.connections[1].connection_state: 99 is not a ConnectionState (one of ...)".
-// Every handler runs it first.
-absl::Status CheckEnumFields(const google::protobuf::Message& request);
-// Whether messages of `type` can hold an enum field at any depth: requests without any (most
-// Get and List requests) need no CheckEnumFields walk.
-bool HasEnumFields(const google::protobuf::Descriptor* type);
+inline constexpr int kDefaultMaxItems = 1000;
+
+// The shape of a request, at any depth; every handler runs it first. INVALID_ARGUMENT naming
+// the field path when
+//   - an enum field holds a number its enum does not define (proto3 keeps unknown numbers, so
+//     a client can send 99): "peering.connections[1].connection_state: 99 is not a
+//     ConnectionState (one of ...)";
+//   - a repeated field holds more than its (pfx.v1.max_items) option, or kDefaultMaxItems
+//     without one: "peering.connections: at most 64 items (got 19000)".
+absl::Status CheckRequestFields(const google::protobuf::Message& request);
+// Whether messages of `type` can hold an enum or repeated field at any depth: requests
+// without any (most Get and List requests) need no CheckRequestFields walk.
+bool NeedsFieldCheck(const google::protobuf::Descriptor* type);
 
 }  // namespace pfx
 

@@ -9,6 +9,7 @@
 #include "storage/keys.h"
 #include "storage/messages.h"
 #include "storage/records.h"
+#include "storage/request_replies.h"
 
 namespace pfx {
 
@@ -17,29 +18,34 @@ namespace pfx {
 template <typename Reply>
 class Registry::MutationJob final : public GroupCommitter::Job {
  public:
-  MutationJob(StoreContext ctx, std::string request_key, Mutation<Reply> mutation, Done<Reply> done)
+  MutationJob(StoreContext ctx, std::string method, std::string request_id,
+              std::string request_key, std::string fingerprint, Mutation<Reply> mutation,
+              Done<Reply> done)
       : ctx_(ctx),
+        method_(std::move(method)),
+        request_id_(std::move(request_id)),
         request_key_(std::move(request_key)),
+        fingerprint_(std::move(fingerprint)),
         mutation_(std::move(mutation)),
         done_(std::move(done)) {}
 
   bool Apply() override {
     if (!request_key_.empty()) {
-      absl::StatusOr<std::optional<Reply>> prior =
-          GetMessage<Reply>(*ctx_.db, Column::kIdxRequest, request_key_);
+      absl::StatusOr<std::optional<storage::RequestReplyRecord>> prior =
+          GetRequestReply(*ctx_.db, request_key_);
       if (!prior.ok()) {
         reply_ = prior.status();
         return false;
       }
-      if (prior->has_value()) {  // a retry, applied once already: its reply may not be durable
-        reply_ = std::move(**prior);
-        return true;
-      }
+      if (prior->has_value()) return Replay(**prior);
     }
     WriteSet writes;
     reply_ = mutation_(writes, staged_);
     if (!reply_.ok()) return false;
-    if (!request_key_.empty()) PutMessage(writes, Column::kIdxRequest, request_key_, *reply_);
+    // A reply may echo the request (CreatePeering returns the peering given): fields this
+    // pfxd does not know are dropped before it is stored for retries or sent.
+    reply_->DiscardUnknownFields();
+    if (!request_key_.empty()) PutRequestReply(writes, request_key_, fingerprint_, *reply_);
     if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
       reply_ = s;
       return false;
@@ -54,33 +60,68 @@ class Registry::MutationJob final : public GroupCommitter::Job {
   }
 
  private:
+  // A request_id seen before: the same request gets the stored reply (applied once already;
+  // that reply may not be durable yet, so it waits for this group's sync); another payload
+  // is refused. Replies stored before schema 5 have no fingerprint and are not compared.
+  bool Replay(storage::RequestReplyRecord& prior) {
+    if (!prior.request_sha256().empty() && prior.request_sha256() != fingerprint_) {
+      reply_ = absl::InvalidArgumentError(absl::StrCat(
+          "request_id: '", request_id_, "' was already used for a different ", method_,
+          " request; a retry must repeat the request exactly, a new request needs a new "
+          "request_id (AIP-155)"));
+      return false;
+    }
+    Reply stored;
+    if (!stored.ParseFromString(prior.reply())) {
+      reply_ = absl::DataLossError(
+          absl::StrCat("the stored reply to request_id '", request_id_, "' does not parse"));
+      return false;
+    }
+    reply_ = std::move(stored);
+    return true;
+  }
+
   const StoreContext ctx_;  // a copy: pointers only
+  const std::string method_;
+  const std::string request_id_;
   const std::string request_key_;
+  const std::string fingerprint_;
   Mutation<Reply> mutation_;
   Done<Reply> done_;
   absl::StatusOr<Reply> reply_ = absl::UnavailableError("the change was not applied");
   std::vector<QueueItem> staged_;
 };
 
-template <typename Reply>
-void Registry::Mutate(absl::string_view method, const std::string& request_id,
-                      Mutation<Reply> mutation, Done<Reply> done) {
+template <typename Reply, typename Request>
+void Registry::Mutate(absl::string_view method, const Request& request, Mutation<Reply> mutation,
+                      Done<Reply> done) {
+  const std::string& request_id = request.request_id();
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return done(s);
-  std::string request_key = request_id.empty() ? "" : keys::Request(method, request_id);
+  std::string request_key, fingerprint;
+  if (!request_id.empty()) {
+    request_key = keys::Request(method, request_id);
+    fingerprint = RequestFingerprint(request);
+  }
   ctx_.committer->Submit(std::make_unique<MutationJob<Reply>>(
-      ctx_, std::move(request_key), std::move(mutation), std::move(done)));
+      ctx_, std::string(method), request_id, std::move(request_key), std::move(fingerprint),
+      std::move(mutation), std::move(done)));
 }
 
-// Explicit instantiations for the reply types the registry returns.
-#define PFX_INSTANTIATE_MUTATE(Reply)                                                    \
-  template void Registry::Mutate(absl::string_view, const std::string&, Mutation<Reply>, \
+// Explicit instantiations for the mutations the registry serves.
+#define PFX_INSTANTIATE_MUTATE(Reply, Request)                                       \
+  template void Registry::Mutate(absl::string_view, const Request&, Mutation<Reply>, \
                                  Done<Reply>);
-PFX_INSTANTIATE_MUTATE(v1::Peering)
-PFX_INSTANTIATE_MUTATE(google::protobuf::Empty)
-PFX_INSTANTIATE_MUTATE(v1::RegisteredPrefix)
-PFX_INSTANTIATE_MUTATE(v1::RegisteredAsn)
-PFX_INSTANTIATE_MUTATE(v1::PeeringService)
-PFX_INSTANTIATE_MUTATE(v1::PeeringServicePrefix)
+PFX_INSTANTIATE_MUTATE(v1::Peering, v1::CreatePeeringRequest)
+PFX_INSTANTIATE_MUTATE(v1::Peering, v1::SetConnectionStateRequest)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeletePeeringRequest)
+PFX_INSTANTIATE_MUTATE(v1::RegisteredPrefix, v1::CreateRegisteredPrefixRequest)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeleteRegisteredPrefixRequest)
+PFX_INSTANTIATE_MUTATE(v1::RegisteredAsn, v1::CreateRegisteredAsnRequest)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeleteRegisteredAsnRequest)
+PFX_INSTANTIATE_MUTATE(v1::PeeringService, v1::CreatePeeringServiceRequest)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeletePeeringServiceRequest)
+PFX_INSTANTIATE_MUTATE(v1::PeeringServicePrefix, v1::CreatePeeringServicePrefixRequest)
+PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeletePeeringServicePrefixRequest)
 #undef PFX_INSTANTIATE_MUTATE
 
 absl::Status Registry::Requeue(const std::vector<v1::ValidationTarget>& targets) {

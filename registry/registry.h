@@ -135,8 +135,11 @@ class Registry {
   class MutationJob;
 
   // Hands `mutation` to the committer; `done` gets its reply once durable, or its error.
-  template <typename Reply>
-  void Mutate(absl::string_view method, const std::string& request_id, Mutation<Reply> mutation,
+  // `request` (alive until `done`) carries the request_id: a retry of the same request gets
+  // the stored reply and applies nothing; the same request_id with another payload is
+  // INVALID_ARGUMENT naming request_id (AIP-155).
+  template <typename Reply, typename Request>
+  void Mutate(absl::string_view method, const Request& request, Mutation<Reply> mutation,
               Done<Reply> done);
 
   // The queue entry of a prefix just created: transient, without a row of its own, because

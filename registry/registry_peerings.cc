@@ -30,7 +30,7 @@ void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::P
   v1::Peering peering = request.peering();
   if (absl::Status s = NormalizePeering(peering); !s.ok()) return done(s);
   Mutate<v1::Peering>(
-      "CreatePeering", request.request_id(),
+      "CreatePeering", request,
       [this, peering = std::move(peering)](WriteSet& writes,
                                            std::vector<QueueItem>&) -> absl::StatusOr<v1::Peering> {
         absl::StatusOr<std::optional<std::string>> existing =
@@ -82,7 +82,7 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
         "connection_state: must be one of Azure's connection states (not NONE)"));
   }
   Mutate<v1::Peering>(
-      "SetConnectionState", request.request_id(),
+      "SetConnectionState", request,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>& staged) -> absl::StatusOr<v1::Peering> {
         absl::StatusOr<v1::Peering> peering =
@@ -109,7 +109,7 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
 void Registry::DeletePeering(const v1::DeletePeeringRequest& request,
                              Done<google::protobuf::Empty> done) {
   Mutate<google::protobuf::Empty>(
-      "DeletePeering", request.request_id(),
+      "DeletePeering", request,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>& staged) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::Peering> peering = LoadPeering(*ctx_.db, "name", request.name());

@@ -80,7 +80,7 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
     return done(s);
   }
   Mutate<v1::RegisteredPrefix>(
-      "CreateRegisteredPrefix", request.request_id(),
+      "CreateRegisteredPrefix", request,
       [this, &in, prefix](WriteSet& writes,
                           std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
         absl::StatusOr<v1::Peering> peering = RegistrablePeering(
@@ -162,7 +162,7 @@ void Registry::DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& r
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return done(s);
   if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
   Mutate<google::protobuf::Empty>(
-      "DeleteRegisteredPrefix", request.request_id(),
+      "DeleteRegisteredPrefix", request,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
@@ -212,7 +212,7 @@ void Registry::CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request
   absl::StatusOr<uint32_t> asn = ParseAsnField("registered_asn.asn", in.asn());
   if (!asn.ok()) return done(asn.status());
   Mutate<v1::RegisteredAsn>(
-      "CreateRegisteredAsn", request.request_id(),
+      "CreateRegisteredAsn", request,
       [this, &in, asn](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<v1::RegisteredAsn> {
         absl::StatusOr<v1::Peering> peering =
@@ -285,7 +285,7 @@ void Registry::DeleteRegisteredAsn(const v1::DeleteRegisteredAsnRequest& request
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return done(s);
   if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
   Mutate<google::protobuf::Empty>(
-      "DeleteRegisteredAsn", request.request_id(),
+      "DeleteRegisteredAsn", request,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());

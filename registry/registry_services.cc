@@ -61,7 +61,7 @@ void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& reque
   }
   service.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
   Mutate<v1::PeeringService>(
-      "CreatePeeringService", request.request_id(),
+      "CreatePeeringService", request,
       [this, service = std::move(service)](
           WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::PeeringService> {
         absl::StatusOr<std::optional<std::string>> existing =
@@ -99,7 +99,7 @@ absl::StatusOr<v1::ListPeeringServicesResponse> Registry::ListPeeringServices(
 void Registry::DeletePeeringService(const v1::DeletePeeringServiceRequest& request,
                                     Done<google::protobuf::Empty> done) {
   Mutate<google::protobuf::Empty>(
-      "DeletePeeringService", request.request_id(),
+      "DeletePeeringService", request,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::PeeringService> service = LoadService(*ctx_.db, "name", request.name());
@@ -135,7 +135,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
                                                 in.peering_service_prefix_key());
   if (!key.ok()) return done(key.status());
   Mutate<v1::PeeringServicePrefix>(
-      "CreatePeeringServicePrefix", request.request_id(),
+      "CreatePeeringServicePrefix", request,
       [this, &in, prefix, key](WriteSet& writes, std::vector<QueueItem>& staged)
           -> absl::StatusOr<v1::PeeringServicePrefix> {
         absl::StatusOr<v1::PeeringService> service = LoadService(
@@ -224,7 +224,7 @@ void Registry::DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRe
     return done(s);
   if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
   Mutate<google::protobuf::Empty>(
-      "DeletePeeringServicePrefix", request.request_id(),
+      "DeletePeeringServicePrefix", request,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_service_name(), request.name());

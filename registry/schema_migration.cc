@@ -109,6 +109,26 @@ absl::Status IndexByAsn(Database& db) {
   return absl::OkStatus();
 }
 
+// Version 4 -> 5: idx_request rows held the bare reply; they become RequestReplyRecords without
+// a request fingerprint (such replies are replayed for their request_id without comparing).
+// Wrapping twice would break them, so the rows and the new version go in one batch.
+absl::Status WrapRequestReplies(Database& db) {
+  WriteSet writes;
+  size_t wrapped = 0;
+  absl::Status s =
+      db.Scan(Column::kIdxRequest, "", "", [&](absl::string_view key, absl::string_view value) {
+        storage::RequestReplyRecord record;
+        record.set_reply(std::string(value));
+        PutMessage(writes, Column::kIdxRequest, key, record);
+        ++wrapped;
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (absl::Status c = db.SetSchemaVersion(5, &writes); !c.ok()) return c;
+  PFX_LOG(Info) << "schema 4 -> 5: " << wrapped << " request_id replies wrapped";
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status MigrateSchema(Database& db, EventLog& events) {
@@ -133,6 +153,9 @@ absl::Status MigrateSchema(Database& db, EventLog& events) {
   if (db.stored_schema_version() == 3) {
     if (auto s = IndexByAsn(db); !s.ok()) return s;
     if (auto s = db.SetSchemaVersion(4); !s.ok()) return s;
+  }
+  if (db.stored_schema_version() == 4) {
+    if (auto s = WrapRequestReplies(db); !s.ok()) return s;  // records version 5 with them
   }
   return absl::OkStatus();
 }

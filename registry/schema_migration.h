@@ -10,6 +10,9 @@
 //   3 -> 4: idx_peer_asn (peer ASN -> peerings) and idx_provider_services (provider ASN ->
 //           peering services), so a peering change and a peering service prefix's validation
 //           read the provider's resources instead of scanning every peering or service.
+//   4 -> 5: idx_request rows become RequestReplyRecords (reply + request fingerprint), so a
+//           request_id reused with another payload can be refused; rows from before have no
+//           fingerprint and are replayed as before. Written in one batch with the version.
 // A migration rewrites resources in batches and records the new version last (synced), so a
 // crash midway leaves version 1 and the next start redoes it; redoing is harmless.
 

@@ -2,7 +2,8 @@
 // -----------------------------------------------------------------------------
 // The pfx.v1 gRPC services on the callback API. Handlers stay thin: they pass the request
 // to the core (Registry, ValidationEngine, RouteViews, RouteInjection, the stream reactors)
-// and convert the status; all rules live in the core. Each service object borrows the core objects, which outlive the server.
+// and convert the status; all rules live in the core. Each service object borrows the core objects,
+// which outlive the server.
 
 #ifndef PFX_SERVER_GRPC_SERVICES_H_
 #define PFX_SERVER_GRPC_SERVICES_H_
@@ -48,17 +49,17 @@ inline absl::StatusOr<google::protobuf::Empty> EmptyReply(absl::Status status) {
   return google::protobuf::Empty();
 }
 
-// Every handler first checks the request's enum fields (input_rules.h CheckEnumFields); the
-// walk is skipped for request types that have none.
-#define PFX_CHECK_ENUMS(Request, request)                             \
-  static const bool kHasEnums = HasEnumFields(Request::descriptor()); \
-  absl::Status enums = kHasEnums ? CheckEnumFields(*request) : absl::OkStatus();
+// Every handler first checks the request's enum values and repeated-field sizes
+// (input_rules.h CheckRequestFields); the walk is skipped for request types that have neither.
+#define PFX_CHECK_FIELDS(Request, request)                                \
+  static const bool kNeedsCheck = NeedsFieldCheck(Request::descriptor()); \
+  absl::Status fields = kNeedsCheck ? CheckRequestFields(*request) : absl::OkStatus();
 
 #define PFX_UNARY(Service, Method, Request, Reply, call)                                         \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
-    PFX_CHECK_ENUMS(Request, request)                                                            \
-    if (!enums.ok()) return Respond<Reply>(context, enums, reply);                               \
+    PFX_CHECK_FIELDS(Request, request)                                                           \
+    if (!fields.ok()) return Respond<Reply>(context, fields, reply);                             \
     return Respond(context, call, reply);                                                        \
   }
 
@@ -68,9 +69,9 @@ inline absl::StatusOr<google::protobuf::Empty> EmptyReply(absl::Status status) {
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();                               \
-    PFX_CHECK_ENUMS(Request, request)                                                            \
-    if (!enums.ok()) {                                                                           \
-      FinishWith(reactor, reply)(enums);                                                         \
+    PFX_CHECK_FIELDS(Request, request)                                                           \
+    if (!fields.ok()) {                                                                          \
+      FinishWith(reactor, reply)(fields);                                                        \
       return reactor;                                                                            \
     }                                                                                            \
     registry_->Method(*request, FinishWith(reactor, reply));                                     \
@@ -188,7 +189,7 @@ class RouteInjectionService final : public v1::RouteInjection::CallbackService {
 
 #undef PFX_UNARY
 #undef PFX_MUTATION
-#undef PFX_CHECK_ENUMS
+#undef PFX_CHECK_FIELDS
 
 }  // namespace pfx
 

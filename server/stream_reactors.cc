@@ -162,11 +162,10 @@ void RevalidateReactor::Pump() {
       }
       if (snapshot.finished() && snapshot.failed() > 0) {
         absl::Status first = progress_.first_failure();
-        end_ = grpc::Status(
-            grpc::StatusCode::INTERNAL,
+        end_ = ToGrpcStatus(absl::InternalError(
             absl::StrCat(snapshot.failed(), " of ", snapshot.total(),
                          " prefixes could not be validated and keep their stored state; first: ",
-                         first.message()));
+                         first.message())));
       }
       last_done_ = snapshot.done();
       final_written_ = snapshot.finished();

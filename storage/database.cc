@@ -128,8 +128,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   return db;
 }
 
-absl::Status Database::SetSchemaVersion(int version) {
-  WriteSet w;
+absl::Status Database::SetSchemaVersion(int version, WriteSet* with) {
+  WriteSet own;
+  WriteSet& w = with != nullptr ? *with : own;
   w.Put(Column::kMeta, kSchemaKey, absl::StrCat(version));
   if (absl::Status s = Commit(w, Durability::kSynced); !s.ok()) return s;
   stored_schema_version_ = version;

@@ -12,7 +12,7 @@
 //   idx_prefix           prefix text -> registered prefix key       (unique)
 //   idx_asn              ASN (8 hex digits) -> registered ASN key   (unique)
 //   idx_key              prefix key text -> owner resource          (unique)
-//   idx_request          method + request_id -> serialized reply    (idempotent retries)
+//   idx_request          method + request_id -> RequestReplyRecord  (idempotent retries)
 //   queue                big-endian sequence -> ValidationTarget    (durable validation queue)
 //   events               resource key + big-endian sequence -> EventRecord
 //   idx_key_users        prefix key text \0 peering service prefix key -> ""  (who uses a key)
@@ -67,7 +67,7 @@ enum class Column : int {
 
 // 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users.
 // 4: idx_peer_asn and idx_provider_services (server/schema_migration.h).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 enum class Durability { kSynced, kBuffered };
 
@@ -117,8 +117,9 @@ class Database {
   int stored_schema_version() const { return stored_schema_version_; }
   // Issues and checks List page tokens under this database's secret (made on first open).
   const PageTokens& page_tokens() const { return *page_tokens_; }
-  // Records that the data is now in `version`'s format (synced).
-  absl::Status SetSchemaVersion(int version);
+  // Records that the data is now in `version`'s format (synced), in one batch with `with`
+  // (optional) when a migration's rewrite must not be applied twice.
+  absl::Status SetSchemaVersion(int version, WriteSet* with = nullptr);
 
  private:
   Database() = default;

@@ -1,10 +1,11 @@
-// CheckEnumFields over every request of every pfx.v1 RPC: each enum field, at any depth, set to
+// CheckRequestFields over every request of every pfx.v1 RPC: each enum field, at any depth, set to
 // a number its enum does not define, is refused naming the field's path; defined values pass.
 #include "registry/input_rules.h"
 
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
@@ -61,7 +62,7 @@ void SetEnum(Message& request, const EnumSite& site, int number) {
   }
 }
 
-TEST(CheckEnumFieldsTest, EveryEnumOfEveryRequestIsChecked) {
+TEST(CheckRequestFieldsTest, EveryEnumOfEveryRequestIsChecked) {
   const google::protobuf::FileDescriptor* files[] = {
       v1::Peering::descriptor()->file(), v1::RegisteredPrefix::descriptor()->file(),
       v1::PeeringService::descriptor()->file(), v1::ExplainRequest::descriptor()->file(),
@@ -80,10 +81,10 @@ TEST(CheckEnumFieldsTest, EveryEnumOfEveryRequestIsChecked) {
           std::unique_ptr<Message> request(factory.GetPrototype(input)->New());
           const auto* type = site.path.back()->enum_type();
           SetEnum(*request, site, type->value(type->value_count() - 1)->number());
-          EXPECT_TRUE(CheckEnumFields(*request).ok());
+          EXPECT_TRUE(CheckRequestFields(*request).ok());
           request->Clear();
           SetEnum(*request, site, 99);
-          absl::Status status = CheckEnumFields(*request);
+          absl::Status status = CheckRequestFields(*request);
           EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
           EXPECT_THAT(std::string(status.message()),
                       testing::StartsWith(site.text + ": 99 is not a " + type->name()));
@@ -95,6 +96,40 @@ TEST(CheckEnumFieldsTest, EveryEnumOfEveryRequestIsChecked) {
   // CreatePeering alone has kind, session_address_provider, connection_state and two session
   // states; a walk that found few enums would not be testing much.
   EXPECT_GT(sites, 15);
+}
+
+}  // namespace
+}  // namespace pfx
+
+namespace pfx {
+namespace {
+
+// Each repeated field holds at most its (pfx.v1.max_items), or kDefaultMaxItems without one;
+// the bound itself is accepted, one more is refused naming the path, bound and count.
+TEST(CheckRequestFieldsTest, RepeatedFieldsAreBoundedAtTheirMaxItems) {
+  v1::CreatePeeringRequest create;
+  for (int i = 0; i < 64; ++i) create.mutable_peering()->add_connections();
+  EXPECT_TRUE(CheckRequestFields(create).ok());
+  create.mutable_peering()->add_connections();
+  EXPECT_EQ(CheckRequestFields(create).message(),
+            "peering.connections: at most 64 items (got 65)");
+
+  v1::CreatePeeringRequest sessions;
+  v1::Connection* c = sessions.mutable_peering()->add_connections();
+  for (int i = 0; i < 9; ++i) c->add_sessions();
+  EXPECT_EQ(CheckRequestFields(sessions).message(),
+            "peering.connections[0].sessions: at most 8 items (got 9)");
+
+  // Without an option: the default bound (an output-only list a client should not send).
+  v1::CreateRegisteredPrefixRequest events;
+  for (int i = 0; i < kDefaultMaxItems; ++i) events.mutable_registered_prefix()->add_events();
+  EXPECT_TRUE(CheckRequestFields(events).ok());
+  events.mutable_registered_prefix()->add_events();
+  EXPECT_EQ(CheckRequestFields(events).message(),
+            absl::StrCat("registered_prefix.events: at most ", kDefaultMaxItems, " items (got ",
+                         kDefaultMaxItems + 1, ")"));
+  EXPECT_TRUE(NeedsFieldCheck(v1::CreateRegisteredPrefixRequest::descriptor()));
+  EXPECT_FALSE(NeedsFieldCheck(v1::GetPeeringRequest::descriptor()));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace pfx {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 // Records Track / Forget calls as "track <kind>|<parent>|<name> <prefix>" / "forget <key>".
@@ -291,14 +292,30 @@ TEST_F(RegistryTest, RetryWithTheSameRequestIdReturnsTheFirstReplyAndAppliesOnce
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_EQ(queue_->waiting(), 1u);
 
-  // The retry gets the first reply (the same random key), even with an altered request.
+  // The retry gets the first reply (the same random key).
   absl::StatusOr<v1::RegisteredPrefix> retry = Register("voice-1", "r1", "1.1.1.0/24", "req-1");
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+  // The same request_id with another payload is a client bug (AIP-155): refused, naming it.
   absl::StatusOr<v1::RegisteredPrefix> altered = Register("voice-1", "r2", "1.0.0.0/24", "req-1");
-  ASSERT_TRUE(altered.ok()) << altered.status();
-  EXPECT_EQ(altered->name(), "r1");
-  EXPECT_EQ(altered->peering_service_prefix_key(), first->peering_service_prefix_key());
+  EXPECT_EQ(altered.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(altered.status().message(),
+              HasSubstr("request_id: 'req-1' was already used for a different "
+                        "CreateRegisteredPrefix request"));
+  // Unknown fields are not part of the request: a retry carrying some is the same request.
+  v1::CreateRegisteredPrefixRequest with_unknown;
+  with_unknown.set_request_id("req-1");
+  v1::RegisteredPrefix& r = *with_unknown.mutable_registered_prefix();
+  r.set_peering_name("voice-1");
+  r.set_name("r1");
+  r.set_prefix("1.1.1.0/24");
+  r.set_traffic_class(v1::TRAFFIC_CLASS_MEDIA);
+  r.set_endpoint_description("media relays");
+  r.GetReflection()->MutableUnknownFields(&r)->AddLengthDelimited(999, "from a newer client");
+  absl::StatusOr<v1::RegisteredPrefix> replayed =
+      Call(*registry_, &Registry::CreateRegisteredPrefix, with_unknown);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->peering_service_prefix_key(), first->peering_service_prefix_key());
 
   EXPECT_EQ(RegisteredCount("voice-1"), 1u);
   EXPECT_EQ(queue_->waiting(), 1u);

@@ -1,15 +1,17 @@
-// MigrateSchema on a real RocksDB store written in schema 1.
+// MigrateSchema on real RocksDB stores written in older schemas.
 #include "registry/schema_migration.h"
 
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "pfx/v1/peering.pb.h"
 #include "pfx/v1/registration.pb.h"
 #include "registry/events.h"
 #include "registry/registry.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
+#include "storage/request_replies.h"
 
 namespace pfx {
 namespace {
@@ -47,6 +49,39 @@ TEST(SchemaMigrationTest, Version1PrefixesGetTheirRecentEventsInline) {
     ASSERT_EQ((*r)->events_size(), static_cast<int>(kEventsShown));  // the most recent 50
     EXPECT_EQ((*r)->events(0).event_summary(), "event 10");
     EXPECT_EQ((*r)->events(49).event_summary(), "event 59");
+  }
+  std::filesystem::remove_all(path);
+}
+
+// Version 4 stored each request_id's bare reply; version 5 wraps it with the request's
+// fingerprint. Old rows keep replaying their reply (no fingerprint to compare), once wrapped.
+TEST(SchemaMigrationTest, Version4RequestRepliesAreWrappedOnceAndStillReplay) {
+  std::string path = absl::StrCat(testing::TempDir(), "/schema4_replies_test_", getpid());
+  std::filesystem::remove_all(path);
+  const std::string key = keys::Request("CreatePeering", "req-1");
+  v1::Peering reply;
+  reply.set_name("voice-1");
+  reply.set_peer_asn(13335);
+  {
+    std::unique_ptr<Database> db = std::move(*Database::Open(path));
+    WriteSet w;
+    PutMessage(w, Column::kIdxRequest, key, reply);
+    ASSERT_TRUE(db->Commit(w, Durability::kSynced).ok());
+    ASSERT_TRUE(db->SetSchemaVersion(4).ok());
+  }
+  for (int run = 0; run < 2; ++run) {  // the second start finds nothing to do
+    std::unique_ptr<Database> db = std::move(*Database::Open(path));
+    std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
+    EXPECT_EQ(db->stored_schema_version(), run == 0 ? 4 : kSchemaVersion);
+    ASSERT_TRUE(MigrateSchema(*db, *log).ok());
+    EXPECT_EQ(db->stored_schema_version(), kSchemaVersion);
+    auto stored = GetRequestReply(*db, key);
+    ASSERT_TRUE(stored.ok() && stored->has_value()) << stored.status();
+    EXPECT_TRUE((*stored)->request_sha256().empty());
+    v1::Peering replayed;
+    ASSERT_TRUE(replayed.ParseFromString((*stored)->reply())) << "wrapped exactly once";
+    EXPECT_EQ(replayed.name(), "voice-1");
+    EXPECT_EQ(replayed.peer_asn(), 13335);
   }
   std::filesystem::remove_all(path);
 }
