@@ -55,6 +55,7 @@ class RecordDecoder {
       }
     }
     ++stats_.skipped_records;
+    ++stats_.unread[{type, subtype}];
     return absl::OkStatus();
   }
 
@@ -196,6 +197,17 @@ MrtStats ReadMrt(absl::Span<const uint8_t> data, MrtVisitor& visitor) {
     }
   }
   return stats;
+}
+
+std::string MrtTypeName(uint16_t type, uint16_t subtype) {
+  static constexpr std::pair<uint16_t, const char*> kNames[] = {
+      {11, "OSPFv2"}, {12, "TABLE_DUMP"}, {13, "TABLE_DUMP_V2"}, {16, "BGP4MP"}, {17, "BGP4MP_ET"},
+      {32, "ISIS"},   {33, "ISIS_ET"},    {48, "OSPFv3"},        {49, "OSPFv3_ET"}};
+  const char* name = "unknown type";
+  for (const auto& [number, text] : kNames) {
+    if (number == type) name = text;
+  }
+  return absl::StrCat(name, " (", type, ") subtype ", subtype);
 }
 
 }  // namespace pfx

@@ -4,7 +4,8 @@
 // Supported: TABLE_DUMP_V2 PEER_INDEX_TABLE, RIB_IPV4_UNICAST, RIB_IPV6_UNICAST and their
 // ADDPATH variants (RFC 8050); BGP4MP and BGP4MP_ET MESSAGE, MESSAGE_AS4, STATE_CHANGE,
 // STATE_CHANGE_AS4 (the *_LOCAL subtypes carry what the collector sent and are skipped).
-// Other record types are counted and skipped by their length.
+// Other record types are skipped by their length and counted by (type, subtype) in `unread`,
+// which the loader logs at warning (TABLE_DUMP v1 is one of them; issue 14 asks to read it).
 // A malformed record is counted, its first error kept, and skipped; a record whose length
 // runs past the end of the buffer ends the walk (a truncated file).
 // Thread-safety: ReadMrt is reentrant; the visitor is called on the caller's thread.
@@ -13,6 +14,7 @@
 #define PFX_FEED_MRT_READER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -42,13 +44,19 @@ struct MrtStats {
   size_t rib_entries = 0;
   size_t updates = 0;
   size_t state_changes = 0;
-  size_t skipped_records = 0;  // types pfxd does not use
+  size_t skipped_records = 0;  // records with nothing to index (OPEN, KEEPALIVE), and `unread`
+  // Records of MRT types pfxd does not read (e.g. TABLE_DUMP v1, OSPF), by (type, subtype):
+  // the loader logs each at warning, so an unsupported file never loads a silent 0.
+  std::map<std::pair<uint16_t, uint16_t>, size_t> unread;
   size_t malformed_records = 0;
   bool truncated = false;
   std::string first_error;
 };
 
 MrtStats ReadMrt(absl::Span<const uint8_t> data, MrtVisitor& visitor);
+
+// "TABLE_DUMP (12) subtype 1" for logs: the RFC 6396 name of the type where known.
+std::string MrtTypeName(uint16_t type, uint16_t subtype);
 
 }  // namespace pfx
 

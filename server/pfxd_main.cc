@@ -275,6 +275,11 @@ int Serve() {
                     << (r->stats.first_error.empty()
                             ? ""
                             : " (first error: " + r->stats.first_error + ")");
+      for (const auto& [type, count] : r->stats.unread) {
+        PFX_LOG(Warning) << "MRT " << m.path() << ": " << count << " records of "
+                         << MrtTypeName(type.first, type.second)
+                         << ", which pfxd does not read, were skipped";
+      }
     }
   });
 

@@ -141,6 +141,25 @@ TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
   EXPECT_EQ(s2.malformed_records, 1u);
   EXPECT_EQ(s2.skipped_records, 1u);
   EXPECT_FALSE(s2.truncated);
+  EXPECT_EQ(s2.unread, (std::map<std::pair<uint16_t, uint16_t>, size_t>{{{99, 1}, 1}}));
+}
+
+// Records of types pfxd does not read are counted by type and subtype, never silently dropped.
+TEST(MrtReaderTest, UnreadTypesAreCountedByTypeAndSubtype) {
+  const uint8_t records[] = {
+      0, 0, 0, 1, 0, 12, 0, 1, 0, 0, 0, 0,  // TABLE_DUMP v1, AFI_IPv4, empty body
+      0, 0, 0, 1, 0, 12, 0, 1, 0, 0, 0, 0,  // another one
+      0, 0, 0, 1, 0, 12, 0, 2, 0, 0, 0, 0,  // TABLE_DUMP v1, AFI_IPv6
+      0, 0, 0, 1, 0, 13, 0, 6, 0, 0, 0, 0,  // TABLE_DUMP_V2 RIB_GENERIC
+  };
+  LineVisitor visitor;
+  MrtStats stats = ReadMrt(records, visitor);
+  EXPECT_EQ(stats.records, 4u);
+  EXPECT_EQ(stats.rib_entries, 0u);
+  EXPECT_EQ(stats.unread, (std::map<std::pair<uint16_t, uint16_t>, size_t>{
+                              {{12, 1}, 2}, {{12, 2}, 1}, {{13, 6}, 1}}));
+  EXPECT_EQ(MrtTypeName(12, 1), "TABLE_DUMP (12) subtype 1");
+  EXPECT_EQ(MrtTypeName(99, 3), "unknown type (99) subtype 3");
 }
 
 TEST(FileReaderTest, MissingAndCorruptFiles) {
