@@ -66,7 +66,8 @@ enum class Column : int {
 };
 
 // 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users.
-// 4: idx_peer_asn and idx_provider_services (server/schema_migration.h).
+// 4: idx_peer_asn and idx_provider_services. 5: idx_request rows are RequestReplyRecords
+// (registry/schema_migration.h).
 inline constexpr int kSchemaVersion = 5;
 
 enum class Durability { kSynced, kBuffered };
