@@ -8,9 +8,13 @@
 namespace pfx {
 namespace {
 
+constexpr uint16_t kTableDump = 12;
 constexpr uint16_t kTableDumpV2 = 13;
 constexpr uint16_t kBgp4mp = 16;
 constexpr uint16_t kBgp4mpEt = 17;
+
+constexpr uint16_t kAfiIpv4 = 1;  // TABLE_DUMP subtypes
+constexpr uint16_t kAfiIpv6 = 2;
 
 constexpr uint16_t kPeerIndexTable = 1;
 constexpr uint16_t kRibIpv4Unicast = 2;
@@ -29,6 +33,9 @@ class RecordDecoder {
 
   absl::Status Decode(uint32_t timestamp, uint16_t type, uint16_t subtype,
                       absl::Span<const uint8_t> body) {
+    if (type == kTableDump && (subtype == kAfiIpv4 || subtype == kAfiIpv6)) {
+      return TableDump(timestamp, body, subtype == kAfiIpv4 ? Family::kIpv4 : Family::kIpv6);
+    }
     if (type == kTableDumpV2) {
       switch (subtype) {
         case kPeerIndexTable:
@@ -86,6 +93,34 @@ class RecordDecoder {
       }
       peers_.push_back(peer);
     }
+    return absl::OkStatus();
+  }
+
+  // TABLE_DUMP (v1, RFC 6396 §4.2): one route per record, the peer inline, 2-byte ASNs, and
+  // attributes as in an UPDATE (MP_REACH_NLRI in full for IPv6).
+  absl::Status TableDump(uint32_t timestamp, absl::Span<const uint8_t> body, Family family) {
+    ByteReader r(body);
+    const size_t width = family == Family::kIpv4 ? 4 : 16;
+    uint8_t prefix_bytes[16] = {}, peer_bytes[16] = {};
+    uint8_t length;
+    uint16_t peer_as, attr_length;
+    absl::Span<const uint8_t> attrs;
+    if (!r.Skip(4) || !r.Copy(width, prefix_bytes) || !r.U8(&length) || !r.Skip(5) ||
+        !r.Copy(width, peer_bytes) || !r.U16(&peer_as) || !r.U16(&attr_length) ||
+        !r.Bytes(attr_length, &attrs)) {
+      return Bad("TABLE_DUMP entry truncated");
+    }
+    if (length > width * 8) return Bad(absl::StrCat("TABLE_DUMP prefix length ", length));
+    MrtPeer peer{IpAddress::FromBytes(family, peer_bytes), peer_as};
+    RouteAttributes attributes;
+    std::vector<IpPrefix> unused_announced, unused_withdrawn;
+    bool unused_unreach = false;
+    absl::Status s = DecodePathAttributes(attrs, {.four_byte_as = false}, &attributes,
+                                          &unused_announced, &unused_withdrawn, &unused_unreach);
+    if (!s.ok()) return s;
+    ++stats_.rib_entries;
+    visitor_.OnRibEntry(timestamp, peer,
+                        IpPrefix(IpAddress::FromBytes(family, prefix_bytes), length), attributes);
     return absl::OkStatus();
   }
 

@@ -1,11 +1,12 @@
 // File: mrt_reader.h
 // -----------------------------------------------------------------------------
 // MRT (RFC 6396) decoding: walks a buffer of MRT records and reports routes to a visitor.
-// Supported: TABLE_DUMP_V2 PEER_INDEX_TABLE, RIB_IPV4_UNICAST, RIB_IPV6_UNICAST and their
-// ADDPATH variants (RFC 8050); BGP4MP and BGP4MP_ET MESSAGE, MESSAGE_AS4, STATE_CHANGE,
+// Supported: TABLE_DUMP (v1) AFI_IPv4 and AFI_IPv6 (old RouteViews / RIS RIB archives);
+// TABLE_DUMP_V2 PEER_INDEX_TABLE, RIB_IPV4_UNICAST, RIB_IPV6_UNICAST and their ADDPATH
+// variants (RFC 8050); BGP4MP and BGP4MP_ET MESSAGE, MESSAGE_AS4, STATE_CHANGE,
 // STATE_CHANGE_AS4 (the *_LOCAL subtypes carry what the collector sent and are skipped).
 // Other record types are skipped by their length and counted by (type, subtype) in `unread`,
-// which the loader logs at warning (TABLE_DUMP v1 is one of them; issue 14 asks to read it).
+// which the loader logs at warning.
 // A malformed record is counted, its first error kept, and skipped; a record whose length
 // runs past the end of the buffer ends the walk (a truncated file).
 // Thread-safety: ReadMrt is reentrant; the visitor is called on the caller's thread.

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "feed/file_reader.h"
 #include "feed/mrt_loader.h"
@@ -64,7 +65,12 @@ std::vector<std::string> BgpdumpLines(const std::string& path) {
     } else if (f.size() >= 6 && f[2] == "W") {
       out.push_back(absl::StrCat("W|", f[3], "|", f[5]));
     } else if (f.size() >= 12) {
-      out.push_back(absl::StrCat(f[2], "|", f[3], "|", f[5], "|", f[6], "|", f[8], "|", f[11]));
+      // bgpdump names the RFC 1997 well-known communities; pfxd keeps their numbers.
+      std::string communities = absl::StrReplaceAll(f[11], {{"no-export-subconfed", "65535:65283"},
+                                                            {"no-export", "65535:65281"},
+                                                            {"no-advertise", "65535:65282"}});
+      out.push_back(
+          absl::StrCat(f[2], "|", f[3], "|", f[5], "|", f[6], "|", f[8], "|", communities));
     }
   }
   return out;
@@ -73,7 +79,7 @@ std::vector<std::string> BgpdumpLines(const std::string& path) {
 class MrtAgainstBgpdump : public testing::TestWithParam<const char*> {};
 
 TEST_P(MrtAgainstBgpdump, SameRoutesAsReferenceParser) {
-  std::string path = absl::StrCat(PFX_SOURCE_DIR, "/testdata/mrt/", GetParam());
+  std::string path = absl::StrCat(PFX_SOURCE_DIR, "/", GetParam());
   absl::StatusOr<std::string> data = ReadMaybeCompressedFile(path);
   ASSERT_TRUE(data.ok()) << data.status();
   LineVisitor visitor;
@@ -97,10 +103,13 @@ TEST_P(MrtAgainstBgpdump, SameRoutesAsReferenceParser) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedData, MrtAgainstBgpdump,
-                         testing::Values("routeviews.route-views.jinx.ribs.1401487200.bz2",
-                                         "routeviews.route-views.jinx.updates.1401493500.bz2",
-                                         "ris.rrc06.updates.1401488100.gz",
-                                         "rrc15-updates.20100227.1600.gz"));
+                         testing::Values(
+                             "testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2",
+                             "testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2",
+                             "testdata/mrt/ris.rrc06.updates.1401488100.gz",
+                             "testdata/mrt/rrc15-updates.20100227.1600.gz",
+                             // TABLE_DUMP v1, IPv4 and IPv6 (make_table_dump_v1.py beside it).
+                             "tests/data/mrt/table_dump_v1.mrt"));
 
 TEST(MrtLoaderTest, FullTableCountsMatchTheDataReadme) {
   RouteIndex index;
@@ -147,9 +156,9 @@ TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
 // Records of types pfxd does not read are counted by type and subtype, never silently dropped.
 TEST(MrtReaderTest, UnreadTypesAreCountedByTypeAndSubtype) {
   const uint8_t records[] = {
-      0, 0, 0, 1, 0, 12, 0, 1, 0, 0, 0, 0,  // TABLE_DUMP v1, AFI_IPv4, empty body
-      0, 0, 0, 1, 0, 12, 0, 1, 0, 0, 0, 0,  // another one
-      0, 0, 0, 1, 0, 12, 0, 2, 0, 0, 0, 0,  // TABLE_DUMP v1, AFI_IPv6
+      0, 0, 0, 1, 0, 12, 0, 3, 0, 0, 0, 0,  // TABLE_DUMP of an AFI it does not define
+      0, 0, 0, 1, 0, 12, 0, 3, 0, 0, 0, 0,  // another one
+      0, 0, 0, 1, 0, 11, 0, 0, 0, 0, 0, 0,  // OSPFv2
       0, 0, 0, 1, 0, 13, 0, 6, 0, 0, 0, 0,  // TABLE_DUMP_V2 RIB_GENERIC
   };
   LineVisitor visitor;
@@ -157,8 +166,8 @@ TEST(MrtReaderTest, UnreadTypesAreCountedByTypeAndSubtype) {
   EXPECT_EQ(stats.records, 4u);
   EXPECT_EQ(stats.rib_entries, 0u);
   EXPECT_EQ(stats.unread, (std::map<std::pair<uint16_t, uint16_t>, size_t>{
-                              {{12, 1}, 2}, {{12, 2}, 1}, {{13, 6}, 1}}));
-  EXPECT_EQ(MrtTypeName(12, 1), "TABLE_DUMP (12) subtype 1");
+                              {{11, 0}, 1}, {{12, 3}, 2}, {{13, 6}, 1}}));
+  EXPECT_EQ(MrtTypeName(12, 3), "TABLE_DUMP (12) subtype 3");
   EXPECT_EQ(MrtTypeName(99, 3), "unknown type (99) subtype 3");
 }
 
