@@ -1,5 +1,10 @@
 #include "server/config.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -54,10 +59,14 @@ absl::Status CheckHostPort(absl::string_view field, const std::string& value) {
   return absl::OkStatus();
 }
 
+// Checked without opening the file: opening a FIFO that has no writer yet blocks.
 absl::Status CheckReadable(absl::string_view field, const std::string& path) {
   if (path.empty()) return Invalid(field, "is required");
-  std::ifstream in(path);
-  if (!in) return Invalid(field, absl::StrCat("cannot read '", path, "'"));
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 || access(path.c_str(), R_OK) != 0) {
+    return Invalid(field, absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
+  }
+  if (S_ISDIR(info.st_mode)) return Invalid(field, absl::StrCat("'", path, "' is a directory"));
   return absl::OkStatus();
 }
 

@@ -1,6 +1,8 @@
 // Durability: kill -9 pfxd while clients are still registering and the queue is busy; a
 // restart on the same data directory has every acknowledged resource and key, and finishes
 // the queue.
+#include <sys/stat.h>
+
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -15,6 +17,35 @@ namespace pfx::testing {
 namespace {
 
 std::string NthPrefix(int i) { return absl::StrCat("20.", i / 256, ".", i % 256, ".0/24"); }
+
+// An MRT source that blocks (a FIFO nobody writes to) neither stops pfxd from starting nor
+// holds its shutdown: SIGTERM ends it in seconds, and what it acknowledged is there after.
+TEST(RestartTest, AnMrtLoadThatBlocksDoesNotHoldShutdown) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/blocked_mrt_", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/data");
+  const std::string fifo = dir + "/never-written.mrt";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  {
+    PfxdProcess pfxd({"--mrt=r1=" + fifo}, dir + "/data");
+    ASSERT_TRUE(pfxd.Start()) << "pfxd serves while its MRT source blocks";
+    ASSERT_TRUE(CreateActivePeering(pfxd, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
+                                                      {{"Seattle", "sea-1", {"198.51.100.1"}},
+                                                       {"Seattle", "sea-2", {"198.51.100.5"}}}))
+                    .ok());
+    const absl::Time start = absl::Now();
+    pfxd.Stop();  // fails the test if SIGTERM does not end pfxd within 15 s
+    EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  }
+  PfxdProcess again({}, dir + "/data");
+  ASSERT_TRUE(again.Start());
+  v1::GetPeeringRequest get;
+  get.set_name("voice-1");
+  v1::Peering peering;
+  EXPECT_TRUE(again.peerings().GetPeering(Ctx().get(), get, &peering).ok());
+  again.Stop();
+  std::filesystem::remove_all(dir);
+}
 
 TEST(RestartTest, KillNineLosesNothingAcknowledged) {
   std::string data_dir = absl::StrCat(::testing::TempDir(), "/restart_", getpid());
