@@ -189,25 +189,36 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
 
   // The resource may have changed or gone since Evaluate read it, but only through a registry
   // mutation (no other worker holds this target): with none applied since, Evaluate's copy is
-  // current (the usual case of a bulk Revalidate); otherwise re-read it into ev.stored and
-  // `resource`, reusing the parsed copy when the bytes did not change. False: it is gone.
-  auto refresh = [&](auto& resource, Column column) -> absl::StatusOr<bool> {
-    if (ctx_.committer->applied_groups() == ev.applied_groups) return true;
+  // current (the usual case of a bulk Revalidate); otherwise it is re-read. A mutation that
+  // rewrites a stored prefix decides its state itself (a forced key release: INVALID, naming
+  // the deleted registration) or queues it again (a re-create), so a result evaluated before
+  // it is stale and must not overwrite it.
+  enum class Freshness { kCurrent, kGone, kRewritten };
+  auto refresh = [&](auto& resource, Column column) -> absl::StatusOr<Freshness> {
+    if (ctx_.committer->applied_groups() == ev.applied_groups) return Freshness::kCurrent;
     absl::StatusOr<std::optional<std::string>> raw = ctx_.db->Get(column, ev.resource_key);
     if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) return false;
-    if (**raw == ev.stored) return true;
-    ev.stored = std::move(**raw);
-    if (!resource.ParseFromString(ev.stored)) {
+    if (!raw->has_value()) return Freshness::kGone;
+    if (**raw == ev.stored) return Freshness::kCurrent;
+    if (!resource.ParseFromString(**raw)) {
       return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
     }
-    return true;
+    return Freshness::kRewritten;
   };
   auto stage = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
-    absl::StatusOr<bool> exists = refresh(resource, column);
-    if (!exists.ok()) return exists.status();
-    if (!*exists || resource.prefix() != ev.prefix) return absl::OkStatus();  // gone meanwhile
+    absl::StatusOr<Freshness> freshness = refresh(resource, column);
+    if (!freshness.ok()) return freshness.status();
+    if (*freshness == Freshness::kGone || resource.prefix() != ev.prefix) {
+      return absl::OkStatus();  // gone meanwhile
+    }
     staged.exists = true;
+    if (*freshness == Freshness::kRewritten) {
+      staged.stale = true;  // a completion all the same: its state, unchanged
+      staged.notice.change.set_old_state(resource.prefix_validation_state());
+      staged.notice.change.set_new_state(resource.prefix_validation_state());
+      staged.notice.change.set_error_message(resource.error_message());
+      return absl::OkStatus();
+    }
     return apply(resource, column, kind);
   };
   absl::Status s =
@@ -230,7 +241,7 @@ ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
     dependencies_->Forget(target);
     return std::move(s.notice);
   }
-  dependencies_->SetSessions(target, s.sessions);
+  if (!s.stale) dependencies_->SetSessions(target, s.sessions);
   if (s.deadline.has_value()) {
     ValidationQueue* queue = ctx_.queue;
     timers_->Schedule(*s.deadline, [queue, target] {

@@ -61,6 +61,9 @@ class ValidationEngine {
   struct Staged {
     QueueItem item;
     bool exists = false;
+    // A registry mutation rewrote the resource after Evaluate read it: the result is stale and
+    // was not applied (that mutation decided the state itself, or queued the prefix again).
+    bool stale = false;
     std::string prefix;
     std::string peering_name;
     std::vector<SessionKey> sessions;
