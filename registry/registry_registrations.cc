@@ -269,13 +269,12 @@ absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
   if (!request.peering_name().empty()) {
     if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   }
-  absl::StatusOr<Page<v1::RegisteredAsn>> page = ListAsApi<RegisteredAsnRecord>(
-      *ctx_.db, Column::kRegisteredAsns,
-      request.peering_name().empty() ? "" : keys::ChildrenStart(request.peering_name()),
-      request.page_token(), request.page_size());
+  absl::StatusOr<Page<RegisteredAsnRecord>> page = ListChildMessages<RegisteredAsnRecord>(
+      *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.page_token(),
+      request.page_size());
   if (!page.ok()) return page.status();
   v1::ListRegisteredAsnsResponse response;
-  for (v1::RegisteredAsn& r : page->items) *response.add_registered_asns() = std::move(r);
+  for (const RegisteredAsnRecord& r : page->items) *response.add_registered_asns() = ToApi(r);
   response.set_next_page_token(page->next_page_token);
   return response;
 }
