@@ -53,6 +53,8 @@ rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.
 
 }  // namespace
 
+const char* ColumnName(Column column) { return kColumnNames[static_cast<int>(column)]; }
+
 void WriteSet::Put(Column column, absl::string_view key, absl::string_view value) {
   ops_.push_back({true, column, std::string(key), std::string(value)});
 }

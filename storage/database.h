@@ -72,6 +72,9 @@ inline constexpr int kSchemaVersion = 5;
 
 enum class Durability { kSynced, kBuffered };
 
+// The column family's name in RocksDB ("default" for kMeta), for reports and logs.
+const char* ColumnName(Column column);
+
 class Database;
 
 // A set of writes applied atomically by Database::Commit.

@@ -1,7 +1,7 @@
 // Registry on a real RocksDB store, without gRPC: peering lifecycle, uniqueness, the deletion
 // precondition on used keys, request_id retries, and what the PrefixTracker is told.
 #include "registry/registry.h"
-#include "storage/keys.h"
+
 
 #include <filesystem>
 #include <memory>
@@ -12,6 +12,9 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "registry/db_check.h"
+#include "storage/keys.h"
+#include "storage/records.h"
 #include "storage/validation_queue.h"
 #include "tests/common/registry_call.h"
 #include "tests/common/test_store.h"
@@ -376,6 +379,65 @@ TEST_F(RegistryTest, RegisteredPrefixTableFollowsTheStoreAndReloads) {
   found = restarted.registered_prefixes().Covering(inside);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].registration, keys::Child("voice-1", "r22"));
+}
+
+// A store built by every kind of mutation passes the check; then each invariant is broken
+// by a direct write and the report names it (and only the stale queue row is not a
+// violation).
+TEST_F(RegistryTest, CheckDatabaseIsCleanAfterMutationsAndNamesEachBrokenInvariant) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, /*active=*/true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> kept = Register("voice-1", "r1", "1.1.1.0/24");
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_TRUE(Register("voice-1", "r2", "1.0.0.0/24").ok());
+  ASSERT_TRUE(ActivateServicePrefix(kept->peering_service_prefix_key()).ok());
+  ASSERT_TRUE(DeleteRegistered("voice-1", "r2", /*force=*/false).ok());
+
+  absl::StatusOr<DbCheckReport> report = CheckDatabase(*db_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->clean()) << report->ToString();
+  EXPECT_EQ(report->rows["registered_prefixes"], 1u);
+  EXPECT_EQ(report->rows["service_prefixes"], 1u);
+  EXPECT_EQ(report->rows["idx_key"], 1u);
+  EXPECT_THAT(report->ToString(), HasSubstr("clean: "));
+
+  RegisteredPrefixRecord duplicate;
+  duplicate.set_peering_name("voice-1");
+  duplicate.set_name("dup");
+  duplicate.set_prefix("9.9.9.0/24");
+  duplicate.set_peering_service_prefix_key(kept->peering_service_prefix_key());
+  v1::ValidationTarget gone = RegisteredTarget("voice-1", "gone");
+  WriteSet writes;
+  writes.Delete(Column::kIdxPrefix, "1.1.1.0/24");
+  writes.Put(Column::kIdxAsn, keys::Asn(64512), keys::Child("voice-1", "ghost"));
+  PutMessage(writes, Column::kRegisteredPrefixes, keys::Child("voice-1", "dup"), duplicate);
+  writes.Put(Column::kIdxPrefix, "9.9.9.0/24", keys::Child("voice-1", "dup"));
+  writes.Put(Column::kEvents, keys::Event('R', keys::Child("voice-1", "ghost"), 7),
+             EventRecord().SerializeAsString());
+  writes.Put(Column::kQueue, keys::Sequence(999), ToRecord(gone).SerializeAsString());
+  writes.Put(Column::kPeerings, "voice-2", "not a record");
+  ASSERT_TRUE(db_->Commit(writes, Durability::kSynced).ok());
+
+  report = CheckDatabase(*db_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string text = report->ToString();
+  EXPECT_FALSE(report->clean());
+  EXPECT_THAT(text, HasSubstr("registered_prefixes 'voice-1/r1': has no entry in its index"));
+  EXPECT_THAT(text, HasSubstr("idx_asn '0000fc00': points at 'voice-1/ghost', which is gone"));
+  EXPECT_THAT(text, HasSubstr("registered_prefixes 'voice-1/r1': holds the same prefix key as "
+                              "'voice-1/dup'"));
+  EXPECT_THAT(text, HasSubstr("events 'Rvoice-1/ghost/"));
+  EXPECT_THAT(text, HasSubstr("belongs to no stored prefix"));
+  EXPECT_THAT(text, HasSubstr("peerings 'voice-2': does not parse as PeeringRecord"));
+  // dup's own key entry points at r1, which is the other side of the duplicate.
+  EXPECT_THAT(text, HasSubstr("registered_prefixes 'voice-1/dup': its index entry points at "
+                              "'Rvoice-1/r1'"));
+  EXPECT_EQ(report->violation_count, 6u) << text;
+  EXPECT_EQ(report->stale_queue_rows, 1u);
+
+  report = CheckDatabase(*db_, /*max_violations=*/2);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->violations.size(), 2u);
+  EXPECT_THAT(report->ToString(), HasSubstr("... and 4 more"));
 }
 
 }  // namespace
