@@ -65,8 +65,45 @@ void WriteSet::Delete(Column column, absl::string_view key) {
 
 size_t WriteSet::size() const { return ops_.size(); }
 
+// The shared hold of one operation on the RocksDB instance (see ResumeAfterFailure). A thread
+// that already holds `db` (a Scan's visitor) does not lock again: absl::Mutex reader locks
+// are not reentrant once a writer waits.
+class Database::Hold {
+ public:
+  explicit Hold(const Database& db) : db_(db) {
+    for (const Database* held : held_) {
+      if (held == &db) return;
+    }
+    db.instance_mu_.ReaderLock();
+    held_.push_back(&db);
+    locked_ = true;
+  }
+  ~Hold() {
+    if (!locked_) return;
+    held_.pop_back();
+    db_.instance_mu_.ReaderUnlock();
+  }
+  static bool HeldByThisThread(const Database& db) {
+    for (const Database* held : held_) {
+      if (held == &db) return true;
+    }
+    return false;
+  }
+
+ private:
+  static thread_local std::vector<const Database*> held_;
+  const Database& db_;
+  bool locked_ = false;
+};
+thread_local std::vector<const Database*> Database::Hold::held_;
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  return Open(path, nullptr);
+}
+
+absl::Status Database::OpenInstance() {
   rocksdb::Options options;
+  if (env_ != nullptr) options.env = env_;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   // Resources and indexes are small and read by point lookups: bloom filters help Get().
@@ -92,12 +129,32 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      rocksdb::DB::Open(rocksdb::DBOptions(options), path, descriptors, &handles, &raw);
-  if (!s.ok()) return ToAbsl(s, absl::StrCat("opening RocksDB at ", path));
+      rocksdb::DB::Open(rocksdb::DBOptions(options), path_, descriptors, &handles, &raw);
+  if (!s.ok()) return ToAbsl(s, absl::StrCat("opening RocksDB at ", path_));
+  db_.reset(raw);
+  for (size_t i = 0; i < handles.size(); ++i) handles_[i] = handles[i];
+  return absl::OkStatus();
+}
 
+void Database::CloseInstance() {
+  if (db_ == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle*& h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    h = nullptr;
+  }
+  db_->Close();
+  db_.reset();
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                         rocksdb::Env* env) {
   auto db = std::unique_ptr<Database>(new Database());
-  db->db_.reset(raw);
-  for (size_t i = 0; i < handles.size(); ++i) db->handles_[i] = handles[i];
+  db->path_ = path;
+  db->env_ = env;
+  {
+    absl::WriterMutexLock lock(&db->instance_mu_);
+    if (absl::Status s = db->OpenInstance(); !s.ok()) return s;
+  }
 
   absl::StatusOr<std::optional<std::string>> version = db->Get(Column::kMeta, kSchemaKey);
   if (!version.ok()) return version.status();
@@ -140,14 +197,14 @@ absl::Status Database::SetSchemaVersion(int version, WriteSet* with) {
 }
 
 Database::~Database() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
-  }
-  if (db_ != nullptr) db_->Close();
+  absl::WriterMutexLock lock(&instance_mu_);
+  CloseInstance();
 }
 
 absl::StatusOr<std::optional<std::string>> Database::Get(Column column,
                                                          absl::string_view key) const {
+  Hold hold(*this);
+  if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(column), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -156,6 +213,9 @@ absl::StatusOr<std::optional<std::string>> Database::Get(Column column,
 }
 
 absl::Status Database::Commit(WriteSet& writes, Durability durability) {
+  if (absl::Status s = ResumeAfterFailure(); !s.ok()) return s;
+  Hold hold(*this);
+  if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
   rocksdb::WriteBatch batch;
   for (const WriteSet::Op& op : writes.ops_) {
     rocksdb::Status s = op.put ? batch.Put(Handle(op.column), ToSlice(op.key), ToSlice(op.value))
@@ -165,17 +225,69 @@ absl::Status Database::Commit(WriteSet& writes, Durability durability) {
   rocksdb::WriteOptions options;
   options.sync = durability == Durability::kSynced;
   absl::Status written = ToAbsl(db_->Write(options, &batch), "RocksDB Write");
-  if (!written.ok()) return written;
+  if (!written.ok()) return NoteFailure(written);
   for (absl::AnyInvocable<void()>& hook : writes.on_applied_) hook();
   writes.on_applied_.clear();
   return absl::OkStatus();
 }
 
-absl::Status Database::SyncWal() { return ToAbsl(db_->SyncWAL(), "RocksDB SyncWAL"); }
+absl::Status Database::SyncWal() {
+  if (absl::Status s = ResumeAfterFailure(); !s.ok()) return s;
+  Hold hold(*this);
+  if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
+  absl::Status synced = ToAbsl(db_->SyncWAL(), "RocksDB SyncWAL");
+  return synced.ok() ? synced : NoteFailure(synced);
+}
+
+absl::Status Database::NoteFailure(absl::Status status) {
+  write_failed_.store(true);
+  return status;  // an I/O error is UNAVAILABLE (ToAbsl) and names RocksDB's cause
+}
+
+absl::Status Database::ProbeDisk() const {
+  rocksdb::Env* env = env_ != nullptr ? env_ : rocksdb::Env::Default();
+  const std::string probe = path_ + "/WRITE_PROBE";
+  std::unique_ptr<rocksdb::WritableFile> file;
+  rocksdb::Status s = env->NewWritableFile(probe, &file, rocksdb::EnvOptions());
+  if (s.ok()) s = file->Append("probe");
+  if (s.ok()) s = file->Sync();
+  if (file != nullptr) file->Close().PermitUncheckedError();
+  env->DeleteFile(probe).PermitUncheckedError();
+  return ToAbsl(s, "probing the data dir");
+}
+
+absl::Status Database::ResumeAfterFailure() {
+  if (!write_failed_.load()) return absl::OkStatus();
+  auto refused = [](absl::string_view why) {
+    return absl::UnavailableError(
+        absl::StrCat("storage is failing, writes are refused until it recovers: ", why));
+  };
+  rocksdb::Status resumed;
+  {
+    Hold hold(*this);
+    resumed = db_ != nullptr ? db_->Resume() : rocksdb::Status::Incomplete("storage is closed");
+  }
+  if (resumed.ok() && db_ != nullptr) {
+    write_failed_.store(false);
+    return absl::OkStatus();
+  }
+  // A thread inside an operation of this database cannot wait for the exclusive hold.
+  if (Hold::HeldByThisThread(*this)) return refused(resumed.ToString());
+  absl::MutexLock recovering(&recovery_mu_);
+  if (!write_failed_.load()) return absl::OkStatus();  // another thread reopened it
+  if (absl::Status probe = ProbeDisk(); !probe.ok()) return refused(probe.message());
+  absl::WriterMutexLock lock(&instance_mu_);
+  CloseInstance();
+  if (absl::Status opened = OpenInstance(); !opened.ok()) return refused(opened.message());
+  write_failed_.store(false);
+  return absl::OkStatus();
+}
 
 absl::Status Database::Scan(
     Column column, absl::string_view start, absl::string_view end,
     const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
+  Hold hold(*this);
+  if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
   rocksdb::ReadOptions options;
   rocksdb::Slice upper = ToSlice(end);
   // A bound lets RocksDB skip files and stop at the range's end instead of at the next key.

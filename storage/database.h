@@ -27,6 +27,7 @@
 #define PFX_STORAGE_DATABASE_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,11 +38,13 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/page_token.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Env;
 }  // namespace rocksdb
 
 namespace pfx {
@@ -105,6 +108,9 @@ class Database {
   // database written by a newer schema version (FAILED_PRECONDITION); an older one opens
   // with stored_schema_version() telling which, for the caller to migrate.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  // `env` (not owned, outlives the Database): the files go through it instead of the default
+  // Env; tests inject disk faults this way (tests/common/faulty_file_system.h).
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path, rocksdb::Env* env);
   ~Database();
 
   absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key) const;
@@ -126,13 +132,37 @@ class Database {
   absl::Status SetSchemaVersion(int version, WriteSet* with = nullptr);
 
  private:
+  class Hold;
   Database() = default;
   rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
 
-  std::unique_ptr<rocksdb::DB> db_;
+  // Opens the RocksDB instance (db_, handles_) from path_ and env_; closes it.
+  absl::Status OpenInstance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(instance_mu_);
+  void CloseInstance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(instance_mu_);
+
+  // Disk faults. After a failed write or WAL sync RocksDB refuses every write (a background
+  // error). The next Commit or SyncWal first asks it to Resume(). RocksDB 7.8 treats a failed
+  // WAL write or sync as fatal, which Resume() cannot clear: then, once a probe file in the
+  // data dir takes a synced write again (one probe per refused write), the instance is closed
+  // and opened anew, replaying its WAL (an open flushes what it replays to a synced table
+  // file). Writes work again as soon as the disk does, without a restart; until then they
+  // answer UNAVAILABLE naming RocksDB's cause, and reads keep working on the old instance.
+  // Operations hold the instance shared (a thread already holding it does not lock again,
+  // so a Scan's visitor may read and write); the reopen holds it exclusively, and is skipped
+  // by a thread that holds it.
+  absl::Status ResumeAfterFailure();
+  absl::Status NoteFailure(absl::Status status);
+  absl::Status ProbeDisk() const;
+
+  std::string path_;
+  rocksdb::Env* env_ = nullptr;
+  mutable absl::Mutex instance_mu_;
+  std::unique_ptr<rocksdb::DB> db_ ABSL_GUARDED_BY(instance_mu_);  // null after a failed reopen
+  std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
+  std::atomic<bool> write_failed_{false};
+  absl::Mutex recovery_mu_ ABSL_ACQUIRED_BEFORE(instance_mu_);  // one recovery at a time
   int stored_schema_version_ = kSchemaVersion;
   std::unique_ptr<PageTokens> page_tokens_;
-  std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
 };
 
 }  // namespace pfx

@@ -24,12 +24,13 @@ namespace pfx {
 
 class TestStore {
  public:
-  explicit TestStore(absl::string_view tag)
+  // `env`: see Database::Open (e.g. a FaultyDisk's); null for the default.
+  explicit TestStore(absl::string_view tag, rocksdb::Env* env = nullptr)
       : root_(absl::StrCat(testing::TempDir(), "/", tag, "_", getpid(), "_",
                            testing::UnitTest::GetInstance()->current_test_info()->name())) {
     std::filesystem::remove_all(root_);
     std::filesystem::create_directories(root_);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(root_ + "/db");
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(root_ + "/db", env);
     if (!db.ok()) {
       ADD_FAILURE() << "opening the test store: " << db.status();
       return;

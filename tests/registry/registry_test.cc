@@ -2,7 +2,6 @@
 // precondition on used keys, request_id retries, and what the PrefixTracker is told.
 #include "registry/registry.h"
 
-
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,6 +15,7 @@
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/validation_queue.h"
+#include "tests/common/faulty_file_system.h"
 #include "tests/common/registry_call.h"
 #include "tests/common/test_store.h"
 
@@ -65,17 +65,17 @@ v1::ValidationTarget ServiceTarget(const std::string& service, const std::string
 
 class RegistryTest : public testing::Test {
  protected:
+  virtual rocksdb::Env* Env() { return nullptr; }
   void SetUp() override {
-    store_ = std::make_unique<TestStore>("registry_test");
+    store_ = std::make_unique<TestStore>("registry_test", Env());
     ASSERT_TRUE(store_->ok());
     path_ = store_->root();
     db_ = store_->db();
     queue_ = store_->queue();
     events_ = store_->events();
     committer_ = std::make_unique<GroupCommitter>(db_, &write_mu_);
-    registry_ = std::make_unique<Registry>(StoreContext{db_, queue_, events_,
-                                                        &tracker_, &routes_, &SystemClock(),
-                                                        &write_mu_, committer_.get()});
+    registry_ = std::make_unique<Registry>(StoreContext{
+        db_, queue_, events_, &tracker_, &routes_, &SystemClock(), &write_mu_, committer_.get()});
   }
 
   void TearDown() override {
@@ -372,8 +372,8 @@ TEST_F(RegistryTest, RegisteredPrefixTableFollowsTheStoreAndReloads) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].registration, keys::Child("voice-1", "r22"));
 
-  Registry restarted(StoreContext{db_, queue_, events_, &tracker_, &routes_,
-                                  &SystemClock(), &write_mu_, committer_.get()});
+  Registry restarted(StoreContext{db_, queue_, events_, &tracker_, &routes_, &SystemClock(),
+                                  &write_mu_, committer_.get()});
   EXPECT_EQ(restarted.registered_prefixes().size(), 0u);
   ASSERT_TRUE(restarted.Load().ok());
   found = restarted.registered_prefixes().Covering(inside);
@@ -438,6 +438,41 @@ TEST_F(RegistryTest, CheckDatabaseIsCleanAfterMutationsAndNamesEachBrokenInvaria
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->violations.size(), 2u);
   EXPECT_THAT(report->ToString(), HasSubstr("... and 4 more"));
+}
+
+// The registry on a disk whose syncs fail: a mutation answers UNAVAILABLE naming the cause,
+// reads keep working, and once the disk recovers writes work without a restart; a request
+// retried with its request_id is applied once.
+class RegistryOnFaultyDiskTest : public RegistryTest {
+ protected:
+  rocksdb::Env* Env() override { return disk_.env.get(); }
+  FaultyDisk disk_;
+};
+
+TEST_F(RegistryOnFaultyDiskTest, MutationsAnswerUnavailableWithTheCauseUntilTheDiskRecovers) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, /*active=*/true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> first = Register("voice-1", "r1", "1.1.1.0/24");
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  disk_.fs->FailSyncs(true);
+  absl::StatusOr<v1::RegisteredPrefix> failed = Register("voice-1", "r2", "1.0.0.0/24", "req-r2");
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
+  EXPECT_THAT(failed.status().message(), HasSubstr("injected sync failure"));
+  v1::GetRegisteredPrefixRequest get;
+  get.set_peering_name("voice-1");
+  get.set_name("r1");
+  absl::StatusOr<v1::RegisteredPrefix> read = registry_->GetRegisteredPrefix(get);
+  ASSERT_TRUE(read.ok()) << "reads keep working: " << read.status();
+  EXPECT_EQ(read->peering_service_prefix_key(), first->peering_service_prefix_key());
+
+  disk_.fs->FailSyncs(false);
+  absl::StatusOr<v1::RegisteredPrefix> retried = Register("voice-1", "r2", "1.0.0.0/24", "req-r2");
+  ASSERT_TRUE(retried.ok()) << "the retry succeeds once the disk does: " << retried.status();
+  absl::StatusOr<v1::RegisteredPrefix> again = Register("voice-1", "r2", "1.0.0.0/24", "req-r2");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->peering_service_prefix_key(), retried->peering_service_prefix_key());
+  EXPECT_TRUE(Register("voice-1", "r3", "1.0.1.0/24").ok());
+  EXPECT_EQ(RegisteredCount("voice-1"), 3u);
 }
 
 }  // namespace
