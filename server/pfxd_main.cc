@@ -2,7 +2,9 @@
 // and the gRPC services together, then serves until SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -28,6 +30,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "pfx_version.h"
+#include "registry/db_check.h"
 #include "registry/schema_migration.h"
 #include "server/config.h"
 #include "server/grpc_services.h"
@@ -53,6 +56,9 @@ ABSL_FLAG(std::vector<std::string>, mrt, {}, "MRT files to load, [ROUTER=]PATH, 
 ABSL_FLAG(std::vector<std::string>, irr, {}, "RPSL dump files to load, comma separated");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(std::string, check_db, "",
+          "verify every invariant of the data dir DIR (pfxd must not be running) and exit: "
+          "0 clean, 1 violations found, 2 cannot open");
 
 namespace pfx {
 namespace {
@@ -210,8 +216,8 @@ int Serve() {
     PFX_LOG(Error) << "recovery failed: " << s;
     return 1;
   }
-  ValidationEngine engine(ctx, &registry.registered_prefixes(), &dependencies, &irr, &notices, &timers,
-                          {absl::Seconds(config->hold_down_seconds())});
+  ValidationEngine engine(ctx, &registry.registered_prefixes(), &dependencies, &irr, &notices,
+                          &timers, {absl::Seconds(config->hold_down_seconds())});
   RevalidationTrigger trigger(&routes, &dependencies, queue->get(), &clock,
                               absl::Milliseconds(config->debounce_millis()),
                               absl::Seconds(config->settle_seconds()));
@@ -316,6 +322,26 @@ int Serve() {
   return 0;
 }
 
+// --check_db: a read-only verification of a stopped pfxd's data dir (registry/db_check.h).
+int CheckDb(const std::string& dir) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
+    PFX_LOG(Error) << "--check_db " << dir << ": not a pfxd data dir (no RocksDB CURRENT file)";
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(dir);
+  if (!db.ok()) {
+    PFX_LOG(Error) << "--check_db " << dir << ": " << db.status();
+    return 2;
+  }
+  absl::StatusOr<DbCheckReport> report = CheckDatabase(**db);
+  if (!report.ok()) {
+    PFX_LOG(Error) << "--check_db " << dir << ": " << report.status();
+    return 2;
+  }
+  std::cout << dir << ": " << report->ToString() << std::endl;
+  return report->clean() ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace pfx
 
@@ -337,5 +363,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   pfx::SetMinLogLevel(level);
+  if (!absl::GetFlag(FLAGS_check_db).empty()) return pfx::CheckDb(absl::GetFlag(FLAGS_check_db));
   return pfx::Serve();
 }
