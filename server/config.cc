@@ -34,7 +34,7 @@ absl::Status Invalid(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
 }
 
-absl::Status CheckRange(absl::string_view field, int value, int low, int high,
+absl::Status CheckRange(absl::string_view field, int64_t value, int64_t low, int64_t high,
                         absl::string_view note = "") {
   if (value >= low && value <= high) return absl::OkStatus();
   return Invalid(field, absl::StrCat("must be ", low, "-", high, note, ", got ", value));
@@ -95,6 +95,17 @@ void FillDefaults(v1::ServerConfig& c) {
   if (c.bmp_listen_address().empty()) c.set_bmp_listen_address(kDefaultBmpListen);
   if (!c.has_settle_seconds()) c.set_settle_seconds(kDefaultSettleSeconds);
   if (!c.has_watch_buffer()) c.set_watch_buffer(kDefaultWatchBuffer);
+  if (!c.has_bmp_max_connections()) c.set_bmp_max_connections(kDefaultBmpMaxConnections);
+  if (!c.has_bmp_initiation_timeout_millis()) {
+    c.set_bmp_initiation_timeout_millis(kDefaultBmpInitiationTimeoutMillis);
+  }
+  if (!c.has_bmp_incomplete_message_timeout_millis()) {
+    c.set_bmp_incomplete_message_timeout_millis(kDefaultBmpIncompleteMessageTimeoutMillis);
+  }
+  if (!c.has_bmp_buffer_budget_bytes()) c.set_bmp_buffer_budget_bytes(kDefaultBmpBufferBudgetBytes);
+  if (!c.has_bmp_silence_timeout_millis()) {
+    c.set_bmp_silence_timeout_millis(kDefaultBmpSilenceTimeoutMillis);
+  }
   if (c.accepted_irr_sources().empty()) {
     for (const std::string& s : DefaultIrrSources()) c.add_accepted_irr_sources(s);
   }
@@ -132,6 +143,29 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
   }
   if (c.bmp_listen_address() != "off") {
     if (auto s = CheckHostPort("bmp_listen_address", c.bmp_listen_address()); !s.ok()) return s;
+  }
+  if (auto s = CheckRange("bmp_max_connections", c.bmp_max_connections(), 1, 65536); !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("bmp_initiation_timeout_millis", c.bmp_initiation_timeout_millis(), 100,
+                          600000);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("bmp_incomplete_message_timeout_millis",
+                          c.bmp_incomplete_message_timeout_millis(), 100, 3600000);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("bmp_buffer_budget_bytes", c.bmp_buffer_budget_bytes(), int64_t{1} << 16,
+                          int64_t{16} << 30);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s =
+          CheckRange("bmp_silence_timeout_millis", c.bmp_silence_timeout_millis(), 100, 86400000);
+      !s.ok()) {
+    return s;
   }
   for (int i = 0; i < c.bmp_routers_size(); ++i) {
     std::string field = absl::StrCat("bmp_routers[", i, "]");

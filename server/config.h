@@ -9,6 +9,7 @@
 #ifndef PFX_SERVER_CONFIG_H_
 #define PFX_SERVER_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ inline constexpr int kDefaultDebounceMillis = 200;
 inline constexpr char kDefaultBmpListen[] = "127.0.0.1:11019";
 inline constexpr int kDefaultSettleSeconds = 60;
 inline constexpr int kDefaultWatchBuffer = 10000;
+// BMP station limits (docs/bmp.md, "Limits").
+inline constexpr int kDefaultBmpMaxConnections = 256;
+inline constexpr int kDefaultBmpInitiationTimeoutMillis = 5000;
+inline constexpr int kDefaultBmpIncompleteMessageTimeoutMillis = 30000;
+inline constexpr int64_t kDefaultBmpBufferBudgetBytes = int64_t{64} << 20;
+inline constexpr int kDefaultBmpSilenceTimeoutMillis = 90000;
 // The registries accepted unless the configuration names others.
 const std::vector<std::string>& DefaultIrrSources();
 // Every IRR source name pfxd knows (the registries listed at irr.net); others are refused.

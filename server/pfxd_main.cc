@@ -1,7 +1,11 @@
 // pfxd: the prefix validation service. Wires storage, the route feed, the validation workers
 // and the gRPC services together, then serves until SIGINT/SIGTERM.
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -50,6 +54,20 @@ ABSL_FLAG(int, settle_seconds, pfx::kDefaultSettleSeconds,
 ABSL_FLAG(int, watch_buffer, pfx::kDefaultWatchBuffer,
           "state changes buffered per WatchValidation stream for a slow reader, 1-1000000");
 ABSL_FLAG(std::string, bmp_listen, pfx::kDefaultBmpListen, "BMP station address; off disables");
+ABSL_FLAG(int, bmp_max_connections, pfx::kDefaultBmpMaxConnections,
+          "open BMP connections, 1-65536 (docs/bmp.md, Limits)");
+ABSL_FLAG(int, bmp_initiation_timeout_millis, pfx::kDefaultBmpInitiationTimeoutMillis,
+          "a BMP connection must send its Initiation within this, 100-600000");
+ABSL_FLAG(int, bmp_incomplete_message_timeout_millis,
+          pfx::kDefaultBmpIncompleteMessageTimeoutMillis,
+          "a BMP connection holding part of a message this long is closed, 100-3600000");
+ABSL_FLAG(int64_t, bmp_buffer_budget_bytes, pfx::kDefaultBmpBufferBudgetBytes,
+          "bytes of incomplete BMP messages held across connections, 65536-17179869184");
+ABSL_FLAG(int, bmp_silence_timeout_millis, pfx::kDefaultBmpSilenceTimeoutMillis,
+          "a router's new BMP connection replaces its open one only after this much silence, "
+          "100-86400000");
+ABSL_FLAG(bool, bmp_accept_unknown_routers, false,
+          "with bmp_routers configured, accept BMP connections from other addresses too");
 ABSL_FLAG(std::string, bmp_port_file, "", "write the bound BMP port here once listening");
 ABSL_FLAG(bool, enable_route_injection, false, "serve the RouteInjection service (tests, demos)");
 ABSL_FLAG(std::vector<std::string>, mrt, {}, "MRT files to load, [ROUTER=]PATH, comma separated");
@@ -94,6 +112,23 @@ void ApplyFlags(v1::ServerConfig& c) {
   if (Given("settle_seconds")) c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
   if (Given("watch_buffer")) c.set_watch_buffer(absl::GetFlag(FLAGS_watch_buffer));
   if (Given("bmp_listen")) c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
+  if (Given("bmp_max_connections")) {
+    c.set_bmp_max_connections(absl::GetFlag(FLAGS_bmp_max_connections));
+  }
+  if (Given("bmp_initiation_timeout_millis")) {
+    c.set_bmp_initiation_timeout_millis(absl::GetFlag(FLAGS_bmp_initiation_timeout_millis));
+  }
+  if (Given("bmp_incomplete_message_timeout_millis")) {
+    c.set_bmp_incomplete_message_timeout_millis(
+        absl::GetFlag(FLAGS_bmp_incomplete_message_timeout_millis));
+  }
+  if (Given("bmp_buffer_budget_bytes")) {
+    c.set_bmp_buffer_budget_bytes(absl::GetFlag(FLAGS_bmp_buffer_budget_bytes));
+  }
+  if (Given("bmp_silence_timeout_millis")) {
+    c.set_bmp_silence_timeout_millis(absl::GetFlag(FLAGS_bmp_silence_timeout_millis));
+  }
+  if (absl::GetFlag(FLAGS_bmp_accept_unknown_routers)) c.set_bmp_accept_unknown_routers(true);
   if (absl::GetFlag(FLAGS_enable_route_injection)) c.set_enable_route_injection(true);
   for (const std::string& spec : absl::GetFlag(FLAGS_mrt)) {
     std::vector<std::string> parts = absl::StrSplit(spec, absl::MaxSplits('=', 1));
@@ -131,6 +166,14 @@ absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& co
           absl::StrCat("bmp_routers.address: ", a.status().message()));
     names[*a] = r.name();
   }
+  BmpLimits limits;
+  limits.max_connections = static_cast<size_t>(config.bmp_max_connections());
+  limits.initiation_timeout = absl::Milliseconds(config.bmp_initiation_timeout_millis());
+  limits.incomplete_message_timeout =
+      absl::Milliseconds(config.bmp_incomplete_message_timeout_millis());
+  limits.buffer_budget_bytes = static_cast<size_t>(config.bmp_buffer_budget_bytes());
+  limits.silence_timeout = absl::Milliseconds(config.bmp_silence_timeout_millis());
+  limits.accept_unknown_routers = config.bmp_accept_unknown_routers();
   BmpListenerOptions options{.address = host,
                              .port = port,
                              .router_name =
@@ -138,6 +181,8 @@ absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& co
                                    auto it = names.find(a);
                                    return it == names.end() ? std::string() : it->second;
                                  },
+                             .routers_configured = !names.empty(),
+                             .limits = limits,
                              .on_event =
                                  [](bool error, const std::string& text) {
                                    if (error) {
@@ -153,6 +198,30 @@ absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& co
   return listener;
 }
 
+// BMP connections, gRPC clients and RocksDB's files share one descriptor limit; the soft limit
+// (often 1024) is raised to the hard one. The BMP station keeps a reserve of it for the rest of
+// pfxd (feed/bmp/fd_reserve.h), so gRPC can always accept.
+void RaiseFdLimit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) {
+    PFX_LOG(Warning) << "getrlimit(RLIMIT_NOFILE): " << std::strerror(errno);
+    return;
+  }
+  if (r.rlim_cur >= r.rlim_max) {
+    PFX_LOG(Info) << "file descriptor limit " << r.rlim_cur << " (the hard limit)";
+    return;
+  }
+  const rlim_t soft = r.rlim_cur;
+  r.rlim_cur = r.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &r) != 0) {
+    PFX_LOG(Warning) << "file descriptor limit stays " << soft << ": raising it to the hard limit "
+                     << r.rlim_max << " failed: " << std::strerror(errno);
+    return;
+  }
+  PFX_LOG(Info) << "file descriptor limit raised from " << soft << " to the hard limit "
+                << r.rlim_max;
+}
+
 int Serve() {
   absl::StatusOr<v1::ServerConfig> config = LoadConfig(absl::GetFlag(FLAGS_config));
   if (!config.ok()) {
@@ -165,6 +234,7 @@ int Serve() {
     PFX_LOG(Error) << "configuration refused: " << s.message();
     return 2;
   }
+  RaiseFdLimit();
 
   // Block the stop signals in every thread; main waits for them with sigwait.
   sigset_t signals;

@@ -3,11 +3,14 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -20,9 +23,31 @@ struct BmpListener::Connection {
   IpAddress source;
   std::unique_ptr<BmpRouter> router;
   std::string buffer;  // bytes received, not yet framed into whole messages
+  BmpConnectionState state;
 };
 
 namespace {
+
+constexpr int kListenBacklog = 128;
+constexpr int kMaxAcceptsPerWakeup = 64;
+constexpr size_t kReadChunk = 1 << 16;
+constexpr size_t kMaxReadPerWakeup = 1 << 20;
+// A buffer that held a large message gives its memory back once drained.
+constexpr size_t kKeepCapacity = 256 << 10;
+constexpr absl::Duration kAcceptPause = absl::Milliseconds(100);
+constexpr absl::Duration kTick = absl::Seconds(10);  // poll wakes at least this often
+// TCP keepalive: a router that died without a FIN is noticed after ~60 s of silence.
+constexpr int kKeepIdleSeconds = 30;
+constexpr int kKeepIntervalSeconds = 10;
+constexpr int kKeepProbes = 3;
+
+// Steady time, as an absl::Time (its epoch means nothing): timeouts must not jump with the
+// wall clock.
+absl::Time MonotonicNow() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return absl::UnixEpoch() + absl::DurationFromTimespec(ts);
+}
 
 IpAddress FromSockaddr(const sockaddr_storage& ss) {
   if (ss.ss_family == AF_INET6) {
@@ -34,6 +59,14 @@ IpAddress FromSockaddr(const sockaddr_storage& ss) {
   }
   const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
   return IpAddress::FromBytes(Family::kIpv4, reinterpret_cast<const uint8_t*>(&a->sin_addr));
+}
+
+void SetKeepalive(int fd) {
+  int on = 1, idle = kKeepIdleSeconds, interval = kKeepIntervalSeconds, probes = kKeepProbes;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
 }
 
 }  // namespace
@@ -66,7 +99,8 @@ absl::StatusOr<std::unique_ptr<BmpListener>> BmpListener::Start(BmpListenerOptio
   int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || listen(fd, 64) != 0) {
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 ||
+      listen(fd, kListenBacklog) != 0) {
     std::string why = std::strerror(errno);
     if (fd >= 0) close(fd);
     return absl::UnavailableError(absl::StrCat("BMP listener on ", listener->options_.address, ":",
@@ -80,6 +114,7 @@ absl::StatusOr<std::unique_ptr<BmpListener>> BmpListener::Start(BmpListenerOptio
                                        : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   listener->listen_fd_ = fd;
   listener->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  listener->fds_.emplace(listener->options_.limits.fd_reserve);
   listener->thread_ = std::thread([l = listener.get()] { l->Run(); });
   return listener;
 }
@@ -101,56 +136,143 @@ void BmpListener::Stop() {
   connections_.clear();
   close(listen_fd_);
   close(wake_fd_);
+  fds_.reset();
 }
 
 void BmpListener::Event(bool error, const std::string& text) const {
   if (options_.on_event) options_.on_event(error, text);
 }
 
+void BmpListener::LimitedEvent(bool error, const std::string& text) {
+  absl::Time now = MonotonicNow();
+  if (std::optional<std::string> summary = limiter_.Summary(now)) Event(true, *summary);
+  if (limiter_.Allow(now)) Event(error, text);
+}
+
 std::vector<BmpRouterInfo> BmpListener::Routers() const {
   absl::MutexLock lock(&mu_);
   std::vector<BmpRouterInfo> out;
   for (const auto& c : connections_) {
-    out.push_back(
-        {c->router->name(), c->router->sys_name(), c->source.ToString(), c->router->stats()});
+    out.push_back({c->router->name(), c->router->sys_name(), c->source.ToString(),
+                   c->state.initiated, c->router->stats()});
   }
   return out;
 }
 
-void BmpListener::Accept() {
-  while (true) {
+BmpListenerStats BmpListener::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+std::vector<const BmpConnectionState*> BmpListener::States() const {
+  std::vector<const BmpConnectionState*> out;
+  out.reserve(connections_.size());
+  for (const auto& c : connections_) out.push_back(&c->state);
+  return out;
+}
+
+void BmpListener::Accept(absl::Time now) {
+  for (int k = 0; k < kMaxAcceptsPerWakeup; ++k) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
     int fd =
         accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN: no more pending connections
-    auto c = std::make_unique<Connection>();
-    c->fd = fd;
-    c->source = FromSockaddr(ss);
-    std::string name = options_.router_name ? options_.router_name(c->source) : "";
-    if (name.empty()) name = c->source.ToString();
-    c->router = std::make_unique<BmpRouter>(name, index_);
-    absl::MutexLock lock(&mu_);
-    for (size_t i = 0; i < connections_.size(); ++i) {
-      if (connections_[i]->router->name() == name) {
-        Event(false,
-              absl::StrCat("BMP router ", name, " reconnected; closing its previous connection"));
-        connections_[i]->router->Disconnected();
-        close(connections_[i]->fd);
-        connections_.erase(connections_.begin() + static_cast<long>(i));
-        break;
-      }
+    if (fd >= 0) {
+      Admit(fd, FromSockaddr(ss), now);
+      continue;
     }
-    Event(false, absl::StrCat("BMP router ", name, " connected from ", c->source.ToString()));
-    connections_.push_back(std::move(c));
+    const int error = errno;
+    switch (error) {
+      case EAGAIN:
+        return;  // no more pending connections
+      case EINTR:
+      case ECONNABORTED:
+      case EPROTO:
+      case EPERM:  // refused by a firewall rule
+        continue;  // that connection is gone; the next may be fine
+      default:
+        break;
+    }
+    // Out of descriptors or memory (accept checks for a free descriptor first, so this says
+    // nothing about the backlog). A pending connection would keep the listening socket
+    // readable, and a poll loop that cannot accept it spins: drain it with the spare
+    // descriptor (fd_reserve.h), or failing that stop polling the socket for a moment.
+    if ((error == EMFILE || error == ENFILE) && fds_->ReleaseSpare()) {
+      ss = {};
+      len = sizeof(ss);
+      int drop = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_CLOEXEC);
+      const int drop_error = errno;
+      if (drop >= 0) {
+        ++stats_.dropped;
+        LimitedEvent(true, absl::StrCat("BMP connection from ", FromSockaddr(ss).ToString(),
+                                        " refused: the process is out of file descriptors (",
+                                        std::strerror(error), ")"));
+        close(drop);
+      }
+      fds_->RestoreSpare();  // retried every loop turn while it fails
+      if (drop >= 0) continue;
+      if (drop_error == EAGAIN) return;  // nothing was pending
+    }
+    ++stats_.accept_errors;
+    listen_paused_until_ = now + kAcceptPause;
+    LimitedEvent(true, absl::StrCat("BMP accept failed: ", std::strerror(error),
+                                    "; not accepting for ", absl::FormatDuration(kAcceptPause)));
+    return;
   }
 }
 
-bool BmpListener::Read(Connection& c, std::string* why) {
-  char chunk[1 << 16];
-  while (true) {
+void BmpListener::Admit(int fd, const IpAddress& source, absl::Time now) {
+  std::string name = options_.router_name ? options_.router_name(source) : "";
+  const bool known = !name.empty();
+  if (!known) name = source.ToString();
+  const std::string from = source.ToString();
+  fds_->Opened();
+  const bool room = fds_->HasRoom(now);
+  BmpAdmission a = AdmitBmpConnection(options_.limits, options_.routers_configured, known, name,
+                                      from, States(), room, now);
+  if (a.kind == BmpAdmission::Kind::kRefuse && a.conflict) {
+    // The live connection may have ended a moment ago (its FIN not yet read): read it once
+    // more, so a router that reconnects right after closing is not refused.
+    std::string why;
+    bool clean = false;
+    if (!Read(*connections_[*a.conflict], now, &why, &clean)) {
+      Close(*a.conflict, !clean, why);
+      a = AdmitBmpConnection(options_.limits, options_.routers_configured, known, name, from,
+                             States(), fds_->HasRoom(now), now);
+    }
+  }
+  if (a.kind == BmpAdmission::Kind::kRefuse) {
+    ++stats_.refused;
+    LimitedEvent(true, absl::StrCat("BMP connection from ", from, " refused: ", a.reason));
+    close(fd);
+    fds_->Closed();
+    return;
+  }
+  if (a.kind == BmpAdmission::Kind::kReplace) {
+    ++stats_.replaced;
+    Close(a.replace, false, a.reason);
+  }
+  SetKeepalive(fd);
+  auto c = std::make_unique<Connection>();
+  c->fd = fd;
+  c->source = source;
+  c->router = std::make_unique<BmpRouter>(name, index_);
+  c->state.router = name;
+  c->state.source = from;
+  c->state.accepted = now;
+  c->state.last_data = now;
+  connections_.push_back(std::move(c));
+  ++stats_.accepted;
+}
+
+bool BmpListener::Read(Connection& c, absl::Time now, std::string* why, bool* clean) {
+  char chunk[kReadChunk];
+  *clean = false;
+  size_t budget = kMaxReadPerWakeup;
+  while (budget > 0) {
     ssize_t n = read(c.fd, chunk, sizeof(chunk));
     if (n == 0) {
+      *clean = c.buffer.empty();
       *why = c.buffer.empty() ? "connection closed"
                               : absl::StrCat("connection closed inside a message (",
                                              c.buffer.size(), " bytes pending)");
@@ -162,8 +284,12 @@ bool BmpListener::Read(Connection& c, std::string* why) {
       *why = std::strerror(errno);
       return false;
     }
+    budget -= std::min(budget, static_cast<size_t>(n));
+    c.state.last_data = now;
+    const bool was_pending = !c.buffer.empty();
     c.buffer.append(chunk, static_cast<size_t>(n));
     size_t offset = 0;
+    bool framed = false;
     while (true) {
       auto view = absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(c.buffer.data()) + offset,
                                       c.buffer.size() - offset);
@@ -174,54 +300,126 @@ bool BmpListener::Read(Connection& c, std::string* why) {
       }
       if (*length == 0) break;
       absl::StatusOr<BmpMessage> message = ParseBmpMessage(view.subspan(0, *length));
+      if (message.ok() && !c.state.initiated && message->type != BmpType::kInitiation) {
+        *why = absl::StrCat("the first message must be an Initiation (RFC 7854 section 4.3), got ",
+                            BmpTypeName(message->type));
+        return false;
+      }
       absl::Status applied = message.ok() ? c.router->Apply(*message) : message.status();
       if (!applied.ok()) {
         *why = std::string(applied.message());
         return false;
       }
       offset += *length;
+      framed = true;
+      if (!c.state.initiated) {
+        c.state.initiated = true;
+        Event(false, absl::StrCat("BMP router ", c.router->name(), " connected from ",
+                                  c.source.ToString(), " (sysName '", c.router->sys_name(), "')"));
+      }
       if (message->type == BmpType::kTermination) {
+        *clean = true;
         *why = "Termination received";
         return false;
       }
     }
     c.router->Flush();
     c.buffer.erase(0, offset);  // the remainder is less than one message (<= 1 MiB)
+    c.state.pending = c.buffer.size();
+    if (c.buffer.empty()) {
+      c.state.pending_since = absl::InfiniteFuture();
+      if (c.buffer.capacity() > kKeepCapacity) std::string().swap(c.buffer);
+    } else if (framed || !was_pending) {
+      c.state.pending_since = now;  // a new incomplete message began with this read
+    }
   }
+  return true;
 }
 
 void BmpListener::Close(size_t i, bool error, const std::string& why) {
   Connection& c = *connections_[i];
   c.router->Disconnected();
+  // Logged before the close, so the log is complete once the peer sees the connection end.
+  if (c.state.initiated) {
+    Event(error, absl::StrCat("BMP router ", c.router->name(), " disconnected: ", why,
+                              "; its sessions are down"));
+  } else {
+    LimitedEvent(error, absl::StrCat("BMP connection from ", c.state.source, " (router ",
+                                     c.router->name(), ") closed before its Initiation: ", why));
+  }
   close(c.fd);
-  Event(error, absl::StrCat("BMP router ", c.router->name(), " disconnected: ", why,
-                            "; its sessions are down"));
+  fds_->Closed();
   connections_.erase(connections_.begin() + static_cast<long>(i));
+}
+
+void BmpListener::ExpireAndEnforceBudget(absl::Time now) {
+  for (size_t i = connections_.size(); i-- > 0;) {
+    std::string why = BmpConnectionExpired(options_.limits, connections_[i]->state, now);
+    if (why.empty()) continue;
+    ++stats_.timed_out;
+    Close(i, true, why);
+  }
+  size_t total = 0;
+  while (std::optional<size_t> most = BmpOverBudget(options_.limits, States(), &total)) {
+    ++stats_.over_budget;
+    std::string why =
+        absl::StrCat("buffer budget exceeded: ", total, " bytes of incomplete messages across ",
+                     connections_.size(), " connections, bmp_buffer_budget_bytes ",
+                     options_.limits.buffer_budget_bytes, "; this connection held the most (",
+                     connections_[*most]->state.pending, " bytes)");
+    Close(*most, true, why);
+  }
+  stats_.pending_bytes = total;
+}
+
+absl::Time BmpListener::NextDeadline() const {
+  absl::Time next = limiter_.SummaryDue();
+  for (const auto& c : connections_) {
+    next = std::min(next, BmpConnectionDeadline(options_.limits, c->state));
+  }
+  return next;
 }
 
 void BmpListener::Run() {
   while (true) {
-    std::vector<pollfd> fds = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    std::vector<pollfd> fds;
+    int timeout_ms = 0;
     {
       absl::MutexLock lock(&mu_);
+      absl::Time now = MonotonicNow();
+      ExpireAndEnforceBudget(now);
+      if (std::optional<std::string> summary = limiter_.Summary(now)) Event(true, *summary);
+      if (!fds_->has_spare()) fds_->RestoreSpare();
+      const bool paused = now < listen_paused_until_;
+      // A negative descriptor is skipped by poll: a paused listening socket is not watched.
+      fds = {{wake_fd_, POLLIN, 0}, {paused ? -1 : listen_fd_, POLLIN, 0}};
       for (const auto& c : connections_) fds.push_back({c->fd, POLLIN, 0});
+      absl::Time deadline = std::min(NextDeadline(), now + kTick);
+      if (paused) deadline = std::min(deadline, listen_paused_until_);
+      timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(
+          absl::Ceil(std::max(deadline - now, absl::ZeroDuration()), absl::Milliseconds(1))));
     }
-    if (poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) return;
-    if (fds[1].revents != 0) return;  // Stop()
-    if (fds[0].revents & POLLIN) Accept();
+    if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) {
+      Event(true, absl::StrCat("BMP station stopped: poll: ", std::strerror(errno)));
+      return;
+    }
+    if (fds[0].revents != 0) return;  // Stop()
     absl::MutexLock lock(&mu_);
-    // Connections only change on this thread, so indexes match `fds` (offset 2) until a close;
-    // walk backwards so closing one does not shift the ones not yet visited.
+    ++stats_.wakeups;
+    absl::Time now = MonotonicNow();
+    // Reads first, so a router that closed and reconnected at once finds its old connection
+    // gone. Connections only change on this thread, so indexes match `fds` (offset 2) until a
+    // close; walk backwards so closing one does not shift the ones not yet visited.
     for (size_t k = fds.size(); k-- > 2;) {
       if (fds[k].revents == 0) continue;
       size_t i = k - 2;
       if (i >= connections_.size() || connections_[i]->fd != fds[k].fd) continue;
       std::string why;
-      if (!Read(*connections_[i], &why)) {
-        bool clean = why == "connection closed" || why == "Termination received";
-        Close(i, !clean, why);
-      }
+      bool clean = false;
+      if (!Read(*connections_[i], now, &why, &clean)) Close(i, !clean, why);
     }
+    ExpireAndEnforceBudget(now);
+    if (fds[1].revents & POLLIN) Accept(now);
   }
 }
 

@@ -1,7 +1,9 @@
 #include "tests/e2e/pfxd_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -74,6 +77,26 @@ int PfxdProcess::ThreadCount() const {
   return -1;
 }
 
+std::string PfxdProcess::Log() const {
+  if (!capture_log_) return "";
+  std::ifstream in(work_dir_ + "/pfxd.log");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int PfxdProcess::OpenFdCount() const {
+  std::error_code error;
+  std::filesystem::directory_iterator it(absl::StrCat("/proc/", pid_, "/fd"), error);
+  if (error) return -1;
+  int n = 0;
+  for (; it != std::filesystem::directory_iterator(); it.increment(error)) {
+    if (error) return -1;
+    ++n;
+  }
+  return n;
+}
+
 bool PfxdProcess::Start() {
   std::string port_file = work_dir_ + "/port";
   std::filesystem::remove(port_file);
@@ -86,16 +109,27 @@ bool PfxdProcess::Start() {
                                    "--bmp_listen=127.0.0.1:0",
                                    "--bmp_port_file=" + work_dir_ + "/bmp_port"};
   argv.insert(argv.end(), args_.begin(), args_.end());
+  int log_fd = -1;
+  if (capture_log_) {
+    log_fd =
+        open((work_dir_ + "/pfxd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  }
   pid_ = fork();
   if (pid_ == 0) {
     // Dies with the test process even if the test itself is killed (e.g. by a ctest timeout).
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (log_fd >= 0) dup2(log_fd, STDERR_FILENO);
+    if (fd_limit_ > 0) {
+      rlimit r{static_cast<rlim_t>(fd_limit_), static_cast<rlim_t>(fd_limit_)};
+      if (setrlimit(RLIMIT_NOFILE, &r) != 0) _exit(126);
+    }
     std::vector<char*> cargv;
     for (std::string& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     execv(cargv[0], cargv.data());
     _exit(127);
   }
+  if (log_fd >= 0) close(log_fd);
   bool up = WaitFor([&] {
     std::ifstream in(port_file);
     std::ifstream bmp(work_dir_ + "/bmp_port");

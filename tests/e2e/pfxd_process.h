@@ -3,7 +3,8 @@
 // Test harness for end-to-end tests: starts the real pfxd binary on 127.0.0.1 with a free
 // port (port 0 + --port_file) and a temporary RocksDB directory, hands out gRPC stubs, and
 // stops the process by PID (SIGTERM, or SIGKILL to simulate a crash). Waits are bounded
-// polls on conditions, never fixed sleeps.
+// polls on conditions, never fixed sleeps. Before Start, a test may cap the child's file
+// descriptors (RLIMIT_NOFILE, set between fork and exec) and send its stderr to a file.
 
 #ifndef PFX_TESTS_E2E_PFXD_PROCESS_H_
 #define PFX_TESTS_E2E_PFXD_PROCESS_H_
@@ -30,6 +31,15 @@ class PfxdProcess {
   // `data_dir` empty: a fresh temporary directory (removed by the destructor).
   explicit PfxdProcess(std::vector<std::string> extra_args, std::string data_dir = "");
   ~PfxdProcess();
+
+  // Before Start: the child's RLIMIT_NOFILE, soft = hard = `n`, so pfxd cannot raise it.
+  void set_fd_limit(int n) { fd_limit_ = n; }
+  // Before Start: pfxd's stderr goes to a file, read back with Log(), instead of the test's.
+  void set_capture_log(bool on) { capture_log_ = on; }
+  // What pfxd has logged so far (with set_capture_log), else "".
+  std::string Log() const;
+  // pfxd's open file descriptors (/proc/PID/fd), -1 if unreadable.
+  int OpenFdCount() const;
 
   // Starts pfxd and waits until it serves; returns false (with a reason logged) on timeout.
   bool Start();
@@ -59,6 +69,8 @@ class PfxdProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   int bmp_port_ = 0;
+  int fd_limit_ = 0;  // 0: inherited
+  bool capture_log_ = false;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Peerings::Stub> peerings_;
   std::unique_ptr<v1::Registrations::Stub> registrations_;

@@ -1,14 +1,6 @@
-// BMP: message parsing (every type, every length field too short / too long / zero), the
-// per-router state machine against a RouteIndex, and the TCP listener on loopback.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
+// BMP: message parsing (every type, every length field too short / too long / zero) and the
+// per-router state machine against a RouteIndex. The TCP listener: bmp_listener_test.cc.
 #include "feed/bgp_update_encoder.h"
-#include "feed/bmp/bmp_listener.h"
 #include "feed/bmp/bmp_message.h"
 #include "feed/bmp/bmp_router.h"
 #include "feed/bmp/bmp_writer.h"
@@ -218,104 +210,6 @@ TEST(BmpRouterTest, GarbageUpdateIsAnError) {
   auto parsed = ParseBmpMessage(Bytes(m));
   ASSERT_TRUE(parsed.ok());
   EXPECT_FALSE(router.Apply(*parsed).ok());
-}
-
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-  return fd;
-}
-
-void Send(int fd, const std::string& bytes) {
-  ASSERT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-}
-
-bool WaitFor(const std::function<bool()>& f) {
-  for (int i = 0; i < 200; ++i) {
-    if (f()) return true;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return f();
-}
-
-TEST(BmpListenerTest, GarbageClosesOnlyThatRouter) {
-  RouteIndex index;
-  std::vector<std::string> events;
-  absl::Mutex mu;
-  int next = 0;
-  auto listener = BmpListener::Start(
-      {.address = "127.0.0.1",
-       .port = 0,
-       .router_name = [&](const IpAddress&) { return absl::StrCat("r", next++); },
-       .on_event =
-           [&](bool, const std::string& e) {
-             absl::MutexLock lock(&mu);
-             events.push_back(e);
-           }},
-      &index);
-  ASSERT_TRUE(listener.ok()) << listener.status();
-  BmpPeerHeader peer = Peer("198.51.100.1", 13335);
-  std::string good;
-  AppendBmpPeerUp(peer, 8075, good);
-  good += RouteMonitoring(peer, "1.1.1.0/24", "13335");
-
-  int a = Connect((*listener)->port());
-  int b = Connect((*listener)->port());
-  ASSERT_TRUE(WaitFor([&] { return (*listener)->Routers().size() == 2; }));
-  Send(b, good.substr(0, 30));  // a partial message is buffered, not an error
-  absl::SleepFor(absl::Milliseconds(20));
-  Send(b, good.substr(30));
-  ASSERT_TRUE(WaitFor([&] { return index.route_count() == 1; }));
-  Send(a, std::string(64, '\x07'));  // not BMP at all
-  ASSERT_TRUE(WaitFor([&] { return (*listener)->Routers().size() == 1; }));
-  {
-    absl::MutexLock lock(&mu);
-    bool logged = false;
-    for (const auto& e : events)
-      logged |= e.find("disconnected: BMP: version") != std::string::npos;
-    EXPECT_TRUE(logged);
-  }
-  // The other router still works.
-  Send(b, RouteMonitoring(peer, "8.8.8.0/24", "13335"));
-  EXPECT_TRUE(WaitFor([&] { return index.route_count() == 2; }));
-  close(b);
-  EXPECT_TRUE(WaitFor([&] { return (*listener)->Routers().empty(); }));
-  EXPECT_TRUE(WaitFor([&] {
-    for (const auto& s : index.Sessions()) {
-      if (s.established) return false;
-    }
-    return true;
-  }));
-  close(a);
-  (*listener)->Stop();
-}
-
-TEST(BmpListenerTest, ReconnectReplacesThePreviousConnection) {
-  RouteIndex index;
-  auto listener = BmpListener::Start({.address = "127.0.0.1", .port = 0}, &index);
-  ASSERT_TRUE(listener.ok());
-  BmpPeerHeader peer = Peer("198.51.100.1", 13335);
-  std::string table;
-  AppendBmpPeerUp(peer, 8075, table);
-  table += RouteMonitoring(peer, "1.1.1.0/24", "13335");
-  table += RouteMonitoring(peer, "1.0.0.0/24", "13335");
-  int first = Connect((*listener)->port());
-  Send(first, table);
-  ASSERT_TRUE(WaitFor([&] { return index.route_count() == 2; }));
-  int second = Connect((*listener)->port());  // same source address: the same router
-  std::string smaller;
-  AppendBmpPeerUp(peer, 8075, smaller);
-  smaller += RouteMonitoring(peer, "1.1.1.0/24", "13335");
-  Send(second, smaller);
-  ASSERT_TRUE(
-      WaitFor([&] { return index.route_count() == 1 && (*listener)->Routers().size() == 1; }));
-  EXPECT_EQ((*listener)->Routers()[0].name, "127.0.0.1");
-  close(first);
-  close(second);
 }
 
 }  // namespace
