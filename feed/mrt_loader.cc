@@ -1,6 +1,7 @@
 #include "feed/mrt_loader.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "base/log.h"
 #include "feed/file_reader.h"
 
 namespace pfx {
@@ -86,13 +87,28 @@ MrtLoadResult LoadMrtBuffer(absl::Span<const uint8_t> data, const std::string& r
   return visitor.Finish(std::move(stats));
 }
 
+MrtLoadResult LoadMrtStream(ByteSource& source, const std::string& router, RouteIndex& index) {
+  IndexingVisitor visitor(router, index);
+  MrtStats stats = ReadMrtStream(source, visitor);
+  return visitor.Finish(std::move(stats));
+}
+
 absl::StatusOr<MrtLoadResult> LoadMrtFile(const std::string& path, const std::string& router,
                                           RouteIndex& index) {
-  absl::StatusOr<std::string> data = ReadMaybeCompressedFile(path);
-  if (!data.ok()) return data.status();
-  return LoadMrtBuffer(
-      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data->data()), data->size()), router,
-      index);
+  absl::StatusOr<std::unique_ptr<FeedFileReader>> reader = FeedFileReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  MrtLoadResult result = LoadMrtStream(**reader, router, index);
+  result.notice = (*reader)->notice();
+  if (result.stats.damaged()) {
+    PFX_LOG(Warning) << "MRT " << path << " is damaged: " << result.stats.damage_message << "; the "
+                     << result.stats.records << " records before it are loaded ("
+                     << result.announced << " routes announced, " << result.withdrawn
+                     << " withdrawn), the rest of the file is not";
+  }
+  if (!result.notice.empty()) {
+    PFX_LOG(Warning) << "MRT " << result.notice;
+  }
+  return result;
 }
 
 }  // namespace pfx

@@ -1,5 +1,6 @@
 #include "feed/mrt_reader.h"
 
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,25 @@ class RecordDecoder {
  public:
   RecordDecoder(MrtVisitor& visitor, MrtStats& stats) : visitor_(visitor), stats_(stats) {}
 
+  // One framed record: decoded, or counted as malformed with the first error kept.
+  void Record(uint32_t timestamp, uint16_t type, uint16_t subtype, absl::Span<const uint8_t> body) {
+    ++stats_.records;
+    if (type == kBgp4mpEt) {
+      if (body.size() < 4) {
+        ++stats_.malformed_records;
+        if (stats_.first_error.empty()) stats_.first_error = "MRT: BGP4MP_ET record truncated";
+        return;
+      }
+      body = body.subspan(4);  // microsecond timestamp
+    }
+    absl::Status s = Decode(timestamp, type, subtype, body);
+    if (!s.ok()) {
+      ++stats_.malformed_records;
+      if (stats_.first_error.empty()) stats_.first_error = std::string(s.message());
+    }
+  }
+
+ private:
   absl::Status Decode(uint32_t timestamp, uint16_t type, uint16_t subtype,
                       absl::Span<const uint8_t> body) {
     if (type == kTableDump && (subtype == kAfiIpv4 || subtype == kAfiIpv6)) {
@@ -66,7 +86,6 @@ class RecordDecoder {
     return absl::OkStatus();
   }
 
- private:
   static absl::Status Bad(absl::string_view what) {
     return absl::DataLossError(absl::StrCat("MRT: ", what));
   }
@@ -199,45 +218,106 @@ class RecordDecoder {
   std::vector<MrtPeer> peers_;
 };
 
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kStreamBufferSize = 256 << 10;
+
+uint32_t LoadU32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
+         static_cast<uint32_t>(p[2]) << 8 | p[3];
+}
+uint16_t LoadU16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+
+void Damage(MrtDamage kind, uint64_t offset, absl::string_view why, MrtStats& stats) {
+  stats.damage = kind;
+  stats.damage_offset = offset;
+  stats.damage_message = absl::StrCat("the record at offset ", offset, " ", why);
+}
+
+// `partial`, at `offset` in the stream, is all that is left: the start of a record.
+void Truncated(absl::Span<const uint8_t> partial, uint64_t offset, MrtStats& stats) {
+  std::string why =
+      partial.size() < kHeaderSize
+          ? absl::StrCat("is truncated: the data ends ", partial.size(),
+                         " bytes into its 12-byte header")
+          : absl::StrCat("is truncated: the data ends after ", partial.size(), " of its ",
+                         kHeaderSize + LoadU32(partial.data() + 8), " bytes");
+  Damage(MrtDamage::kTruncatedRecord, offset, why, stats);
+}
+
+// The framing shared by ReadMrt and ReadMrtStream: decodes the whole records at the front of
+// `data`, whose first byte is at `offset` in the stream, and returns the bytes they took. Stops
+// at the first record `data` does not hold in full, or at an oversized length (damage).
+size_t WalkRecords(absl::Span<const uint8_t> data, uint64_t offset, RecordDecoder& decoder,
+                   MrtStats& stats) {
+  size_t pos = 0;
+  while (data.size() - pos >= kHeaderSize) {
+    const uint8_t* header = data.data() + pos;
+    const uint32_t length = LoadU32(header + 8);
+    if (length > kMaxMrtRecordLength) {
+      Damage(MrtDamage::kOversizedRecord, offset + pos,
+             absl::StrCat("has length ", length, ", above the ", kMaxMrtRecordLength,
+                          "-byte cap: not MRT, or a corrupt header"),
+             stats);
+      break;
+    }
+    if (data.size() - pos - kHeaderSize < length) break;
+    decoder.Record(LoadU32(header), LoadU16(header + 4), LoadU16(header + 6),
+                   data.subspan(pos + kHeaderSize, length));
+    pos += kHeaderSize + length;
+  }
+  stats.bytes += pos;
+  return pos;
+}
+
 }  // namespace
 
 MrtStats ReadMrt(absl::Span<const uint8_t> data, MrtVisitor& visitor) {
   MrtStats stats;
   RecordDecoder decoder(visitor, stats);
-  ByteReader r(data);
-  while (!r.empty()) {
-    uint32_t timestamp, length;
-    uint16_t type, subtype;
-    absl::Span<const uint8_t> body;
-    if (!r.U32(&timestamp) || !r.U16(&type) || !r.U16(&subtype) || !r.U32(&length) ||
-        !r.Bytes(length, &body)) {
-      stats.truncated = true;
-      if (stats.first_error.empty()) {
-        stats.first_error = absl::StrCat("MRT: record at offset ", r.position(), " is truncated");
-      }
+  size_t used = WalkRecords(data, 0, decoder, stats);
+  if (!stats.damaged() && used < data.size()) Truncated(data.subspan(used), used, stats);
+  return stats;
+}
+
+MrtStats ReadMrtStream(ByteSource& source, MrtVisitor& visitor) {
+  MrtStats stats;
+  RecordDecoder decoder(visitor, stats);
+  std::vector<uint8_t> buffer(kStreamBufferSize);
+  size_t filled = 0;    // buffer[0, filled): the start of a record not yet complete
+  uint64_t offset = 0;  // of buffer[0] in the stream
+  while (true) {
+    absl::StatusOr<size_t> n = source.Read(
+        absl::MakeSpan(reinterpret_cast<char*>(buffer.data()) + filled, buffer.size() - filled));
+    if (!n.ok()) {
+      Damage(MrtDamage::kUnreadableInput, offset,
+             absl::StrCat("cannot be read: ", n.status().message()), stats);
       break;
     }
-    ++stats.records;
-    if (type == kBgp4mpEt) {
-      if (body.size() < 4) {
-        ++stats.malformed_records;
-        continue;
-      }
-      body = body.subspan(4);  // microsecond timestamp
+    if (*n == 0) {
+      if (filled > 0) Truncated(absl::MakeConstSpan(buffer.data(), filled), offset, stats);
+      break;
     }
-    absl::Status s = decoder.Decode(timestamp, type, subtype, body);
-    if (!s.ok()) {
-      ++stats.malformed_records;
-      if (stats.first_error.empty()) stats.first_error = std::string(s.message());
+    filled += *n;
+    size_t used = WalkRecords(absl::MakeConstSpan(buffer.data(), filled), offset, decoder, stats);
+    if (stats.damaged()) break;
+    std::memmove(buffer.data(), buffer.data() + used, filled - used);
+    filled -= used;
+    offset += used;
+    if (filled >= kHeaderSize) {
+      // WalkRecords has checked this length against the cap.
+      size_t need = kHeaderSize + LoadU32(buffer.data() + 8);
+      if (need > buffer.size()) buffer.resize(need);
     }
   }
+  stats.peak_buffer_bytes = buffer.size();
   return stats;
 }
 
 std::string MrtTypeName(uint16_t type, uint16_t subtype) {
   static constexpr std::pair<uint16_t, const char*> kNames[] = {
-      {11, "OSPFv2"}, {12, "TABLE_DUMP"}, {13, "TABLE_DUMP_V2"}, {16, "BGP4MP"}, {17, "BGP4MP_ET"},
-      {32, "ISIS"},   {33, "ISIS_ET"},    {48, "OSPFv3"},        {49, "OSPFv3_ET"}};
+      {11, "OSPFv2"},  {12, "TABLE_DUMP"}, {13, "TABLE_DUMP_V2"},
+      {16, "BGP4MP"},  {17, "BGP4MP_ET"},  {32, "ISIS"},
+      {33, "ISIS_ET"}, {48, "OSPFv3"},     {49, "OSPFv3_ET"}};
   const char* name = "unknown type";
   for (const auto& [number, text] : kNames) {
     if (number == type) name = text;

@@ -9,44 +9,19 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "feed/file_reader.h"
 #include "feed/mrt_loader.h"
 #include "gtest/gtest.h"
-#include "validator/community.h"
+#include "tests/feed/feed_files.h"
 
 namespace pfx {
 namespace {
 
-std::string Line(absl::string_view kind, const MrtPeer& peer, const IpPrefix& prefix,
-                 const RouteAttributes* a) {
-  if (a == nullptr) return absl::StrCat(kind, "|", peer.address.ToString(), "|", prefix.ToString());
-  std::vector<std::string> communities;
-  for (uint32_t c : a->communities) communities.push_back(CommunityToString(c));
-  return absl::StrCat(kind, "|", peer.address.ToString(), "|", prefix.ToString(), "|",
-                      a->as_path.ToString(), "|", a->next_hop.ToString(), "|",
-                      absl::StrJoin(communities, " "));
-}
-
-class LineVisitor : public MrtVisitor {
- public:
-  void OnRibEntry(uint32_t, const MrtPeer& peer, const IpPrefix& prefix,
-                  const RouteAttributes& a) override {
-    lines.push_back(Line("B", peer, prefix, &a));
-  }
-  void OnUpdate(uint32_t, const MrtPeer& peer, const BgpUpdate& u) override {
-    for (const IpPrefix& p : u.withdrawn) lines.push_back(Line("W", peer, p, nullptr));
-    for (const IpPrefix& p : u.announced) lines.push_back(Line("A", peer, p, &u.attributes));
-  }
-  void OnStateChange(uint32_t, const MrtPeer& peer, uint16_t old_state,
-                     uint16_t new_state) override {
-    lines.push_back(
-        absl::StrCat("STATE|", peer.address.ToString(), "|", old_state, "|", new_state));
-  }
-  std::vector<std::string> lines;
-};
+using testing_files::Bytes;
+using testing_files::LineVisitor;
+using testing_files::ReadFile;
 
 // bgpdump -m: TYPE|time|A/W/B|peer|peer_as|prefix|path|origin|next_hop|lp|med|communities|...
 std::vector<std::string> BgpdumpLines(const std::string& path) {
@@ -80,13 +55,13 @@ class MrtAgainstBgpdump : public testing::TestWithParam<const char*> {};
 
 TEST_P(MrtAgainstBgpdump, SameRoutesAsReferenceParser) {
   std::string path = absl::StrCat(PFX_SOURCE_DIR, "/", GetParam());
-  absl::StatusOr<std::string> data = ReadMaybeCompressedFile(path);
-  ASSERT_TRUE(data.ok()) << data.status();
+  absl::StatusOr<std::unique_ptr<FeedFileReader>> reader = FeedFileReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
   LineVisitor visitor;
-  MrtStats stats = ReadMrt(
-      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data->data()), data->size()), visitor);
+  MrtStats stats = ReadMrtStream(**reader, visitor);
   EXPECT_EQ(stats.malformed_records, 0u) << stats.first_error;
-  EXPECT_FALSE(stats.truncated);
+  EXPECT_FALSE(stats.damaged()) << stats.damage_message;
+  EXPECT_EQ(stats.bytes, (*reader)->decompressed_offset());
 
   std::vector<std::string> expected = BgpdumpLines(path);
   ASSERT_FALSE(expected.empty()) << "bgpdump produced nothing for " << path;
@@ -102,14 +77,14 @@ TEST_P(MrtAgainstBgpdump, SameRoutesAsReferenceParser) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(SharedData, MrtAgainstBgpdump,
-                         testing::Values(
-                             "testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2",
-                             "testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2",
-                             "testdata/mrt/ris.rrc06.updates.1401488100.gz",
-                             "testdata/mrt/rrc15-updates.20100227.1600.gz",
-                             // TABLE_DUMP v1, IPv4 and IPv6 (make_table_dump_v1.py beside it).
-                             "tests/data/mrt/table_dump_v1.mrt"));
+INSTANTIATE_TEST_SUITE_P(
+    SharedData, MrtAgainstBgpdump,
+    testing::Values("testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2",
+                    "testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2",
+                    "testdata/mrt/ris.rrc06.updates.1401488100.gz",
+                    "testdata/mrt/rrc15-updates.20100227.1600.gz",
+                    // TABLE_DUMP v1, IPv4 and IPv6 (make_table_dump_v1.py beside it).
+                    "tests/data/mrt/table_dump_v1.mrt"));
 
 TEST(MrtLoaderTest, FullTableCountsMatchTheDataReadme) {
   RouteIndex index;
@@ -131,15 +106,23 @@ TEST(MrtLoaderTest, FullTableCountsMatchTheDataReadme) {
 }
 
 TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
-  std::string path = absl::StrCat(
-      PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2");
-  auto data = ReadMaybeCompressedFile(path);
-  ASSERT_TRUE(data.ok());
+  std::string data = ReadFile(absl::StrCat(
+      PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2"));
+  ASSERT_FALSE(data.empty());
+  LineVisitor whole;
+  MrtStats all = ReadMrt(Bytes(data), whole);
+  ASSERT_FALSE(all.damaged());
   LineVisitor visitor;
-  auto bytes = absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data->data()), data->size());
-  MrtStats stats = ReadMrt(bytes.subspan(0, bytes.size() - 7), visitor);
-  EXPECT_TRUE(stats.truncated);
-  EXPECT_FALSE(stats.first_error.empty());
+  MrtStats stats = ReadMrt(Bytes(data).subspan(0, data.size() - 7), visitor);
+  EXPECT_EQ(stats.damage, MrtDamage::kTruncatedRecord);
+  // The walk stops at the start of the last record, having decoded all the others.
+  EXPECT_EQ(stats.records, all.records - 1);
+  EXPECT_EQ(stats.damage_offset, stats.bytes);
+  EXPECT_LT(stats.damage_offset, data.size() - 7);
+  EXPECT_NE(stats.damage_message.find(absl::StrCat("offset ", stats.damage_offset)),
+            std::string::npos)
+      << stats.damage_message;
+  EXPECT_TRUE(stats.first_error.empty()) << stats.first_error;
 
   // A BGP4MP record whose body is cut short: counted as malformed, the walk continues.
   const uint8_t bad[] = {0, 0, 0, 1, 0, 16, 0,  4, 0, 0, 0, 3, 1, 2,
@@ -149,7 +132,7 @@ TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
   EXPECT_EQ(s2.records, 2u);
   EXPECT_EQ(s2.malformed_records, 1u);
   EXPECT_EQ(s2.skipped_records, 1u);
-  EXPECT_FALSE(s2.truncated);
+  EXPECT_FALSE(s2.damaged());
   EXPECT_EQ(s2.unread, (std::map<std::pair<uint16_t, uint16_t>, size_t>{{{99, 1}, 1}}));
 }
 
@@ -169,16 +152,6 @@ TEST(MrtReaderTest, UnreadTypesAreCountedByTypeAndSubtype) {
                               {{11, 0}, 1}, {{12, 3}, 2}, {{13, 6}, 1}}));
   EXPECT_EQ(MrtTypeName(12, 3), "TABLE_DUMP (12) subtype 3");
   EXPECT_EQ(MrtTypeName(99, 3), "unknown type (99) subtype 3");
-}
-
-TEST(FileReaderTest, MissingAndCorruptFiles) {
-  EXPECT_EQ(ReadMaybeCompressedFile("/nonexistent/file.mrt").status().code(),
-            absl::StatusCode::kNotFound);
-  std::string tmp = testing::TempDir() + "/corrupt.gz";
-  FILE* f = fopen(tmp.c_str(), "wb");
-  fwrite("\x1f\x8b\x08\x00garbage", 1, 11, f);
-  fclose(f);
-  EXPECT_EQ(ReadMaybeCompressedFile(tmp).status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "feed/rpsl_loader.h"
 #include "gtest/gtest.h"
 #include "tests/common/fake_clock.h"
+#include "tests/feed/feed_files.h"
 
 namespace pfx {
 namespace {
@@ -70,6 +71,129 @@ TEST(RpslLoaderTest, SharedRegistryDumps) {
     objects += s->route_objects;
   }
   EXPECT_EQ(objects, 422660u);  // testdata/README.md
+}
+
+void ExpectSameLoad(const RpslLoadStats& a, const RpslLoadStats& b) {
+  EXPECT_EQ(a.objects, b.objects);
+  EXPECT_EQ(a.route_objects, b.route_objects);
+  EXPECT_EQ(a.added, b.added);
+  EXPECT_EQ(a.rejected_source, b.rejected_source);
+  EXPECT_EQ(a.malformed, b.malformed);
+  EXPECT_EQ(a.first_error, b.first_error);
+}
+
+std::string Afrinic() {
+  return testing_files::ReadFile(absl::StrCat(PFX_SOURCE_DIR, "/testdata/irr/afrinic.db.gz"));
+}
+
+// The stream cuts lines and objects anywhere; the result is the text's.
+TEST(RpslLoaderTest, StreamLoadsTheSameObjectsInAnyChunking) {
+  for (const std::string& text :
+       {Sample("radb.db.sample"), Sample("ripe.db.sample"), Sample("radb.updates.sample"),
+        Afrinic(), std::string("route: 1.1.1.0/24\norigin: AS13335\nsource: RADB")}) {
+    IrrIndex whole_index;
+    RpslLoadStats whole = LoadRpsl(text, whole_index);
+    ASSERT_GT(whole.objects, 0u);
+    for (size_t chunk : {size_t{1}, size_t{13}, size_t{4096}, SIZE_MAX}) {
+      if (chunk == 1 && text.size() > 100000) continue;  // slow and says nothing more
+      IrrIndex index;
+      MemoryByteSource source(text, chunk);
+      RpslLoadStats s = LoadRpslStream(source, index);
+      ExpectSameLoad(s, whole);
+      EXPECT_FALSE(s.damaged);
+      EXPECT_EQ(s.bytes, text.size());
+      EXPECT_EQ(index.object_count(), whole_index.object_count());
+    }
+  }
+}
+
+// A dump cut in the middle (gzip or bzip2) keeps the objects before the cut: the same as the
+// plain text up to the reported offset, where the object in progress started.
+TEST(RpslLoaderTest, TruncatedCompressedDumpKeepsTheObjectsBeforeTheDamage) {
+  const std::string text = Afrinic();
+  ASSERT_GT(text.size(), 2000000u);
+  for (const std::string& compressed : {testing_files::Gzip(text), testing_files::Bzip2(text, 1)}) {
+    testing_files::TempFile file = testing_files::WriteTempFile(
+        "cut.db", absl::string_view(compressed).substr(0, compressed.size() / 2));
+    const std::string& path = file.path();
+    IrrIndex index;
+    absl::StatusOr<RpslLoadStats> s = LoadRpslFile(path, index);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_TRUE(s->damaged);
+    EXPECT_GT(s->damage_offset, text.size() / 4);
+    EXPECT_LT(s->damage_offset, text.size());
+    EXPECT_EQ(text.substr(s->damage_offset - 2, 2), "\n\n");  // an object starts there
+    EXPECT_NE(s->damage_message.find(absl::StrCat("the object at offset ", s->damage_offset,
+                                                  " cannot be read: ", path)),
+              std::string::npos)
+        << s->damage_message;
+    IrrIndex prefix_index;
+    RpslLoadStats prefix = LoadRpsl(text.substr(0, s->damage_offset), prefix_index);
+    ExpectSameLoad(*s, prefix);
+    EXPECT_GT(s->added, 3000u);
+    EXPECT_EQ(index.object_count(), prefix_index.object_count());
+  }
+}
+
+// Damage inside an object of any class drops that object; between objects it drops nothing.
+TEST(RpslLoaderTest, SourceErrorDropsTheObjectInProgress) {
+  const std::string text =
+      "route: 10.1.0.0/16\norigin: AS1\nsource: RADB\n\n"  // 45 bytes
+      "as-set: AS-X\nmembers: AS1\n\n"
+      "route: 10.2.0.0/16\norigin: AS2\nsource: RADB\n";
+  struct Case {
+    size_t end;
+    size_t objects;
+    uint64_t damage_offset;
+    const char* what;
+  };
+  for (const Case& c : std::vector<Case>{{30, 0, 0, "object"},
+                                         {45, 1, 45, "text"},
+                                         {50, 1, 45, "object"},
+                                         {65, 1, 45, "object"},
+                                         {text.size() - 1, 2, 72, "object"}}) {
+    IrrIndex index;
+    MemoryByteSource source(absl::string_view(text).substr(0, c.end), 7,
+                            absl::DataLossError("cut"));
+    RpslLoadStats s = LoadRpslStream(source, index);
+    EXPECT_TRUE(s.damaged);
+    EXPECT_EQ(s.objects, c.objects) << c.end;
+    EXPECT_EQ(s.added, c.objects > 0 ? 1u : 0u) << c.end;
+    EXPECT_EQ(s.damage_offset, c.damage_offset) << c.end;
+    EXPECT_EQ(s.damage_message,
+              absl::StrCat("the ", c.what, " at offset ", c.damage_offset, " cannot be read: cut"));
+  }
+}
+
+// Memory is bounded: a route object over the cap, or one with a line longer than the buffer,
+// is malformed and skipped to its end; other classes are never held, so a big one is fine.
+TEST(RpslLoaderTest, OversizedRouteObjectsAreMalformedBigOtherObjectsAreNot) {
+  std::string big_descr;
+  while (big_descr.size() <= kMaxRpslObjectBytes) big_descr += "descr: a route object\n";
+  std::string members;
+  while (members.size() <= 2 * kMaxRpslObjectBytes) members += "members: AS1, AS2, AS3\n";
+  const std::string long_line(kMaxRpslLineBytes + 10, 'x');
+  const std::string text =
+      absl::StrCat("route: 10.1.0.0/16\norigin: AS1\nsource: RADB\n", big_descr, "\n",  //
+                   "as-set: AS-BIG\n", members, "source: RADB\n\n",                     //
+                   "route: 10.2.0.0/16\norigin: AS2\nremarks: ", long_line, "\nsource: RADB\n\n",
+                   "% ", long_line, "\n",  // a long comment is just a comment
+                   "route: 10.3.0.0/16\norigin: AS3\nsource: RADB\n");
+  IrrIndex whole_index;
+  RpslLoadStats whole = LoadRpsl(text, whole_index);
+  IrrIndex index;
+  MemoryByteSource source(text, 100000);
+  RpslLoadStats s = LoadRpslStream(source, index);
+  for (const RpslLoadStats* stats : {&whole, &s}) {
+    EXPECT_EQ(stats->objects, 4u);
+    EXPECT_EQ(stats->malformed, 2u);
+    EXPECT_EQ(stats->added, 1u);
+    EXPECT_EQ(stats->first_error,
+              absl::StrCat("object at offset 0 is larger than ", kMaxRpslObjectBytes, " bytes"));
+  }
+  EXPECT_EQ(index.Lookup(P("10.3.0.0/16"), 3).match, IrrMatch::kExact);
+  EXPECT_NE(index.Lookup(P("10.1.0.0/16"), 1).match, IrrMatch::kExact);
+  EXPECT_NE(index.Lookup(P("10.2.0.0/16"), 2).match, IrrMatch::kExact);
 }
 
 SessionKey S(const char* router, const char* peer) { return {router, *IpAddress::Parse(peer)}; }
