@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libbz2-dev libjemalloc-dev
   bgpdump gobgpd bc
+  clang libclang-rt-14-dev
   libssl-dev nodejs npm
 )
 
