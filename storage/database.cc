@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "openssl/rand.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -101,7 +102,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   return Open(path, nullptr);
 }
 
-absl::Status Database::OpenInstance() {
+absl::Status Database::OpenInstance(bool read_only) {
   rocksdb::Options options;
   if (env_ != nullptr) options.env = env_;
   options.create_if_missing = true;
@@ -128,8 +129,10 @@ absl::Status Database::OpenInstance() {
   for (const char* name : kColumnNames) descriptors.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(rocksdb::DBOptions(options), path_, descriptors, &handles, &raw);
+  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(options), path_,
+                                                               descriptors, &handles, &raw)
+                                : rocksdb::DB::Open(rocksdb::DBOptions(options), path_, descriptors,
+                                                    &handles, &raw);
   if (!s.ok()) return ToAbsl(s, absl::StrCat("opening RocksDB at ", path_));
   db_.reset(raw);
   for (size_t i = 0; i < handles.size(); ++i) handles_[i] = handles[i];
@@ -153,7 +156,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db->env_ = env;
   {
     absl::WriterMutexLock lock(&db->instance_mu_);
-    if (absl::Status s = db->OpenInstance(); !s.ok()) return s;
+    if (absl::Status s = db->OpenInstance(/*read_only=*/false); !s.ok()) return s;
   }
 
   absl::StatusOr<std::optional<std::string>> version = db->Get(Column::kMeta, kSchemaKey);
@@ -224,6 +227,7 @@ absl::Status Database::Commit(WriteSet& writes, Durability durability) {
   }
   rocksdb::WriteOptions options;
   options.sync = durability == Durability::kSynced;
+  if (durability == Durability::kBuffered) unsynced_.store(true);
   absl::Status written = ToAbsl(db_->Write(options, &batch), "RocksDB Write");
   if (!written.ok()) return NoteFailure(written);
   for (absl::AnyInvocable<void()>& hook : writes.on_applied_) hook();
@@ -235,12 +239,20 @@ absl::Status Database::SyncWal() {
   if (absl::Status s = ResumeAfterFailure(); !s.ok()) return s;
   Hold hold(*this);
   if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
+  if (lost_sync_.exchange(false)) {
+    return absl::UnavailableError(
+        "storage was reopened after a disk failure; writes buffered before it may not be "
+        "durable");
+  }
+  unsynced_.store(false);
   absl::Status synced = ToAbsl(db_->SyncWAL(), "RocksDB SyncWAL");
-  return synced.ok() ? synced : NoteFailure(synced);
+  if (synced.ok()) return synced;
+  unsynced_.store(true);
+  return NoteFailure(synced);
 }
 
 absl::Status Database::NoteFailure(absl::Status status) {
-  write_failed_.store(true);
+  failures_.fetch_add(1);
   return status;  // an I/O error is UNAVAILABLE (ToAbsl) and names RocksDB's cause
 }
 
@@ -257,30 +269,46 @@ absl::Status Database::ProbeDisk() const {
 }
 
 absl::Status Database::ResumeAfterFailure() {
-  if (!write_failed_.load()) return absl::OkStatus();
+  const uint64_t failures = failures_.load();
+  if (failures == recovered_through_.load()) return absl::OkStatus();
   auto refused = [](absl::string_view why) {
     return absl::UnavailableError(
         absl::StrCat("storage is failing, writes are refused until it recovers: ", why));
   };
+  // Marks every failure seen so far as recovered; one recorded since stays a failure.
+  auto recovered = [&] {
+    uint64_t through = recovered_through_.load();
+    while (through < failures && !recovered_through_.compare_exchange_weak(through, failures)) {
+    }
+    return absl::OkStatus();
+  };
   rocksdb::Status resumed;
   {
     Hold hold(*this);
-    resumed = db_ != nullptr ? db_->Resume() : rocksdb::Status::Incomplete("storage is closed");
+    resumed = db_ == nullptr ? rocksdb::Status::Incomplete("storage is closed")
+              : read_only_   ? rocksdb::Status::Incomplete("storage is open read-only")
+                             : db_->Resume();
   }
-  if (resumed.ok() && db_ != nullptr) {
-    write_failed_.store(false);
-    return absl::OkStatus();
-  }
+  if (resumed.ok()) return recovered();
   // A thread inside an operation of this database cannot wait for the exclusive hold.
   if (Hold::HeldByThisThread(*this)) return refused(resumed.ToString());
   absl::MutexLock recovering(&recovery_mu_);
-  if (!write_failed_.load()) return absl::OkStatus();  // another thread reopened it
+  if (recovered_through_.load() >= failures) return absl::OkStatus();  // another thread did
+  if (absl::Now() < next_reopen_) return refused(resumed.ToString());
   if (absl::Status probe = ProbeDisk(); !probe.ok()) return refused(probe.message());
   absl::WriterMutexLock lock(&instance_mu_);
+  if (unsynced_.exchange(false)) lost_sync_.store(true);
   CloseInstance();
-  if (absl::Status opened = OpenInstance(); !opened.ok()) return refused(opened.message());
-  write_failed_.store(false);
-  return absl::OkStatus();
+  absl::Status opened = OpenInstance(/*read_only=*/false);
+  read_only_ = !opened.ok();
+  if (!opened.ok()) {
+    // Reads keep working on a read-only instance; the next write tries again in a second.
+    next_reopen_ = absl::Now() + absl::Seconds(1);
+    absl::Status read_only = OpenInstance(/*read_only=*/true);
+    return refused(absl::StrCat(opened.message(), read_only.ok() ? "" : "; read-only too: ",
+                                read_only.ok() ? "" : read_only.message()));
+  }
+  return recovered();
 }
 
 absl::Status Database::Scan(

@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "storage/page_token.h"
 
 namespace rocksdb {
@@ -137,7 +138,7 @@ class Database {
   rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
 
   // Opens the RocksDB instance (db_, handles_) from path_ and env_; closes it.
-  absl::Status OpenInstance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(instance_mu_);
+  absl::Status OpenInstance(bool read_only) ABSL_EXCLUSIVE_LOCKS_REQUIRED(instance_mu_);
   void CloseInstance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(instance_mu_);
 
   // Disk faults. After a failed write or WAL sync RocksDB refuses every write (a background
@@ -146,10 +147,16 @@ class Database {
   // data dir takes a synced write again (one probe per refused write), the instance is closed
   // and opened anew, replaying its WAL (an open flushes what it replays to a synced table
   // file). Writes work again as soon as the disk does, without a restart; until then they
-  // answer UNAVAILABLE naming RocksDB's cause, and reads keep working on the old instance.
-  // Operations hold the instance shared (a thread already holding it does not lock again,
+  // answer UNAVAILABLE naming RocksDB's cause, and reads keep working. If the reopen itself
+  // fails (a full disk can take the probe but not the flush), the instance is opened
+  // read-only, so reads still work, and the next reopen waits a second.
+  //   A write that failed has an unknown outcome, as after a crash: its batch may be in the
+  // WAL, and a reopen replays it (a retry with the same request_id then gets its reply).
+  //   Buffered writes not yet synced when the instance is reopened were in the old WAL, whose
+  // sync failed: the next SyncWal answers UNAVAILABLE instead of vouching for them.
+  //   Operations hold the instance shared (a thread already holding it does not lock again,
   // so a Scan's visitor may read and write); the reopen holds it exclusively, and is skipped
-  // by a thread that holds it.
+  // by a thread that holds it. While a reopen runs, operations wait for it.
   absl::Status ResumeAfterFailure();
   absl::Status NoteFailure(absl::Status status);
   absl::Status ProbeDisk() const;
@@ -159,8 +166,14 @@ class Database {
   mutable absl::Mutex instance_mu_;
   std::unique_ptr<rocksdb::DB> db_ ABSL_GUARDED_BY(instance_mu_);  // null after a failed reopen
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Column::kCount)> handles_{};
-  std::atomic<bool> write_failed_{false};
+  bool read_only_ ABSL_GUARDED_BY(instance_mu_) = false;  // after a failed reopen
+  // Failed writes and syncs so far, and how many of them a recovery has dealt with.
+  std::atomic<uint64_t> failures_{0};
+  std::atomic<uint64_t> recovered_through_{0};
+  std::atomic<bool> unsynced_{false};   // a buffered write since the last successful SyncWal
+  std::atomic<bool> lost_sync_{false};  // such writes were on an instance since reopened
   absl::Mutex recovery_mu_ ABSL_ACQUIRED_BEFORE(instance_mu_);  // one recovery at a time
+  absl::Time next_reopen_ ABSL_GUARDED_BY(recovery_mu_) = absl::InfinitePast();
   int stored_schema_version_ = kSchemaVersion;
   std::unique_ptr<PageTokens> page_tokens_;
 };

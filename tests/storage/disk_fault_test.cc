@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/database.h"
@@ -105,6 +106,47 @@ TEST_F(DiskFaultTest, FailingWritesRefuseWritesKeepReadsAndRecoverWithoutRestart
   ASSERT_NE(reopened, nullptr);
   EXPECT_TRUE(Has(*reopened, "before"));
   EXPECT_TRUE(Has(*reopened, "after"));
+}
+
+// Buffered writes on an instance that a recovery reopens were in a WAL whose sync failed: the
+// next SyncWal does not vouch for them (UNAVAILABLE); the one after is the new instance's own.
+TEST_F(DiskFaultTest, SyncAfterAReopenDoesNotVouchForWritesBufferedBeforeIt) {
+  WriteSet w;
+  w.Put(Column::kPeerings, "buffered", "value");
+  ASSERT_TRUE(db_->Commit(w, Durability::kBuffered).ok());
+  disk_.fs->FailSyncs(true);
+  EXPECT_EQ(db_->SyncWal().code(), absl::StatusCode::kUnavailable);
+  disk_.fs->FailSyncs(false);
+  ASSERT_TRUE(Put("after").ok()) << "the reopen happens here";
+  absl::Status vouch = db_->SyncWal();
+  EXPECT_EQ(vouch.code(), absl::StatusCode::kUnavailable) << vouch;
+  EXPECT_THAT(vouch.message(), HasSubstr("may not be durable"));
+  EXPECT_TRUE(db_->SyncWal().ok());
+}
+
+// A disk that takes the small probe but not table files: the reopen fails in its flush, and
+// pfxd keeps serving reads from a read-only instance; once the disk recovers, writes resume.
+TEST_F(DiskFaultTest, AFailedReopenKeepsReadsOnAReadOnlyInstance) {
+  ASSERT_TRUE(Put("before").ok());
+  disk_.fs->FailSyncs(true);
+  EXPECT_FALSE(Put("during").ok());
+  disk_.fs->OnlyFilesEndingWith(".sst");  // the WAL and the probe work again, tables do not
+  disk_.fs->FailSyncs(false);
+  disk_.fs->FailWrites(true);
+  absl::Status refused = Put("still-during");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("opening RocksDB")) << "the reopen was tried";
+  EXPECT_TRUE(Has(*db_, "before")) << "reads work on the read-only instance";
+
+  disk_.fs->FailWrites(false);
+  absl::Status after = absl::UnavailableError("not tried");
+  for (int i = 0; i < 40 && !after.ok(); ++i) {  // the next reopen waits a second
+    absl::SleepFor(absl::Milliseconds(100));
+    after = Put("after");
+  }
+  ASSERT_TRUE(after.ok()) << after;
+  EXPECT_TRUE(Has(*db_, "before"));
+  EXPECT_TRUE(Has(*db_, "after"));
 }
 
 }  // namespace
