@@ -18,6 +18,7 @@
 #include "feed/bmp/bmp_writer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/common/bmp_socket.h"
 #include "tests/e2e/fixtures.h"
 
 namespace pfx::testing {
@@ -42,15 +43,6 @@ std::string PeerUp() {
   p.timestamp_seconds = 1700000000;
   std::string out;
   AppendBmpPeerUp(p, 8075, out);
-  return out;
-}
-
-// The first `sent` bytes of a message that declares `declared` bytes.
-std::string Partial(size_t declared, size_t sent) {
-  std::string out = {
-      3, char(declared >> 24), char(declared >> 16), char(declared >> 8), char(declared),
-      1 /* Statistics Report */};
-  out.resize(sent, '\0');
   return out;
 }
 
@@ -90,21 +82,6 @@ int ConnectFrom(int port, const std::string& source) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;
 }
-
-void Send(int fd, const std::string& bytes) {
-  ASSERT_EQ(send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-}
-
-// pfxd never writes to a BMP connection: readable means it was closed (EOF or reset).
-bool ClosedWithin(int fd, absl::Duration timeout) {
-  pollfd p{fd, POLLIN, 0};
-  if (poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) <= 0) return false;
-  char c;
-  ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
-  return n == 0 || (n < 0 && errno == ECONNRESET);
-}
-bool Closed(int fd) { return ClosedWithin(fd, absl::Seconds(10)); }
-bool Open(int fd) { return !ClosedWithin(fd, absl::ZeroDuration()); }
 
 // A client on a channel of its own (a local subchannel pool: a new TCP connection), so the
 // call needs pfxd's gRPC acceptor, not just a connection made before the flood. Creates a

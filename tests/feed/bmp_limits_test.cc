@@ -10,6 +10,7 @@
 
 #include "feed/bmp/fd_reserve.h"
 #include "gtest/gtest.h"
+#include "tests/common/bmp_socket.h"
 
 namespace pfx {
 namespace {
@@ -191,21 +192,6 @@ TEST(BmpLimitsTest, EventLimiterSummarizesWhatItHeldBack) {
   EXPECT_EQ(limiter.Summary(kT0 + absl::Seconds(11)), std::nullopt);  // said once
   EXPECT_TRUE(limiter.Allow(kT0 + absl::Seconds(11)));                // a new window
 }
-
-// Lowers the soft RLIMIT_NOFILE for one test and restores it.
-class SoftFdLimit {
- public:
-  explicit SoftFdLimit(rlim_t soft) {
-    getrlimit(RLIMIT_NOFILE, &saved_);
-    rlimit r = saved_;
-    r.rlim_cur = soft;
-    EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &r), 0);
-  }
-  ~SoftFdLimit() { setrlimit(RLIMIT_NOFILE, &saved_); }
-
- private:
-  rlimit saved_{};
-};
 
 TEST(FdReserveTest, RoomEndsAtTheLimitMinusTheReserve) {
   const int before = CountOpenFds();

@@ -23,19 +23,11 @@
 #include "feed/bmp/bmp_writer.h"
 #include "feed/bmp/fd_reserve.h"
 #include "gtest/gtest.h"
+#include "tests/common/bmp_socket.h"
 #include "validator/community.h"
 
 namespace pfx {
 namespace {
-
-BmpPeerHeader Peer(const char* address, uint32_t asn) {
-  BmpPeerHeader p;
-  p.address = *IpAddress::Parse(address);
-  p.asn = asn;
-  p.bgp_id = 0x0A0A0A0A;
-  p.timestamp_seconds = 1700000000;
-  return p;
-}
 
 std::string RouteMonitoring(const BmpPeerHeader& peer, const char* prefix) {
   std::string update, out;
@@ -59,15 +51,6 @@ std::string PeerUp() {
   return out;
 }
 
-// The first `sent` bytes of a message that declares `declared` bytes.
-std::string Partial(size_t declared, size_t sent) {
-  std::string out = {
-      3, char(declared >> 24), char(declared >> 16), char(declared >> 8), char(declared),
-      1 /* Statistics Report */};
-  out.resize(sent, '\0');
-  return out;
-}
-
 // A TCP connection to the station from `source` (any 127/8 address).
 int ConnectFrom(int port, const char* source = "127.0.0.1") {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -82,22 +65,6 @@ int ConnectFrom(int port, const char* source = "127.0.0.1") {
   EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0) << std::strerror(errno);
   return fd;
 }
-
-void Send(int fd, const std::string& bytes) {
-  ASSERT_EQ(send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-}
-
-// True once the station has closed `fd` (EOF or reset), waiting up to `timeout`. The station
-// never writes to a router, so readable means closed.
-bool ClosedWithin(int fd, absl::Duration timeout) {
-  pollfd p{fd, POLLIN, 0};
-  if (poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) <= 0) return false;
-  char c;
-  ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
-  return n == 0 || (n < 0 && errno == ECONNRESET);
-}
-bool Closed(int fd) { return ClosedWithin(fd, absl::Seconds(5)); }
-bool Open(int fd) { return !ClosedWithin(fd, absl::ZeroDuration()); }
 
 bool WaitFor(const std::function<bool()>& f, absl::Duration timeout = absl::Seconds(5)) {
   absl::Time deadline = absl::Now() + timeout;
@@ -407,21 +374,6 @@ TEST(BmpListenerTest, AtTheCapTheOldestWithoutInitiationMakesRoom) {
       << events.All();
   for (int fd : {router_a, idle_b, idle_c, router_d, refused}) close(fd);
 }
-
-// Lowers the soft RLIMIT_NOFILE for one test and restores it.
-class SoftFdLimit {
- public:
-  explicit SoftFdLimit(rlim_t soft) {
-    getrlimit(RLIMIT_NOFILE, &saved_);
-    rlimit r = saved_;
-    r.rlim_cur = soft;
-    EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &r), 0);
-  }
-  ~SoftFdLimit() { setrlimit(RLIMIT_NOFILE, &saved_); }
-
- private:
-  rlimit saved_{};
-};
 
 int HighestOpenFd() {
   int highest = -1;

@@ -5,6 +5,7 @@
 #include "feed/bmp/bmp_router.h"
 #include "feed/bmp/bmp_writer.h"
 #include "gtest/gtest.h"
+#include "tests/common/bmp_socket.h"
 #include "validator/community.h"
 
 namespace pfx {
@@ -12,15 +13,6 @@ namespace {
 
 absl::Span<const uint8_t> Bytes(const std::string& s) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
-
-BmpPeerHeader Peer(const char* address, uint32_t asn) {
-  BmpPeerHeader p;
-  p.address = *IpAddress::Parse(address);
-  p.asn = asn;
-  p.bgp_id = 0x0A0A0A0A;
-  p.timestamp_seconds = 1700000000;
-  return p;
 }
 
 RouteAttributes Attrs(const char* path, const char* next_hop) {
