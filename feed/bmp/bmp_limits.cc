@@ -97,13 +97,17 @@ std::optional<size_t> BmpOverBudget(const BmpLimits& limits,
                                     absl::Span<const BmpConnectionState* const> open,
                                     size_t* total) {
   *total = 0;
-  std::optional<size_t> most;
+  std::optional<size_t> most, most_uninitiated;
   for (size_t i = 0; i < open.size(); ++i) {
     *total += open[i]->pending;
     if (!most || open[i]->pending > open[*most]->pending) most = i;
+    if (!open[i]->initiated && open[i]->pending > 0 &&
+        (!most_uninitiated || open[i]->pending > open[*most_uninitiated]->pending)) {
+      most_uninitiated = i;
+    }
   }
   if (*total <= limits.buffer_budget_bytes) return std::nullopt;
-  return most;
+  return most_uninitiated ? most_uninitiated : most;
 }
 
 void BmpEventLimiter::Roll(absl::Time now) {

@@ -24,7 +24,10 @@
 //   - bytes of an incomplete message have been pending for `incomplete_message_timeout`
 //     (measured from the arrival of the oldest pending byte, so a trickle does not reset it);
 //   - the bytes pending across all connections exceed `buffer_budget_bytes`: the connection
-//     holding the most pending bytes is closed (repeatedly, until the total fits).
+//     holding the most pending bytes is closed (repeatedly, until the total fits) — one that
+//     has not sent its Initiation first, so strangers cannot use the budget against a router.
+//     (Before its Initiation a connection holds at most kMaxInitiationBytes anyway: the
+//     listener closes it once a header announces another type or a longer message.)
 // Times are monotonic instants (absl::Time used as a point on a steady clock).
 // Thread-safe: pure functions; BmpEventLimiter is not thread-safe (one per listener thread).
 
@@ -43,6 +46,10 @@ namespace pfx {
 
 // The station's limits. pfxd sets every field from its configuration (docs/configuration.md;
 // server/config.h holds pfxd's defaults); the values here serve tests and embedders.
+// The largest first message a connection may announce: an Initiation carries a few strings
+// (sysName, sysDescr), far below this.
+inline constexpr size_t kMaxInitiationBytes = 64 << 10;
+
 struct BmpLimits {
   size_t max_connections = 256;
   absl::Duration initiation_timeout = absl::Seconds(5);
@@ -91,8 +98,9 @@ std::string BmpConnectionExpired(const BmpLimits& limits, const BmpConnectionSta
 // The earliest instant at which BmpConnectionExpired may say "close"; InfiniteFuture if never.
 absl::Time BmpConnectionDeadline(const BmpLimits& limits, const BmpConnectionState& c);
 
-// When the pending bytes of `open` exceed the budget: the index of the connection holding the
-// most (the first of equals), and the total in `*total`.
+// When the pending bytes of `open` exceed the budget: the index of the connection to close —
+// of those without an Initiation that hold pending bytes the one holding the most, else the one
+// holding the most (the first of equals) — and the total in `*total`.
 std::optional<size_t> BmpOverBudget(const BmpLimits& limits,
                                     absl::Span<const BmpConnectionState* const> open,
                                     size_t* total);

@@ -114,6 +114,11 @@ absl::StatusOr<std::unique_ptr<BmpListener>> BmpListener::Start(BmpListenerOptio
                                        : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   listener->listen_fd_ = fd;
   listener->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (listener->wake_fd_ < 0) {
+    std::string why = std::strerror(errno);
+    close(fd);
+    return absl::UnavailableError(absl::StrCat("BMP listener: eventfd: ", why));
+  }
   listener->fds_.emplace(listener->options_.limits.fd_reserve);
   listener->thread_ = std::thread([l = listener.get()] { l->Run(); });
   return listener;
@@ -122,8 +127,7 @@ absl::StatusOr<std::unique_ptr<BmpListener>> BmpListener::Start(BmpListenerOptio
 BmpListener::~BmpListener() { Stop(); }
 
 void BmpListener::Stop() {
-  if (stopping_ || !thread_.joinable()) return;
-  stopping_ = true;
+  if (stopping_.exchange(true) || !thread_.joinable()) return;
   uint64_t one = 1;
   ssize_t unused = write(wake_fd_, &one, sizeof(one));
   (void)unused;
@@ -293,6 +297,22 @@ bool BmpListener::Read(Connection& c, absl::Time now, std::string* why, bool* cl
     while (true) {
       auto view = absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(c.buffer.data()) + offset,
                                       c.buffer.size() - offset);
+      // Before its Initiation a connection may not hold more than an Initiation's worth: the
+      // common header (version, length, type) tells as soon as its 6 bytes are in.
+      if (!c.state.initiated && view.size() >= 6) {
+        const uint32_t declared = uint32_t{view[1]} << 24 | uint32_t{view[2]} << 16 |
+                                  uint32_t{view[3]} << 8 | uint32_t{view[4]};
+        if (static_cast<BmpType>(view[5]) != BmpType::kInitiation) {
+          *why = absl::StrCat("the first message must be an Initiation (RFC 7854 section 4.3), ",
+                              "got ", BmpTypeName(static_cast<BmpType>(view[5])));
+          return false;
+        }
+        if (declared > kMaxInitiationBytes) {
+          *why = absl::StrCat("an Initiation of ", declared, " bytes (at most ",
+                              kMaxInitiationBytes, ")");
+          return false;
+        }
+      }
       absl::StatusOr<size_t> length = BmpMessageLength(view);
       if (!length.ok()) {
         *why = std::string(length.status().message());
@@ -300,11 +320,6 @@ bool BmpListener::Read(Connection& c, absl::Time now, std::string* why, bool* cl
       }
       if (*length == 0) break;
       absl::StatusOr<BmpMessage> message = ParseBmpMessage(view.subspan(0, *length));
-      if (message.ok() && !c.state.initiated && message->type != BmpType::kInitiation) {
-        *why = absl::StrCat("the first message must be an Initiation (RFC 7854 section 4.3), got ",
-                            BmpTypeName(message->type));
-        return false;
-      }
       absl::Status applied = message.ok() ? c.router->Apply(*message) : message.status();
       if (!applied.ok()) {
         *why = std::string(applied.message());
@@ -400,7 +415,10 @@ void BmpListener::Run() {
           absl::Ceil(std::max(deadline - now, absl::ZeroDuration()), absl::Milliseconds(1))));
     }
     if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) {
-      Event(true, absl::StrCat("BMP station stopped: poll: ", std::strerror(errno)));
+      const std::string why = absl::StrCat("BMP station stopped: poll: ", std::strerror(errno));
+      Event(true, why);
+      absl::MutexLock lock(&mu_);
+      while (!connections_.empty()) Close(connections_.size() - 1, true, why);
       return;
     }
     if (fds[0].revents != 0) return;  // Stop()

@@ -31,6 +31,7 @@
 #ifndef PFX_FEED_BMP_BMP_LISTENER_H_
 #define PFX_FEED_BMP_BMP_LISTENER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -123,7 +124,7 @@ class BmpListener {
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> connections_ ABSL_GUARDED_BY(mu_);
   BmpListenerStats stats_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace pfx

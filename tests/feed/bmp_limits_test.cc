@@ -177,6 +177,21 @@ TEST(BmpLimitsTest, BudgetPicksTheConnectionHoldingTheMost) {
   EXPECT_EQ(BmpOverBudget(limits, open, &total), 1u);
 }
 
+TEST(BmpLimitsTest, BudgetClosesAStrangerBeforeARouter) {
+  BmpLimits limits;
+  limits.buffer_budget_bytes = 100;
+  std::vector<BmpConnectionState> states(3);
+  states[0].initiated = true;  // a router in the middle of a big message
+  states[0].pending = 90;
+  states[1].pending = 0;  // a stranger holding nothing is no candidate
+  states[2].pending = 20;
+  std::vector<const BmpConnectionState*> open = {&states[0], &states[1], &states[2]};
+  size_t total = 0;
+  EXPECT_EQ(BmpOverBudget(limits, open, &total), 2u);
+  states[2].initiated = true;  // only routers hold bytes: the one holding the most
+  EXPECT_EQ(BmpOverBudget(limits, open, &total), 0u);
+}
+
 TEST(BmpLimitsTest, EventLimiterSummarizesWhatItHeldBack) {
   BmpEventLimiter limiter(2, absl::Seconds(10));
   EXPECT_TRUE(limiter.Allow(kT0));

@@ -191,6 +191,25 @@ TEST(BmpListenerTest, FirstMessageMustBeAnInitiation) {
   close(fd);
 }
 
+// Before its Initiation a connection is closed as soon as the 6-byte common header says it is
+// anything else, or an Initiation too long to be one: strangers cannot park a megabyte each.
+TEST(BmpListenerTest, AFirstHeaderThatIsNotASmallInitiationClosesAtOnce) {
+  RouteIndex index;
+  Events events;
+  auto listener = StartListener(index, events);
+  int huge = ConnectFrom(listener->port(), "127.0.0.1");
+  std::string header = {3, 0, 0x10, 0, 0, 4 /* Initiation */};  // declares 1 MiB
+  Send(huge, header);
+  EXPECT_TRUE(Closed(huge));
+  EXPECT_TRUE(events.Has("an Initiation of 1048576 bytes (at most 65536)")) << events.All();
+  int other = ConnectFrom(listener->port(), "127.0.0.2");
+  Send(other, Partial(1000, 6));  // a Statistics Report header, its body never sent
+  EXPECT_TRUE(Closed(other));
+  EXPECT_TRUE(events.Has("got Statistics Report")) << events.All();
+  close(huge);
+  close(other);
+}
+
 TEST(BmpListenerTest, IdleConnectionsAreClosedAfterTheInitiationTimeout) {
   RouteIndex index;
   Events events;
