@@ -224,6 +224,12 @@ TEST_F(RouteServerFlowTest, ExplainAndDryRunNameTheProvidersPeerings) {
 
 TEST_F(RouteServerFlowTest, KeyInUseBlocksDeletionUnlessForced) {
   ASSERT_TRUE(Activate("p1", registered_.peering_service_prefix_key()).ok());
+  // The activation's own validation runs first: one that ran after the forced deletion would
+  // rightly find the key owned by nobody and say so instead of why ("... was deleted").
+  ASSERT_TRUE(WaitFor([&] {
+    return GetServicePrefix(*pfxd_, "svc-1", "p1").prefix_validation_state() !=
+           v1::PREFIX_VALIDATION_STATE_PENDING;
+  }));
   v1::DeleteRegisteredAsnRequest del;
   del.set_peering_name("rs-1");
   del.set_name("cloudflare");

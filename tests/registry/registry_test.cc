@@ -105,7 +105,9 @@ class RegistryTest : public testing::Test {
     }
     absl::StatusOr<v1::Peering> created = Call(*registry_, &Registry::CreatePeering, create);
     if (!created.ok() || !active) return created;
-    for (const v1::Connection& c : created->connections()) {
+    // A copy: each call replaces `created`, whose connections the loop would otherwise walk.
+    const auto connections = created->connections();
+    for (const v1::Connection& c : connections) {
       v1::SetConnectionStateRequest set;
       set.set_peering_name(name);
       set.set_connection_id(c.connection_id());
