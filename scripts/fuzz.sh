@@ -20,8 +20,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ${#targets[@]} -eq 0 ]; then
-  targets=(bgp_update bmp_station mrt text_parsers config rpsl compressed_reader)
+if [ ${#targets[@]} -eq 0 ]; then  # every target: fuzz/fuzz_<target>.cc
+  for source in "$root"/fuzz/fuzz_*.cc; do
+    name=$(basename "$source" .cc)
+    targets+=("${name#fuzz_}")
+  done
 fi
 
 # One configure and build at a time, also when ctest starts several runs at once.
