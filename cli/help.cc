@@ -15,6 +15,10 @@ constexpr char kGlobalFlags[] =
     "  --server HOST:PORT     pfxd to talk to (default $PFXD_SERVER, else 127.0.0.1:50051)\n"
     "  --output table|json    json: the reply as JSON; streams print one object per line\n"
     "  --timeout SECONDS      deadline of a unary call, 1-3600 (default 30)\n"
+    "  --tls-ca FILE          TLS: the CA of pfxd's certificate (default $PFXCTL_TLS_CA)\n"
+    "  --tls-cert FILE        TLS: this client's certificate, whose role pfxd checks\n"
+    "                         (default $PFXCTL_TLS_CERT)\n"
+    "  --tls-key FILE         TLS: the certificate's key (default $PFXCTL_TLS_KEY)\n"
     "  --help, --version\n";
 
 const google::protobuf::Descriptor* RequestOf(const Command& c) {
@@ -107,7 +111,8 @@ std::string BashCompletion() {
   for (const auto& p : prefixes) {
     std::vector<std::string> next = NextWords(p);
     if (p.empty()) {
-      for (const char* g : {"--server", "--output", "--timeout", "--help", "--version"})
+      for (const char* g : {"--server", "--output", "--timeout", "--tls-ca", "--tls-cert",
+                            "--tls-key", "--help", "--version"})
         next.push_back(g);
     }
     absl::StrAppend(&cases, "    \"", absl::StrJoin(p, " "), "\") opts=\"",
@@ -135,7 +140,7 @@ std::string BashCompletion() {
       "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
       "    w=\"${COMP_WORDS[i]}\"\n"
       "    case \"$w\" in\n"
-      "      --server|--output|--timeout) ((i++)) ;;\n"
+      "      --server|--output|--timeout|--tls-ca|--tls-cert|--tls-key) ((i++)) ;;\n"
       "      --*) break ;;\n"
       "      *) words+=(\"$w\") ;;\n"
       "    esac\n"
@@ -143,6 +148,7 @@ std::string BashCompletion() {
       "  case \"$prev\" in\n"
       "    --output) COMPREPLY=($(compgen -W \"table json\" -- \"$cur\")); return ;;\n"
       "    --server|--timeout) return ;;\n"
+      "    --tls-ca|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
       "  esac\n"
       "  local opts=\"\"\n"
       "  case \"${words[*]}\" in\n",

@@ -1,5 +1,6 @@
 // pfxctl: the command-line client for pfxd, one command per RPC (see commands.cc).
-//   pfxctl [--server HOST:PORT] [--output table|json] <resource> <verb> [--field value ...]
+//   pfxctl [--server HOST:PORT] [--output table|json] [--tls-ca F --tls-cert F --tls-key F]
+//          <resource> <verb> [--field value ...]
 // Help, completion and suggestions come from the command table and the request descriptors
 // (help.h); help goes to stdout, errors to stderr with exit code 2 (usage) or 1 (call).
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "cli/bmp_replay.h"
+#include "cli/channel.h"
 #include "cli/commands.h"
 #include "cli/help.h"
 #include "cli/output.h"
@@ -33,7 +35,7 @@ namespace pfx::cli {
 namespace {
 
 struct Options {
-  std::string server = "127.0.0.1:50051";
+  ChannelOptions channel{.server = "127.0.0.1:50051"};
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
@@ -76,7 +78,7 @@ int Fail(const grpc::Status& s) {
 int FailCall(const Options& o, const grpc::Status& s) {
   int rc = Fail(s);
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    std::cerr << "hint: no pfxd answered at " << o.server
+    std::cerr << "hint: no pfxd answered at " << o.channel.server
               << "; point pfxctl at it with --server HOST:PORT or PFXD_SERVER\n";
   }
   return rc;
@@ -238,13 +240,20 @@ int Parse(int argc, char** argv, Options& o, CommandLine& line) {
     } else {
       value = "true";
       line.valueless.push_back(name);
-      if (name == "server" || name == "output" || name == "timeout") {
+      if (name == "server" || name == "output" || name == "timeout" ||
+          absl::StartsWith(name, "tls-")) {
         std::cerr << "error: --" << name << " needs a value\n";
         return 2;
       }
     }
     if (name == "server") {
-      o.server = value;
+      o.channel.server = value;
+    } else if (name == "tls-ca") {
+      o.channel.tls_ca = value;
+    } else if (name == "tls-cert") {
+      o.channel.tls_cert = value;
+    } else if (name == "tls-key") {
+      o.channel.tls_key = value;
     } else if (name == "output") {
       if (value != "json" && value != "table") {
         std::cerr << "error: --output: expected table or json, got '" << value << "'\n";
@@ -334,7 +343,7 @@ size_t MatchedWords(const std::vector<std::string>& words) {
 
 int Run(int argc, char** argv) {
   Options o;
-  if (const char* env = getenv("PFXD_SERVER"); env != nullptr && *env) o.server = env;
+  if (const char* env = getenv("PFXD_SERVER"); env != nullptr && *env) o.channel.server = env;
   CommandLine line;
   if (int rc = Parse(argc, argv, o, line); rc != 0) return rc;
   if (line.version) {
@@ -413,7 +422,13 @@ int Run(int argc, char** argv) {
               << " --help' lists its flags.\n";
     return 2;
   }
-  auto channel = grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());
+  o.channel.FillFromEnvironment();
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> opened = OpenChannel(o.channel);
+  if (!opened.ok()) {
+    std::cerr << "error: " << opened.status().message() << "\n";
+    return 2;
+  }
+  std::shared_ptr<grpc::Channel> channel = *opened;
   if (c->method == "Revalidate") return Revalidate(o, channel, *request);
   if (c->method == "WatchValidation") return Watch(o, channel, *request);
   std::unique_ptr<google::protobuf::Message> reply(

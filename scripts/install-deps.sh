@@ -11,7 +11,7 @@ packages=(
   zlib1g-dev libbz2-dev libjemalloc-dev
   bgpdump gobgpd bc
   clang libclang-rt-14-dev
-  libssl-dev nodejs npm
+  libssl-dev openssl nodejs npm
 )
 
 missing=()

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -15,6 +17,8 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "registry/input_rules.h"
+#include "server/access_policy.h"
+#include "server/tls_credentials.h"
 #include "validator/ip_prefix.h"
 
 namespace pfx {
@@ -67,6 +71,55 @@ absl::Status CheckReadable(absl::string_view field, const std::string& path) {
     return Invalid(field, absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
   }
   if (S_ISDIR(info.st_mode)) return Invalid(field, absl::StrCat("'", path, "' is a directory"));
+  return absl::OkStatus();
+}
+
+// A host every connection to which stays on this machine: 127.0.0.0/8, ::1, localhost.
+bool IsLoopbackHost(std::string host) {
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") return true;
+  absl::StatusOr<IpAddress> a = IpAddress::Parse(host);
+  if (!a.ok()) return false;
+  if (a->is_v4()) return a->bytes()[0] == 127;
+  const std::array<uint8_t, 16>& b = a->bytes();
+  return std::all_of(b.begin(), b.end() - 1, [](uint8_t x) { return x == 0; }) && b[15] == 1;
+}
+
+absl::Status CheckTls(const v1::ServerConfig& c) {
+  const v1::TlsConfig& t = c.tls();
+  const int given = !t.cert_file().empty() + !t.key_file().empty() + !t.client_ca_file().empty();
+  if (given != 0 && given != 3) {
+    return Invalid("tls", "needs all of cert_file, key_file and client_ca_file");
+  }
+  const std::string host = c.listen_address().substr(0, c.listen_address().rfind(':'));
+  if (given == 0) {
+    if (!IsLoopbackHost(host)) {
+      return Invalid("listen_address",
+                     absl::StrCat("'", c.listen_address(),
+                                  "' is not a loopback address: serving beyond this machine "
+                                  "needs tls { cert_file key_file client_ca_file } "
+                                  "(README.md#security)"));
+    }
+    if (c.role_size() > 0) {
+      return Invalid("role", "role bindings match client certificates, which need tls { }");
+    }
+    return absl::OkStatus();
+  }
+  if (absl::Status s = CheckTlsFiles(t); !s.ok()) return s;
+  for (int i = 0; i < c.role_size(); ++i) {
+    const v1::RoleBinding& b = c.role(i);
+    const std::string field = absl::StrCat("role[", i, "]");
+    if (!ParseRole(b.role()).has_value()) {
+      return Invalid(field + ".role",
+                     absl::StrCat("'", b.role(),
+                                  "' is not a role (portal, revalidator, dashboard, feed-admin, "
+                                  "ops)"));
+    }
+    const int matchers = !b.san_uri().empty() + !b.san_dns().empty() + !b.subject().empty();
+    if (matchers != 1) {
+      return Invalid(field, "needs exactly one of san_uri, san_dns, subject");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -174,7 +227,7 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
     }
     if (auto s = CheckName(field + ".name", c.bmp_routers(i).name()); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return CheckTls(c);
 }
 
 absl::StatusOr<v1::ServerConfig> LoadConfig(const std::string& path) {

@@ -4,6 +4,9 @@
 // to the core (Registry, ValidationEngine, RouteViews, RouteInjection, the stream reactors)
 // and convert the status; all rules live in the core. Each service object borrows the core objects,
 // which outlive the server.
+//
+// Who may call what was decided before a handler runs (server/access_control.h); handlers
+// clear the prefix keys from replies to callers that may not see them (server/redaction.h).
 
 #ifndef PFX_SERVER_GRPC_SERVICES_H_
 #define PFX_SERVER_GRPC_SERVICES_H_
@@ -20,26 +23,39 @@
 #include "pfx/v1/validation.grpc.pb.h"
 #include "registry/input_rules.h"
 #include "registry/registry.h"
+#include "server/access_control.h"
 #include "server/grpc_status.h"
+#include "server/redaction.h"
 #include "server/stream_reactors.h"
 
 namespace pfx {
 
-// A callback that completes a unary call with the result it is given (from any thread).
+// Whether a reply of type Reply to this call must go without its secrets.
 template <typename Reply>
-Registry::Done<Reply> FinishWith(grpc::ServerUnaryReactor* reactor, Reply* reply) {
-  return [reactor, reply](absl::StatusOr<Reply> result) {
-    if (result.ok()) *reply = std::move(*result);
+bool MustRedact(const AccessControl& access, const grpc::ServerContextBase& context) {
+  static const bool kMayHoldSecrets = MayHoldSecrets(Reply::descriptor());
+  return kMayHoldSecrets && !SeesKeys(access.CallerOf(context));
+}
+
+// A callback that completes a unary call with the result it is given (from any thread),
+// secrets cleared when `redact`.
+template <typename Reply>
+Registry::Done<Reply> FinishWith(grpc::ServerUnaryReactor* reactor, Reply* reply, bool redact) {
+  return [reactor, reply, redact](absl::StatusOr<Reply> result) {
+    if (result.ok()) {
+      *reply = std::move(*result);
+      if (redact) RedactSecrets(*reply);
+    }
     reactor->Finish(ToGrpcStatus(result.status()));
   };
 }
 
 // Completes a unary call with `result`.
 template <typename Reply>
-grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context, const AccessControl& access,
                                   absl::StatusOr<Reply> result, Reply* reply) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  FinishWith(reactor, reply)(std::move(result));
+  FinishWith(reactor, reply, MustRedact<Reply>(access, *context))(std::move(result));
   return reactor;
 }
 
@@ -59,8 +75,8 @@ inline absl::StatusOr<google::protobuf::Empty> EmptyReply(absl::Status status) {
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
     PFX_CHECK_FIELDS(Request, request)                                                           \
-    if (!fields.ok()) return Respond<Reply>(context, fields, reply);                             \
-    return Respond(context, call, reply);                                                        \
+    if (!fields.ok()) return Respond<Reply>(context, *access_, fields, reply);                   \
+    return Respond(context, *access_, call, reply);                                              \
   }
 
 // A mutation answers when the registry calls back, after its change is durable; the gRPC
@@ -71,16 +87,18 @@ inline absl::StatusOr<google::protobuf::Empty> EmptyReply(absl::Status status) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();                               \
     PFX_CHECK_FIELDS(Request, request)                                                           \
     if (!fields.ok()) {                                                                          \
-      FinishWith(reactor, reply)(fields);                                                        \
+      FinishWith(reactor, reply, false)(fields);                                                 \
       return reactor;                                                                            \
     }                                                                                            \
-    registry_->Method(*request, FinishWith(reactor, reply));                                     \
+    registry_->Method(*request,                                                                  \
+                      FinishWith(reactor, reply, MustRedact<Reply>(*access_, *context)));        \
     return reactor;                                                                              \
   }
 
 class PeeringsService final : public v1::Peerings::CallbackService {
  public:
-  explicit PeeringsService(Registry* registry) : registry_(registry) {}
+  PeeringsService(Registry* registry, const AccessControl* access)
+      : registry_(registry), access_(access) {}
   PFX_MUTATION(CreatePeering, v1::CreatePeeringRequest, v1::Peering)
   PFX_UNARY(Peerings, GetPeering, v1::GetPeeringRequest, v1::Peering,
             registry_->GetPeering(*request))
@@ -91,11 +109,13 @@ class PeeringsService final : public v1::Peerings::CallbackService {
 
  private:
   Registry* registry_;
+  const AccessControl* access_;
 };
 
 class RegistrationsService final : public v1::Registrations::CallbackService {
  public:
-  explicit RegistrationsService(Registry* registry) : registry_(registry) {}
+  RegistrationsService(Registry* registry, const AccessControl* access)
+      : registry_(registry), access_(access) {}
   PFX_MUTATION(CreateRegisteredPrefix, v1::CreateRegisteredPrefixRequest, v1::RegisteredPrefix)
   PFX_UNARY(Registrations, GetRegisteredPrefix, v1::GetRegisteredPrefixRequest,
             v1::RegisteredPrefix, registry_->GetRegisteredPrefix(*request))
@@ -113,11 +133,13 @@ class RegistrationsService final : public v1::Registrations::CallbackService {
 
  private:
   Registry* registry_;
+  const AccessControl* access_;
 };
 
 class PeeringServicesService final : public v1::PeeringServices::CallbackService {
  public:
-  explicit PeeringServicesService(Registry* registry) : registry_(registry) {}
+  PeeringServicesService(Registry* registry, const AccessControl* access)
+      : registry_(registry), access_(access) {}
   PFX_MUTATION(CreatePeeringService, v1::CreatePeeringServiceRequest, v1::PeeringService)
   PFX_UNARY(PeeringServices, GetPeeringService, v1::GetPeeringServiceRequest, v1::PeeringService,
             registry_->GetPeeringService(*request))
@@ -135,14 +157,16 @@ class PeeringServicesService final : public v1::PeeringServices::CallbackService
 
  private:
   Registry* registry_;
+  const AccessControl* access_;
 };
 
 class ValidationService final : public v1::Validation::CallbackService {
  public:
   // Streams are callback reactors (server/stream_reactors.h); `watch_buffer` bounds each
   // WatchValidation stream's buffer.
-  ValidationService(ValidationEngine* engine, RevalidateReactor::Deps streams, size_t watch_buffer)
-      : engine_(engine), streams_(streams), watch_buffer_(watch_buffer) {}
+  ValidationService(ValidationEngine* engine, RevalidateReactor::Deps streams, size_t watch_buffer,
+                    const AccessControl* access)
+      : engine_(engine), streams_(streams), watch_buffer_(watch_buffer), access_(access) {}
 
   grpc::ServerWriteReactor<v1::RevalidateResponse>* Revalidate(
       grpc::CallbackServerContext* context, const v1::RevalidateRequest* request) override {
@@ -159,11 +183,13 @@ class ValidationService final : public v1::Validation::CallbackService {
   ValidationEngine* engine_;
   const RevalidateReactor::Deps streams_;
   const size_t watch_buffer_;
+  const AccessControl* access_;
 };
 
 class RoutesService final : public v1::Routes::CallbackService {
  public:
-  explicit RoutesService(const RouteViews* views) : views_(views) {}
+  RoutesService(const RouteViews* views, const AccessControl* access)
+      : views_(views), access_(access) {}
   PFX_UNARY(Routes, ListReceivedRoutes, v1::ListReceivedRoutesRequest,
             v1::ListReceivedRoutesResponse, views_->ListReceivedRoutes(*request))
   PFX_UNARY(Routes, ListSessions, v1::ListSessionsRequest, v1::ListSessionsResponse,
@@ -171,11 +197,13 @@ class RoutesService final : public v1::Routes::CallbackService {
 
  private:
   const RouteViews* views_;
+  const AccessControl* access_;
 };
 
 class RouteInjectionService final : public v1::RouteInjection::CallbackService {
  public:
-  explicit RouteInjectionService(RouteInjection* injection) : injection_(injection) {}
+  RouteInjectionService(RouteInjection* injection, const AccessControl* access)
+      : injection_(injection), access_(access) {}
   PFX_UNARY(RouteInjection, AnnounceRoutes, v1::AnnounceRoutesRequest, google::protobuf::Empty,
             EmptyReply(injection_->Announce(*request)))
   PFX_UNARY(RouteInjection, WithdrawRoutes, v1::WithdrawRoutesRequest, google::protobuf::Empty,
@@ -185,6 +213,7 @@ class RouteInjectionService final : public v1::RouteInjection::CallbackService {
 
  private:
   RouteInjection* injection_;
+  const AccessControl* access_;
 };
 
 #undef PFX_UNARY

@@ -1,6 +1,7 @@
 // pfxd: the prefix validation service. Wires storage, the route feed, the validation workers
 // and the gRPC services together, then serves until SIGINT/SIGTERM.
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <csignal>
@@ -36,8 +37,10 @@
 #include "pfx_version.h"
 #include "registry/db_check.h"
 #include "registry/schema_migration.h"
+#include "server/access_control.h"
 #include "server/config.h"
 #include "server/grpc_services.h"
+#include "server/tls_credentials.h"
 
 // A flag overrides the config field it names only when given on the command line; the
 // defaults shown by --help are the real ones (server/config.h), used when neither sets it.
@@ -72,6 +75,10 @@ ABSL_FLAG(std::string, bmp_port_file, "", "write the bound BMP port here once li
 ABSL_FLAG(bool, enable_route_injection, false, "serve the RouteInjection service (tests, demos)");
 ABSL_FLAG(std::vector<std::string>, mrt, {}, "MRT files to load, [ROUTER=]PATH, comma separated");
 ABSL_FLAG(std::vector<std::string>, irr, {}, "RPSL dump files to load, comma separated");
+ABSL_FLAG(std::string, tls_cert, "",
+          "TLS: pfxd's certificate chain (PEM); with --tls_key, --tls_client_ca");
+ABSL_FLAG(std::string, tls_key, "", "TLS: pfxd's private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca, "", "TLS: the CA client certificates must chain to (PEM)");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::string, check_db, "",
@@ -84,6 +91,9 @@ namespace {
 // How long shutdown waits for an MRT load still running before exiting without it
 // (documented in docs/configuration.md: SIGTERM ends pfxd within about 8 s).
 constexpr absl::Duration kLoaderGrace = absl::Seconds(2);
+
+// Where the TLS files being served are staged, inside the data dir (server/tls_credentials.h).
+constexpr char kTlsStageDir[] = "tls-staged";
 
 // The command line as given (this abseil keeps "was it given?" private).
 std::vector<std::string>& Arguments() {
@@ -137,6 +147,25 @@ void ApplyFlags(v1::ServerConfig& c) {
     m->set_path(parts.back());
   }
   for (const std::string& path : absl::GetFlag(FLAGS_irr)) c.add_irr()->set_path(path);
+  if (Given("tls_cert")) c.mutable_tls()->set_cert_file(absl::GetFlag(FLAGS_tls_cert));
+  if (Given("tls_key")) c.mutable_tls()->set_key_file(absl::GetFlag(FLAGS_tls_key));
+  if (Given("tls_client_ca"))
+    c.mutable_tls()->set_client_ca_file(absl::GetFlag(FLAGS_tls_client_ca));
+}
+
+bool TlsConfigured(const v1::ServerConfig& config) { return !config.tls().cert_file().empty(); }
+
+// The credentials of the gRPC port: TLS with the access policy when configured, otherwise
+// plaintext (ValidateConfig allowed it on loopback only).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PortCredentials(
+    const v1::ServerConfig& config, std::shared_ptr<AccessControl> access,
+    std::unique_ptr<TlsCredentials>& tls) {
+  if (!TlsConfigured(config)) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::unique_ptr<TlsCredentials>> created = TlsCredentials::Create(
+      config.tls(), absl::StrCat(config.data_dir(), "/", kTlsStageDir), std::move(access));
+  if (!created.ok()) return created.status();
+  tls = std::move(*created);
+  return tls->server_credentials();
 }
 
 // Written atomically (rename) so a reader never sees a partial number.
@@ -223,6 +252,9 @@ void RaiseFdLimit() {
 }
 
 int Serve() {
+  // Every file pfxd creates is its owner's alone, whatever umask it was started with: the data
+  // dir holds prefix keys (storage/data_dir.h narrows what an older pfxd left open).
+  umask(077);
   absl::StatusOr<v1::ServerConfig> config = LoadConfig(absl::GetFlag(FLAGS_config));
   if (!config.ok()) {
     PFX_LOG(Error) << config.status();
@@ -241,12 +273,17 @@ int Serve() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(config->data_dir());
   if (!db.ok()) {
     PFX_LOG(Error) << db.status();
     return 1;
+  }
+  if (int n = (*db)->data_dir_tightened(); n > 0) {
+    PFX_LOG(Warning) << config->data_dir() << ": took group and world access away from " << n
+                     << " entries (the data dir is pfxd's alone: 0700, files 0600)";
   }
   absl::StatusOr<std::unique_ptr<ValidationQueue>> queue = ValidationQueue::Open(db->get());
   absl::StatusOr<std::unique_ptr<EventLog>> events = EventLog::Open(db->get());
@@ -295,17 +332,27 @@ int Serve() {
   timers.Start();
   trigger.Start();
 
-  PeeringsService peerings_service(&registry);
-  RegistrationsService registrations_service(&registry);
-  PeeringServicesService peering_services_service(&registry);
+  auto access = std::make_shared<AccessControl>(
+      TlsConfigured(*config),
+      std::vector<v1::RoleBinding>(config->role().begin(), config->role().end()));
+  std::unique_ptr<TlsCredentials> tls;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      PortCredentials(*config, access, tls);
+  if (!credentials.ok()) {
+    PFX_LOG(Error) << credentials.status();
+    return 2;
+  }
+  PeeringsService peerings_service(&registry, access.get());
+  RegistrationsService registrations_service(&registry, access.get());
+  PeeringServicesService peering_services_service(&registry, access.get());
   SerialExecutor revalidate_selector;  // Revalidate's selection scans, one at a time
   ValidationService validation_service(
       &engine, {db->get(), &registry, &notices, &timers, &revalidate_selector, &clock},
-      static_cast<size_t>(config->watch_buffer()));
+      static_cast<size_t>(config->watch_buffer()), access.get());
   RouteViews route_views(db->get()->page_tokens(), &registry, &routes, &irr);
-  RoutesService routes_service(&route_views);
+  RoutesService routes_service(&route_views, access.get());
   RouteInjection route_injection(&routes, &clock);
-  RouteInjectionService injection_service(&route_injection);
+  RouteInjectionService injection_service(&route_injection, access.get());
 
   // The BMP station binds before gRPC serves: a taken BMP port stops pfxd before any client
   // sees it up.
@@ -324,7 +371,7 @@ int Serve() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config->listen_address(), grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config->listen_address(), *credentials, &port);
   builder.RegisterService(&peerings_service);
   builder.RegisterService(&registrations_service);
   builder.RegisterService(&peering_services_service);
@@ -338,6 +385,9 @@ int Serve() {
   }
   std::string host = config->listen_address().substr(0, config->listen_address().rfind(':'));
   PFX_LOG(Info) << "pfxd serving on " << host << ":" << port << " (data " << config->data_dir()
+                << (tls != nullptr ? absl::StrCat(", TLS with client certificates, ",
+                                                  config->role_size(), " role bindings")
+                                   : std::string(", plaintext: loopback only, every role"))
                 << (config->enable_route_injection() ? ", route injection enabled" : "") << ")";
   WritePortFile(absl::GetFlag(FLAGS_port_file), port);
 
@@ -367,8 +417,17 @@ int Serve() {
     loaded.Notify();
   });
 
+  // SIGHUP re-reads the TLS files; SIGINT and SIGTERM stop pfxd.
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    if (tls == nullptr) {
+      PFX_LOG(Info) << "SIGHUP: nothing to reload (no TLS configured)";
+    } else if (absl::Status s = tls->Reload(); !s.ok()) {
+      PFX_LOG(Error) << "SIGHUP: TLS files not reloaded, the previous ones keep serving: " << s;
+    } else {
+      PFX_LOG(Info) << "SIGHUP: TLS certificate, key and client CA reloaded";
+    }
+  }
   PFX_LOG(Info) << "signal " << received << ": shutting down";
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   PFX_LOG(Debug) << "gRPC server stopped";

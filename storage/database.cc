@@ -12,6 +12,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "storage/data_dir.h"
 
 namespace pfx {
 namespace {
@@ -151,9 +152,12 @@ void Database::CloseInstance() {
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          rocksdb::Env* env) {
+  absl::StatusOr<DataDirReport> dir = PrepareDataDir(path);
+  if (!dir.ok()) return dir.status();
   auto db = std::unique_ptr<Database>(new Database());
   db->path_ = path;
   db->env_ = env;
+  db->data_dir_tightened_ = dir->tightened;
   {
     absl::WriterMutexLock lock(&db->instance_mu_);
     if (absl::Status s = db->OpenInstance(/*read_only=*/false); !s.ok()) return s;

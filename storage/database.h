@@ -126,6 +126,8 @@ class Database {
                     const std::function<bool(absl::string_view, absl::string_view)>& visit) const;
 
   int stored_schema_version() const { return stored_schema_version_; }
+  // How many of the data dir's entries Open narrowed to owner-only (storage/data_dir.h).
+  int data_dir_tightened() const { return data_dir_tightened_; }
   // Issues and checks List page tokens under this database's secret (made on first open).
   const PageTokens& page_tokens() const { return *page_tokens_; }
   // Records that the data is now in `version`'s format (synced), in one batch with `with`
@@ -175,6 +177,7 @@ class Database {
   absl::Mutex recovery_mu_ ABSL_ACQUIRED_BEFORE(instance_mu_);  // one recovery at a time
   absl::Time next_reopen_ ABSL_GUARDED_BY(recovery_mu_) = absl::InfinitePast();
   int stored_schema_version_ = kSchemaVersion;
+  int data_dir_tightened_ = 0;
   std::unique_ptr<PageTokens> page_tokens_;
 };
 

@@ -68,6 +68,15 @@ PfxdProcess::~PfxdProcess() {
 
 std::string PfxdProcess::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
+std::shared_ptr<grpc::Channel> PfxdProcess::NewChannel(
+    std::shared_ptr<grpc::ChannelCredentials> credentials) const {
+  // A channel of its own (not shared with others of the same target), so each set of
+  // credentials makes its own connection and handshake.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address(), std::move(credentials), args);
+}
+
 int PfxdProcess::ThreadCount() const {
   std::ifstream status(absl::StrCat("/proc/", pid_, "/status"));
   std::string line;
@@ -139,7 +148,8 @@ bool PfxdProcess::Start() {
     ADD_FAILURE() << "pfxd did not start within the timeout";
     return false;
   }
-  channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  channel_ =
+      NewChannel(credentials_ != nullptr ? credentials_ : grpc::InsecureChannelCredentials());
   peerings_ = v1::Peerings::NewStub(channel_);
   registrations_ = v1::Registrations::NewStub(channel_);
   services_ = v1::PeeringServices::NewStub(channel_);

@@ -36,6 +36,14 @@ class PfxdProcess {
   void set_fd_limit(int n) { fd_limit_ = n; }
   // Before Start: pfxd's stderr goes to a file, read back with Log(), instead of the test's.
   void set_capture_log(bool on) { capture_log_ = on; }
+  // Before Start: the credentials of the stubs below (default plaintext), e.g. TLS with a
+  // client certificate for a pfxd started with tls { }.
+  void set_channel_credentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    credentials_ = std::move(credentials);
+  }
+  // A new channel to the running pfxd with `credentials`, on a connection of its own.
+  std::shared_ptr<grpc::Channel> NewChannel(
+      std::shared_ptr<grpc::ChannelCredentials> credentials) const;
   // What pfxd has logged so far (with set_capture_log), else "".
   std::string Log() const;
   // pfxd's open file descriptors (/proc/PID/fd), -1 if unreadable.
@@ -71,6 +79,7 @@ class PfxdProcess {
   int bmp_port_ = 0;
   int fd_limit_ = 0;  // 0: inherited
   bool capture_log_ = false;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Peerings::Stub> peerings_;
   std::unique_ptr<v1::Registrations::Stub> registrations_;

@@ -1,0 +1,62 @@
+#include "cli/channel.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace pfx::cli {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read '", path, "'"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void FromEnv(std::string& field, const char* name) {
+  if (!field.empty()) return;
+  if (const char* value = std::getenv(name); value != nullptr) field = value;
+}
+
+}  // namespace
+
+void ChannelOptions::FillFromEnvironment() {
+  FromEnv(tls_ca, "PFXCTL_TLS_CA");
+  FromEnv(tls_cert, "PFXCTL_TLS_CERT");
+  FromEnv(tls_key, "PFXCTL_TLS_KEY");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ChannelOptions& o) {
+  if (o.tls_ca.empty()) {
+    if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls-cert/--tls-key need --tls-ca (the CA that signed pfxd's certificate)");
+    }
+    return grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());
+  }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  grpc::SslCredentialsOptions ssl;
+  absl::StatusOr<std::string> ca = ReadPem("tls-ca", o.tls_ca);
+  if (!ca.ok()) return ca.status();
+  ssl.pem_root_certs = *ca;
+  if (!o.tls_cert.empty()) {
+    absl::StatusOr<std::string> cert = ReadPem("tls-cert", o.tls_cert);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPem("tls-key", o.tls_key);
+    if (!key.ok()) return key.status();
+    ssl.pem_cert_chain = *cert;
+    ssl.pem_private_key = *key;
+  }
+  return grpc::CreateChannel(o.server, grpc::SslCredentials(ssl));
+}
+
+}  // namespace pfx::cli

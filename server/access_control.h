@@ -1,0 +1,53 @@
+// File: access_control.h
+// -----------------------------------------------------------------------------
+// Applies server/access_policy.h to every call on a TLS port. gRPC runs this processor for
+// each call before any handler, with the call's ":path" and the verified client certificate:
+// it finds the caller's roles (the config's role bindings matched against the certificate's
+// URI and DNS subject alternative names and its subject), refuses the call when the policy
+// says so, and otherwise stamps the caller into the call's AuthContext, where handlers read it
+// back with CallerOf (to redact keys, and for the audit trail).
+//
+// On a plaintext port (loopback only) no processor runs and CallerOf answers
+// Caller::LocalPlaintext(): the demo and tests keep every role.
+
+#ifndef PFX_SERVER_ACCESS_CONTROL_H_
+#define PFX_SERVER_ACCESS_CONTROL_H_
+
+#include <string>
+#include <vector>
+
+#include "grpcpp/security/auth_context.h"
+#include "grpcpp/security/auth_metadata_processor.h"
+#include "grpcpp/server_context.h"
+#include "pfx/v1/config.pb.h"
+#include "server/access_policy.h"
+
+namespace pfx {
+
+class AccessControl final : public grpc::AuthMetadataProcessor {
+ public:
+  // `tls`: whether the port this serves is a TLS port (see above). `bindings` were checked by
+  // ValidateConfig.
+  AccessControl(bool tls, std::vector<v1::RoleBinding> bindings);
+
+  // The caller of a call that passed Process (or any call on a plaintext port).
+  Caller CallerOf(const grpc::ServerContextBase& context) const;
+
+  // The caller a verified certificate identifies (exposed for tests).
+  Caller Identify(const grpc::AuthContext& auth) const;
+
+  bool tls() const { return tls_; }
+
+  // grpc::AuthMetadataProcessor: non-blocking, runs on the transport's thread.
+  bool IsBlocking() const override { return false; }
+  grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context,
+                       OutputMetadata* consumed, OutputMetadata* response) override;
+
+ private:
+  const bool tls_;
+  const std::vector<v1::RoleBinding> bindings_;
+};
+
+}  // namespace pfx
+
+#endif  // PFX_SERVER_ACCESS_CONTROL_H_
