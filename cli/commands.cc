@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "absl/strings/str_split.h"
+#include "pfx/v1/admin.pb.h"
 #include "pfx/v1/peering.pb.h"
 #include "pfx/v1/peering_service.pb.h"
 #include "pfx/v1/registration.pb.h"
@@ -17,6 +18,7 @@ void LinkDescriptors() {
   (void)v1::PeeringService::descriptor();
   (void)v1::ReceivedRoute::descriptor();
   (void)v1::ExplainRequest::descriptor();
+  (void)v1::AuditRecord::descriptor();
 }
 
 const std::vector<Command>& Commands() {
@@ -97,6 +99,9 @@ const std::vector<Command>& Commands() {
       {"session set-state", "pfx.v1.RouteInjection", "SetSessionState",
        "set an injected session up or down",
        "--router msee-sea-1 --peer-address 198.51.100.1 --established --initial-table-complete"},
+      {"audit list", "pfx.v1.Admin", "ListAuditRecords",
+       "the audit trail of mutations, newest first (ops role)",
+       "--resource peerings/contoso-voice --caller 'CN=portal,O=Example'"},
   };
   return *commands;
 }

@@ -1,8 +1,10 @@
 // Registry: the mutation protocol and helpers shared by every resource.
 #include "registry/registry.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "base/log.h"
 #include "registry/events.h"
 #include "registry/input_rules.h"
@@ -18,10 +20,12 @@ namespace pfx {
 template <typename Reply>
 class Registry::MutationJob final : public GroupCommitter::Job {
  public:
-  MutationJob(StoreContext ctx, std::string method, std::string request_id,
-              std::string request_key, std::string fingerprint, Mutation<Reply> mutation,
-              Done<Reply> done)
+  MutationJob(StoreContext ctx, std::string method, std::string request_id, std::string request_key,
+              std::string fingerprint, Mutation<Reply> mutation, Done<Reply> done, Actor actor,
+              std::string resource)
       : ctx_(ctx),
+        actor_(std::move(actor)),
+        resource_(std::move(resource)),
         method_(std::move(method)),
         request_id_(std::move(request_id)),
         request_key_(std::move(request_key)),
@@ -46,6 +50,16 @@ class Registry::MutationJob final : public GroupCommitter::Job {
     // pfxd does not know are dropped before it is stored for retries or sent.
     reply_->DiscardUnknownFields();
     if (!request_key_.empty()) PutRequestReply(writes, request_key_, fingerprint_, *reply_);
+    if (ctx_.audit != nullptr) {
+      v1::AuditRecord record;
+      record.set_caller(actor_.caller);
+      record.set_roles(actor_.roles);
+      record.set_rpc(method_);
+      record.set_resource(resource_);
+      record.set_request_id(request_id_);
+      record.set_outcome("OK");
+      ctx_.audit->Append(writes, std::move(record), absl::ToUnixMicros(ctx_.clock->Now()));
+    }
     if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
       reply_ = s;
       return false;
@@ -82,6 +96,8 @@ class Registry::MutationJob final : public GroupCommitter::Job {
   }
 
   const StoreContext ctx_;  // a copy: pointers only
+  const Actor actor_;
+  const std::string resource_;
   const std::string method_;
   const std::string request_id_;
   const std::string request_key_;
@@ -93,8 +109,8 @@ class Registry::MutationJob final : public GroupCommitter::Job {
 };
 
 template <typename Reply, typename Request>
-void Registry::Mutate(absl::string_view method, const Request& request, Mutation<Reply> mutation,
-                      Done<Reply> done) {
+void Registry::Mutate(absl::string_view method, const Request& request, const Actor& actor,
+                      Mutation<Reply> mutation, Done<Reply> done) {
   const std::string& request_id = request.request_id();
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return done(s);
   std::string request_key, fingerprint;
@@ -104,12 +120,12 @@ void Registry::Mutate(absl::string_view method, const Request& request, Mutation
   }
   ctx_.committer->Submit(std::make_unique<MutationJob<Reply>>(
       ctx_, std::string(method), request_id, std::move(request_key), std::move(fingerprint),
-      std::move(mutation), std::move(done)));
+      std::move(mutation), std::move(done), actor, AuditResourceName(method, request)));
 }
 
 // Explicit instantiations for the mutations the registry serves.
-#define PFX_INSTANTIATE_MUTATE(Reply, Request)                                       \
-  template void Registry::Mutate(absl::string_view, const Request&, Mutation<Reply>, \
+#define PFX_INSTANTIATE_MUTATE(Reply, Request)                                                     \
+  template void Registry::Mutate(absl::string_view, const Request&, const Actor&, Mutation<Reply>, \
                                  Done<Reply>);
 PFX_INSTANTIATE_MUTATE(v1::Peering, v1::CreatePeeringRequest)
 PFX_INSTANTIATE_MUTATE(v1::Peering, v1::SetConnectionStateRequest)
@@ -123,6 +139,70 @@ PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeletePeeringServiceRequest)
 PFX_INSTANTIATE_MUTATE(v1::PeeringServicePrefix, v1::CreatePeeringServicePrefixRequest)
 PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeletePeeringServicePrefixRequest)
 #undef PFX_INSTANTIATE_MUTATE
+
+void Registry::RecordRefusal(const Actor& actor, absl::string_view rpc, std::string resource,
+                             std::string request_id, const absl::Status& refusal) {
+  if (ctx_.audit == nullptr) return;
+  v1::AuditRecord record;
+  record.set_caller(actor.caller);
+  record.set_roles(actor.roles);
+  record.set_rpc(std::string(rpc));
+  record.set_resource(std::move(resource));
+  record.set_request_id(std::move(request_id));
+  record.set_outcome(absl::StatusCodeToString(refusal.code()));
+  record.set_message(std::string(refusal.message()));
+  WriteSet writes;
+  ctx_.audit->Append(writes, std::move(record), absl::ToUnixMicros(ctx_.clock->Now()));
+  if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
+    PFX_LOG(Warning) << "audit record of a refused " << rpc << " not written: " << s;
+  }
+}
+
+namespace {
+
+// The value of the string field `name` of `m`, "" when it has none.
+std::string StringField(const google::protobuf::Message& m, absl::string_view name) {
+  const google::protobuf::FieldDescriptor* f =
+      m.GetDescriptor()->FindFieldByName(std::string(name));
+  if (f == nullptr || f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING ||
+      f->is_repeated()) {
+    return "";
+  }
+  return m.GetReflection()->GetString(m, f);
+}
+
+}  // namespace
+
+std::string AuditResourceName(absl::string_view method, const google::protobuf::Message& request) {
+  // A Create request carries the resource as its message field; the others name it directly.
+  const google::protobuf::Message* named = &request;
+  const google::protobuf::Descriptor* type = request.GetDescriptor();
+  for (int i = 0; i < type->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = type->field(i);
+    if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE && !f->is_repeated()) {
+      named = &request.GetReflection()->GetMessage(request, f);
+      break;
+    }
+  }
+  std::string name = StringField(*named, "name");
+  std::string peering = StringField(*named, "peering_name");
+  std::string service = StringField(*named, "peering_service_name");
+  if (absl::EndsWith(method, "PeeringServicePrefix")) {
+    return absl::StrCat("peeringServices/", service, "/prefixes/", name);
+  }
+  if (absl::EndsWith(method, "PeeringService")) return absl::StrCat("peeringServices/", name);
+  if (absl::EndsWith(method, "RegisteredPrefix")) {
+    return absl::StrCat("peerings/", peering, "/registeredPrefixes/", name);
+  }
+  if (absl::EndsWith(method, "RegisteredAsn")) {
+    return absl::StrCat("peerings/", peering, "/registeredAsns/", name);
+  }
+  if (method == "SetConnectionState") {
+    return absl::StrCat("peerings/", peering, "/connections/",
+                        StringField(*named, "connection_id"));
+  }
+  return absl::StrCat("peerings/", peering.empty() ? name : peering);
+}
 
 absl::Status Registry::Requeue(const std::vector<v1::ValidationTarget>& targets) {
   return ctx_.queue->Enqueue(targets, Durability::kSynced);
@@ -181,9 +261,9 @@ void RecordEvent(EventLog& log, WriteSet& writes, EventLog::Kind kind, const std
   }
 }
 
-void Registry::AppendPendingEvent(
-    WriteSet& writes, EventLog::Kind kind, const std::string& key, absl::string_view what,
-    google::protobuf::RepeatedPtrField<EventRecord>* recent) const {
+void Registry::AppendPendingEvent(WriteSet& writes, EventLog::Kind kind, const std::string& key,
+                                  absl::string_view what,
+                                  google::protobuf::RepeatedPtrField<EventRecord>* recent) const {
   RecordEvent(
       *ctx_.events, writes, kind, key,
       MakeEvent(kStateChangeEvent, "PENDING", what, v1::EVENT_LEVEL_INFORMATION, ctx_.clock->Now()),

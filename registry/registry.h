@@ -9,7 +9,9 @@
 //     and writes are atomic;
 //   - writes the resource, its index entries, events, queue entries and the request_id reply
 //     in one WriteBatch, synced to the WAL before the reply;
-//   - with a request_id seen before, returns the stored reply without applying anything.
+//   - with a request_id seen before, returns the stored reply without applying anything;
+//   - records an audit record (storage/audit_log.h) naming `actor`, in the same batch as the
+//     change; a refused attempt is recorded by RecordRefusal.
 // Mutations answer through `done`, called exactly once (on the calling thread for bad input,
 // else on the committer thread once the change is durable); the request must stay alive until
 // then. They never block the caller. Reads take no lock and answer directly. Thread-safe.
@@ -34,6 +36,7 @@
 #include "pfx/v1/validation.pb.h"
 #include "registry/prefix_tracker.h"
 #include "registry/registered_prefixes.h"
+#include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
 #include "storage/group_committer.h"
@@ -46,12 +49,24 @@ struct StoreContext {
   Database* db;
   ValidationQueue* queue;
   EventLog* events;
-  PrefixTracker* tracker;     // told of every prefix a mutation stores or deletes
+  PrefixTracker* tracker;  // told of every prefix a mutation stores or deletes
   RouteIndex* routes;
   const Clock* clock;
   absl::Mutex* write_mu;      // serializes read-check-write sequences (shared with the workers)
   GroupCommitter* committer;  // applies every registry mutation, under write_mu
+  AuditLog* audit = nullptr;  // null: mutations leave no audit record (unit tests)
 };
+
+// Who asked for a mutation, as the audit trail records it.
+struct Actor {
+  std::string caller = "pfxd";  // a certificate subject, "local-plaintext", or pfxd itself
+  std::string roles = "system";
+};
+
+// The resource a mutation request names, for the audit trail:
+// "peerings/voice-1", "peerings/voice-1/connections/c1", "peerings/voice-1/registeredPrefixes/a",
+// "peerings/rs-1/registeredAsns/b", "peeringServices/s", "peeringServices/s/prefixes/p".
+std::string AuditResourceName(absl::string_view method, const google::protobuf::Message& request);
 
 inline constexpr size_t kEventsShown = 50;
 
@@ -75,51 +90,60 @@ class Registry {
   // Every registered prefix, for covering lookups (changes as mutations are applied).
   const RegisteredPrefixTable& registered_prefixes() const { return registered_prefixes_; }
 
-  void CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done);
+  void CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done,
+                     Actor actor = {});
   absl::StatusOr<v1::Peering> GetPeering(const v1::GetPeeringRequest& request) const;
   // The peering `name` as stored (no session states), for requests that name one in `field`:
   // INVALID_ARGUMENT for a malformed name, NOT_FOUND "<field>: peering '<name>' does not exist".
   absl::StatusOr<v1::Peering> FindPeering(absl::string_view field, const std::string& name) const;
   absl::StatusOr<v1::ListPeeringsResponse> ListPeerings(
       const v1::ListPeeringsRequest& request) const;
-  void SetConnectionState(const v1::SetConnectionStateRequest& request, Done<v1::Peering> done);
-  void DeletePeering(const v1::DeletePeeringRequest& request, Done<google::protobuf::Empty> done);
+  void SetConnectionState(const v1::SetConnectionStateRequest& request, Done<v1::Peering> done,
+                          Actor actor = {});
+  void DeletePeering(const v1::DeletePeeringRequest& request, Done<google::protobuf::Empty> done,
+                     Actor actor = {});
 
   void CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& request,
-                              Done<v1::RegisteredPrefix> done);
+                              Done<v1::RegisteredPrefix> done, Actor actor = {});
   absl::StatusOr<v1::RegisteredPrefix> GetRegisteredPrefix(
       const v1::GetRegisteredPrefixRequest& request) const;
   absl::StatusOr<v1::ListRegisteredPrefixesResponse> ListRegisteredPrefixes(
       const v1::ListRegisteredPrefixesRequest& request) const;
   void DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& request,
-                              Done<google::protobuf::Empty> done);
+                              Done<google::protobuf::Empty> done, Actor actor = {});
   absl::StatusOr<v1::RegisteredPrefix> ValidateRegisteredPrefix(
       const v1::ValidateRegisteredPrefixRequest& request);
   void CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request,
-                           Done<v1::RegisteredAsn> done);
+                           Done<v1::RegisteredAsn> done, Actor actor = {});
   absl::StatusOr<v1::RegisteredAsn> GetRegisteredAsn(
       const v1::GetRegisteredAsnRequest& request) const;
   absl::StatusOr<v1::ListRegisteredAsnsResponse> ListRegisteredAsns(
       const v1::ListRegisteredAsnsRequest& request) const;
   void DeleteRegisteredAsn(const v1::DeleteRegisteredAsnRequest& request,
-                           Done<google::protobuf::Empty> done);
+                           Done<google::protobuf::Empty> done, Actor actor = {});
 
   void CreatePeeringService(const v1::CreatePeeringServiceRequest& request,
-                            Done<v1::PeeringService> done);
+                            Done<v1::PeeringService> done, Actor actor = {});
   absl::StatusOr<v1::PeeringService> GetPeeringService(
       const v1::GetPeeringServiceRequest& request) const;
   absl::StatusOr<v1::ListPeeringServicesResponse> ListPeeringServices(
       const v1::ListPeeringServicesRequest& request) const;
   void DeletePeeringService(const v1::DeletePeeringServiceRequest& request,
-                            Done<google::protobuf::Empty> done);
+                            Done<google::protobuf::Empty> done, Actor actor = {});
   void CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRequest& request,
-                                  Done<v1::PeeringServicePrefix> done);
+                                  Done<v1::PeeringServicePrefix> done, Actor actor = {});
   absl::StatusOr<v1::PeeringServicePrefix> GetPeeringServicePrefix(
       const v1::GetPeeringServicePrefixRequest& request) const;
   absl::StatusOr<v1::ListPeeringServicePrefixesResponse> ListPeeringServicePrefixes(
       const v1::ListPeeringServicePrefixesRequest& request) const;
   void DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRequest& request,
-                                  Done<google::protobuf::Empty> done);
+                                  Done<google::protobuf::Empty> done, Actor actor = {});
+
+  // Records a mutation attempt that was refused (any error, from a field check to the access
+  // policy) in the audit trail. It changed nothing, so the record is not waited for: a crash
+  // may lose the last few refusals, never an applied change's record.
+  void RecordRefusal(const Actor& actor, absl::string_view rpc, std::string resource,
+                     std::string request_id, const absl::Status& refusal);
 
   // Queues targets for validation now (synced), e.g. from ValidateRegisteredPrefix.
   absl::Status Requeue(const std::vector<v1::ValidationTarget>& targets);
@@ -139,8 +163,8 @@ class Registry {
   // the stored reply and applies nothing; the same request_id with another payload is
   // INVALID_ARGUMENT naming request_id (AIP-155).
   template <typename Reply, typename Request>
-  void Mutate(absl::string_view method, const Request& request, Mutation<Reply> mutation,
-              Done<Reply> done);
+  void Mutate(absl::string_view method, const Request& request, const Actor& actor,
+              Mutation<Reply> mutation, Done<Reply> done);
 
   // The queue entry of a prefix just created: transient, without a row of its own, because
   // the prefix is stored PENDING in the same batch and Recover requeues every PENDING prefix.

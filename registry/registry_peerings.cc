@@ -26,11 +26,12 @@ absl::StatusOr<v1::Peering> LoadPeering(const Database& db, absl::string_view fi
 
 }  // namespace
 
-void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done) {
+void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::Peering> done,
+                             Actor actor) {
   v1::Peering peering = request.peering();
   if (absl::Status s = NormalizePeering(peering); !s.ok()) return done(s);
   Mutate<v1::Peering>(
-      "CreatePeering", request,
+      "CreatePeering", request, actor,
       [this, peering = std::move(peering)](WriteSet& writes,
                                            std::vector<QueueItem>&) -> absl::StatusOr<v1::Peering> {
         absl::StatusOr<std::optional<std::string>> existing =
@@ -74,7 +75,7 @@ absl::StatusOr<v1::ListPeeringsResponse> Registry::ListPeerings(
 }
 
 void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
-                                  Done<v1::Peering> done) {
+                                  Done<v1::Peering> done, Actor actor) {
   if (absl::Status s = CheckName("connection_id", request.connection_id()); !s.ok()) return done(s);
   if (!v1::ConnectionState_IsValid(request.connection_state()) ||
       request.connection_state() == v1::CONNECTION_STATE_NONE) {
@@ -82,7 +83,7 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
         "connection_state: must be one of Azure's connection states (not NONE)"));
   }
   Mutate<v1::Peering>(
-      "SetConnectionState", request,
+      "SetConnectionState", request, actor,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>& staged) -> absl::StatusOr<v1::Peering> {
         absl::StatusOr<v1::Peering> peering =
@@ -107,9 +108,9 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
 }
 
 void Registry::DeletePeering(const v1::DeletePeeringRequest& request,
-                             Done<google::protobuf::Empty> done) {
+                             Done<google::protobuf::Empty> done, Actor actor) {
   Mutate<google::protobuf::Empty>(
-      "DeletePeering", request,
+      "DeletePeering", request, actor,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>& staged) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::Peering> peering = LoadPeering(*ctx_.db, "name", request.name());

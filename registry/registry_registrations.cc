@@ -61,7 +61,7 @@ v1::ValidationTarget RegisteredPrefixTarget(const std::string& peering, const st
 }  // namespace
 
 void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& request,
-                                      Done<v1::RegisteredPrefix> done) {
+                                      Done<v1::RegisteredPrefix> done, Actor actor) {
   const v1::RegisteredPrefix& in = request.registered_prefix();
   if (auto s = CheckName("registered_prefix.peering_name", in.peering_name()); !s.ok())
     return done(s);
@@ -80,7 +80,7 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
     return done(s);
   }
   Mutate<v1::RegisteredPrefix>(
-      "CreateRegisteredPrefix", request,
+      "CreateRegisteredPrefix", request, actor,
       [this, &in, prefix](WriteSet& writes,
                           std::vector<QueueItem>& staged) -> absl::StatusOr<v1::RegisteredPrefix> {
         absl::StatusOr<v1::Peering> peering = RegistrablePeering(
@@ -158,11 +158,11 @@ absl::StatusOr<v1::ListRegisteredPrefixesResponse> Registry::ListRegisteredPrefi
 }
 
 void Registry::DeleteRegisteredPrefix(const v1::DeleteRegisteredPrefixRequest& request,
-                                      Done<google::protobuf::Empty> done) {
+                                      Done<google::protobuf::Empty> done, Actor actor) {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return done(s);
   if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
   Mutate<google::protobuf::Empty>(
-      "DeleteRegisteredPrefix", request,
+      "DeleteRegisteredPrefix", request, actor,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());
@@ -205,14 +205,14 @@ absl::StatusOr<v1::RegisteredPrefix> Registry::ValidateRegisteredPrefix(
 }
 
 void Registry::CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request,
-                                   Done<v1::RegisteredAsn> done) {
+                                   Done<v1::RegisteredAsn> done, Actor actor) {
   const v1::RegisteredAsn& in = request.registered_asn();
   if (auto s = CheckName("registered_asn.peering_name", in.peering_name()); !s.ok()) return done(s);
   if (auto s = CheckName("registered_asn.name", in.name()); !s.ok()) return done(s);
   absl::StatusOr<uint32_t> asn = ParseAsnField("registered_asn.asn", in.asn());
   if (!asn.ok()) return done(asn.status());
   Mutate<v1::RegisteredAsn>(
-      "CreateRegisteredAsn", request,
+      "CreateRegisteredAsn", request, actor,
       [this, &in, asn](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<v1::RegisteredAsn> {
         absl::StatusOr<v1::Peering> peering =
@@ -256,10 +256,9 @@ absl::StatusOr<v1::RegisteredAsn> Registry::GetRegisteredAsn(
     const v1::GetRegisteredAsnRequest& request) const {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return s;
   if (auto s = CheckName("name", request.name()); !s.ok()) return s;
-  absl::StatusOr<RegisteredAsnRecord> r =
-      GetChildMessage<RegisteredAsnRecord>(*ctx_.db, Column::kRegisteredAsns,
-                                           request.peering_name(), request.name(),
-                                           "registered ASN", "peering");
+  absl::StatusOr<RegisteredAsnRecord> r = GetChildMessage<RegisteredAsnRecord>(
+      *ctx_.db, Column::kRegisteredAsns, request.peering_name(), request.name(), "registered ASN",
+      "peering");
   if (!r.ok()) return r.status();
   return ToApi(*r);
 }
@@ -280,11 +279,11 @@ absl::StatusOr<v1::ListRegisteredAsnsResponse> Registry::ListRegisteredAsns(
 }
 
 void Registry::DeleteRegisteredAsn(const v1::DeleteRegisteredAsnRequest& request,
-                                   Done<google::protobuf::Empty> done) {
+                                   Done<google::protobuf::Empty> done, Actor actor) {
   if (auto s = CheckName("peering_name", request.peering_name()); !s.ok()) return done(s);
   if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
   Mutate<google::protobuf::Empty>(
-      "DeleteRegisteredAsn", request,
+      "DeleteRegisteredAsn", request, actor,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_name(), request.name());

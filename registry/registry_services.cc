@@ -34,7 +34,7 @@ v1::ValidationTarget ServicePrefixTarget(const std::string& service, const std::
 }  // namespace
 
 void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& request,
-                                    Done<v1::PeeringService> done) {
+                                    Done<v1::PeeringService> done, Actor actor) {
   v1::PeeringService service = request.peering_service();
   if (auto s = CheckName("peering_service.name", service.name()); !s.ok()) return done(s);
   if (auto s = CheckText("peering_service.country", service.country(), true); !s.ok())
@@ -61,7 +61,7 @@ void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& reque
   }
   service.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
   Mutate<v1::PeeringService>(
-      "CreatePeeringService", request,
+      "CreatePeeringService", request, actor,
       [this, service = std::move(service)](
           WriteSet& writes, std::vector<QueueItem>&) -> absl::StatusOr<v1::PeeringService> {
         absl::StatusOr<std::optional<std::string>> existing =
@@ -97,9 +97,9 @@ absl::StatusOr<v1::ListPeeringServicesResponse> Registry::ListPeeringServices(
 }
 
 void Registry::DeletePeeringService(const v1::DeletePeeringServiceRequest& request,
-                                    Done<google::protobuf::Empty> done) {
+                                    Done<google::protobuf::Empty> done, Actor actor) {
   Mutate<google::protobuf::Empty>(
-      "DeletePeeringService", request,
+      "DeletePeeringService", request, actor,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         absl::StatusOr<v1::PeeringService> service = LoadService(*ctx_.db, "name", request.name());
@@ -122,7 +122,7 @@ void Registry::DeletePeeringService(const v1::DeletePeeringServiceRequest& reque
 }
 
 void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRequest& request,
-                                          Done<v1::PeeringServicePrefix> done) {
+                                          Done<v1::PeeringServicePrefix> done, Actor actor) {
   const v1::PeeringServicePrefix& in = request.peering_service_prefix();
   if (auto s = CheckName("peering_service_prefix.peering_service_name", in.peering_service_name());
       !s.ok()) {
@@ -135,7 +135,7 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
                                                 in.peering_service_prefix_key());
   if (!key.ok()) return done(key.status());
   Mutate<v1::PeeringServicePrefix>(
-      "CreatePeeringServicePrefix", request,
+      "CreatePeeringServicePrefix", request, actor,
       [this, &in, prefix, key](WriteSet& writes, std::vector<QueueItem>& staged)
           -> absl::StatusOr<v1::PeeringServicePrefix> {
         absl::StatusOr<v1::PeeringService> service = LoadService(
@@ -219,12 +219,12 @@ absl::StatusOr<v1::ListPeeringServicePrefixesResponse> Registry::ListPeeringServ
 }
 
 void Registry::DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRequest& request,
-                                          Done<google::protobuf::Empty> done) {
+                                          Done<google::protobuf::Empty> done, Actor actor) {
   if (auto s = CheckName("peering_service_name", request.peering_service_name()); !s.ok())
     return done(s);
   if (auto s = CheckName("name", request.name()); !s.ok()) return done(s);
   Mutate<google::protobuf::Empty>(
-      "DeletePeeringServicePrefix", request,
+      "DeletePeeringServicePrefix", request, actor,
       [this, &request](WriteSet& writes,
                        std::vector<QueueItem>&) -> absl::StatusOr<google::protobuf::Empty> {
         std::string key = keys::Child(request.peering_service_name(), request.name());
@@ -238,8 +238,7 @@ void Registry::DeletePeeringServicePrefix(const v1::DeletePeeringServicePrefixRe
                       keys::KeyUser(existing->peering_service_prefix_key(), key));
         if (auto s = ctx_.events->DeleteAll(writes, EventLog::kServicePrefix, key); !s.ok())
           return s;
-        ctx_.tracker->Forget(
-            ServicePrefixTarget(request.peering_service_name(), request.name()));
+        ctx_.tracker->Forget(ServicePrefixTarget(request.peering_service_name(), request.name()));
         return google::protobuf::Empty();
       },
       std::move(done));

@@ -157,6 +157,10 @@ absl::Status MigrateSchema(Database& db, EventLog& events) {
   if (db.stored_schema_version() == 4) {
     if (auto s = WrapRequestReplies(db); !s.ok()) return s;  // records version 5 with them
   }
+  if (db.stored_schema_version() == 5) {
+    // The audit column is created empty on open; the version tells an older pfxd to stay out.
+    if (auto s = db.SetSchemaVersion(6); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 

@@ -58,7 +58,10 @@ grpc::Status AccessControl::Process(const InputMetadata& metadata, grpc::AuthCon
   absl::string_view path;
   if (auto it = metadata.find(":path"); it != metadata.end()) path = View(it->second);
   Caller caller = Identify(*context);
-  if (absl::Status s = Authorize(caller, path); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = Authorize(caller, path); !s.ok()) {
+    if (on_refused_) on_refused_(caller, path, s);
+    return ToGrpcStatus(s);
+  }
   context->AddProperty(kRolesProperty, absl::StrCat(caller.roles.bits()));
   context->AddProperty(kIdentityProperty, caller.identity);
   return grpc::Status::OK;

@@ -13,6 +13,7 @@
 #ifndef PFX_SERVER_ACCESS_CONTROL_H_
 #define PFX_SERVER_ACCESS_CONTROL_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ class AccessControl final : public grpc::AuthMetadataProcessor {
 
   bool tls() const { return tls_; }
 
+  // Called for every call the policy refuses (before it is answered), e.g. to audit refused
+  // mutations. Set before serving.
+  using RefusalHook =
+      std::function<void(const Caller&, absl::string_view path, const absl::Status&)>;
+  void set_on_refused(RefusalHook hook) { on_refused_ = std::move(hook); }
+
   // grpc::AuthMetadataProcessor: non-blocking, runs on the transport's thread.
   bool IsBlocking() const override { return false; }
   grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context,
@@ -46,6 +53,7 @@ class AccessControl final : public grpc::AuthMetadataProcessor {
  private:
   const bool tls_;
   const std::vector<v1::RoleBinding> bindings_;
+  RefusalHook on_refused_;
 };
 
 }  // namespace pfx

@@ -52,6 +52,7 @@ std::vector<RpcRule> BuildRules() {
   add("Validation", {"Explain", "WatchValidation"}, kReaders);
   add("Routes", {"ListReceivedRoutes", "ListSessions"}, kReaders);
   add("RouteInjection", {"AnnounceRoutes", "WithdrawRoutes", "SetSessionState"}, kFeedAdmin);
+  add("Admin", {"ListAuditRecords"}, RoleSet{Role::kOps});
   return rules;
 }
 

@@ -16,6 +16,7 @@
 #include "engine/route_injection.h"
 #include "engine/route_views.h"
 #include "engine/validation_engine.h"
+#include "pfx/v1/admin.grpc.pb.h"
 #include "pfx/v1/peering.grpc.pb.h"
 #include "pfx/v1/peering_service.grpc.pb.h"
 #include "pfx/v1/registration.grpc.pb.h"
@@ -29,6 +30,27 @@
 #include "server/stream_reactors.h"
 
 namespace pfx {
+
+// The caller as the audit trail records it.
+inline Actor ActorOf(const Caller& caller) {
+  return Actor{.caller = caller.identity,
+               .roles = caller.roles == RoleSet::All() ? "every role" : caller.roles.ToString()};
+}
+
+// Completes a mutation with `result`, and records a refusal in the audit trail (a change that
+// was applied recorded itself, in its own batch).
+template <typename Reply, typename Request>
+Registry::Done<Reply> AuditRefusals(Registry* registry, Actor actor, const char* rpc,
+                                    const Request* request, Registry::Done<Reply> done) {
+  return [registry, actor = std::move(actor), rpc, request,
+          done = std::move(done)](absl::StatusOr<Reply> result) mutable {
+    if (!result.ok()) {
+      registry->RecordRefusal(actor, rpc, AuditResourceName(rpc, *request), request->request_id(),
+                              result.status());
+    }
+    done(std::move(result));
+  };
+}
 
 // Whether a reply of type Reply to this call must go without its secrets.
 template <typename Reply>
@@ -80,18 +102,21 @@ inline absl::StatusOr<google::protobuf::Empty> EmptyReply(absl::Status status) {
   }
 
 // A mutation answers when the registry calls back, after its change is durable; the gRPC
-// thread is not held meanwhile.
+// thread is not held meanwhile. Every attempt leaves an audit record.
 #define PFX_MUTATION(Method, Request, Reply)                                                     \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, const Request* request, \
                                    Reply* reply) override {                                      \
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();                               \
+    Actor actor = ActorOf(access_->CallerOf(*context));                                          \
+    Registry::Done<Reply> done =                                                                 \
+        AuditRefusals<Reply>(registry_, actor, #Method, request,                                 \
+                             FinishWith(reactor, reply, MustRedact<Reply>(*access_, *context))); \
     PFX_CHECK_FIELDS(Request, request)                                                           \
     if (!fields.ok()) {                                                                          \
-      FinishWith(reactor, reply, false)(fields);                                                 \
+      done(fields);                                                                              \
       return reactor;                                                                            \
     }                                                                                            \
-    registry_->Method(*request,                                                                  \
-                      FinishWith(reactor, reply, MustRedact<Reply>(*access_, *context)));        \
+    registry_->Method(*request, std::move(done), std::move(actor));                              \
     return reactor;                                                                              \
   }
 
@@ -197,6 +222,18 @@ class RoutesService final : public v1::Routes::CallbackService {
 
  private:
   const RouteViews* views_;
+  const AccessControl* access_;
+};
+
+class AdminService final : public v1::Admin::CallbackService {
+ public:
+  AdminService(const AuditLog* audit, const AccessControl* access)
+      : audit_(audit), access_(access) {}
+  PFX_UNARY(Admin, ListAuditRecords, v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse,
+            audit_->List(*request))
+
+ private:
+  const AuditLog* audit_;
   const AccessControl* access_;
 };
 

@@ -153,6 +153,18 @@ void ApplyFlags(v1::ServerConfig& c) {
     c.mutable_tls()->set_client_ca_file(absl::GetFlag(FLAGS_tls_client_ca));
 }
 
+// The RPCs that go through the registry's mutation path (and leave an audit record).
+bool IsRegistryMutation(absl::string_view path) {
+  for (absl::string_view service :
+       {"/pfx.v1.Peerings/", "/pfx.v1.Registrations/", "/pfx.v1.PeeringServices/"}) {
+    if (!absl::StartsWith(path, service)) continue;
+    absl::string_view method = path.substr(service.size());
+    return absl::StartsWith(method, "Create") || absl::StartsWith(method, "Delete") ||
+           method == "SetConnectionState";
+  }
+  return false;
+}
+
 bool TlsConfigured(const v1::ServerConfig& config) { return !config.tls().cert_file().empty(); }
 
 // The credentials of the gRPC port: TLS with the access policy when configured, otherwise
@@ -312,8 +324,9 @@ int Serve() {
   TimerQueue timers(&clock);
   absl::Mutex write_mu;
   GroupCommitter committer(db->get(), &write_mu);  // outlives the gRPC server below
-  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies,
-                   &routes,   &clock,       &write_mu,     &committer};
+  AuditLog audit(db->get());
+  StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies, &routes,
+                   &clock,    &write_mu,    &committer,    &audit};
   Registry registry(ctx);
   if (absl::Status s = registry.Load(); !s.ok()) {
     PFX_LOG(Error) << "loading the registry's indexes failed: " << s;
@@ -335,6 +348,12 @@ int Serve() {
   auto access = std::make_shared<AccessControl>(
       TlsConfigured(*config),
       std::vector<v1::RoleBinding>(config->role().begin(), config->role().end()));
+  access->set_on_refused([&registry](const Caller& caller, absl::string_view path,
+                                     const absl::Status& refusal) {
+    if (IsRegistryMutation(path)) {
+      registry.RecordRefusal(ActorOf(caller), path.substr(path.rfind('/') + 1), "", "", refusal);
+    }
+  });
   std::unique_ptr<TlsCredentials> tls;
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       PortCredentials(*config, access, tls);
@@ -353,6 +372,7 @@ int Serve() {
   RoutesService routes_service(&route_views, access.get());
   RouteInjection route_injection(&routes, &clock);
   RouteInjectionService injection_service(&route_injection, access.get());
+  AdminService admin_service(&audit, access.get());
 
   // The BMP station binds before gRPC serves: a taken BMP port stops pfxd before any client
   // sees it up.
@@ -377,6 +397,7 @@ int Serve() {
   builder.RegisterService(&peering_services_service);
   builder.RegisterService(&validation_service);
   builder.RegisterService(&routes_service);
+  builder.RegisterService(&admin_service);
   if (config->enable_route_injection()) builder.RegisterService(&injection_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

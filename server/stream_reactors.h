@@ -98,7 +98,7 @@ class RevalidateReactor final : public grpc::ServerWriteReactor<v1::RevalidateRe
   std::atomic<bool> cancelled_{false};  // stops the selection scan
   absl::Mutex mu_;
   int refs_ ABSL_GUARDED_BY(mu_) = 1;  // gRPC's
-  v1::RevalidateResponse in_flight_;  // owned by the write while writing_
+  v1::RevalidateResponse in_flight_;   // owned by the write while writing_
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool timer_armed_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;  // OnDone ran

@@ -33,6 +33,7 @@ constexpr const char* kColumnNames[] = {
     "idx_key_users",
     "idx_peer_asn",
     "idx_provider_services",
+    "audit",
 };
 static_assert(std::size(kColumnNames) == static_cast<size_t>(Column::kCount));
 

@@ -18,6 +18,7 @@
 //   idx_key_users        prefix key text \0 peering service prefix key -> ""  (who uses a key)
 //   idx_peer_asn         peer ASN (8 hex digits) \0 peering name -> ""    (a provider's peerings)
 //   idx_provider_services provider ASN \0 peering service name -> ""     (a provider's services)
+//   audit                ~time, ~sequence (big-endian, newest first) -> pfx.v1.AuditRecord
 //
 // Commit(batch, Durability::kSynced) returns only after the batch is in the WAL on disk, so
 // an acknowledged mutation survives a crash; a batch is all-or-nothing.
@@ -66,13 +67,14 @@ enum class Column : int {
   kIdxKeyUsers,  // appended: the numbers of the others are in page tokens
   kIdxPeerAsn,
   kIdxProviderServices,
+  kAudit,
   kCount,
 };
 
 // 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users.
 // 4: idx_peer_asn and idx_provider_services. 5: idx_request rows are RequestReplyRecords
-// (registry/schema_migration.h).
-inline constexpr int kSchemaVersion = 5;
+// (registry/schema_migration.h). 6: the audit column.
+inline constexpr int kSchemaVersion = 6;
 
 enum class Durability { kSynced, kBuffered };
 

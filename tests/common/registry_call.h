@@ -17,17 +17,20 @@ namespace pfx {
 
 template <typename Reply, typename Request>
 absl::StatusOr<Reply> Call(Registry& registry,
-                           void (Registry::*method)(const Request&, Registry::Done<Reply>),
-                           const Request& request) {
+                           void (Registry::*method)(const Request&, Registry::Done<Reply>, Actor),
+                           const Request& request, Actor actor = {}) {
   struct Result {
     absl::Notification done;
     absl::StatusOr<Reply> reply = absl::UnknownError("no reply");
   };
   auto result = std::make_shared<Result>();
-  (registry.*method)(request, [result](absl::StatusOr<Reply> reply) {
-    result->reply = std::move(reply);
-    result->done.Notify();
-  });
+  (registry.*method)(
+      request,
+      [result](absl::StatusOr<Reply> reply) {
+        result->reply = std::move(reply);
+        result->done.Notify();
+      },
+      std::move(actor));
   if (!result->done.WaitForNotificationWithTimeout(absl::Seconds(60))) {
     return absl::DeadlineExceededError("the registry never answered");
   }

@@ -133,7 +133,7 @@ std::string* SecurityTest::certs_ = nullptr;
 TEST_F(SecurityTest, EveryCellOfTheMatrix) {
   std::map<std::string, std::set<std::string>> matrix =
       ReadReadmeMatrix(PFX_SOURCE_DIR "/README.md");
-  ASSERT_EQ(matrix.size(), 30u);
+  ASSERT_EQ(matrix.size(), 31u);
   int allowed = 0, denied = 0;
   for (const auto& [path, roles] : matrix) {
     for (const std::string& role : MatrixRoles()) {
@@ -360,6 +360,47 @@ TEST_F(SecurityTest, SighupRotatesTheCertificates) {
                                     "/pfx.v1.Peerings/ListPeerings", absl::Seconds(3));
   EXPECT_FALSE(old_client.ok());
   std::filesystem::remove_all(next);
+}
+
+// Every mutation attempt leaves an audit record naming the certificate and role: applied ones
+// with their change, refused ones (here by the access policy) on their own. pfxctl reads them
+// over TLS with the ops certificate; no other role may.
+TEST_F(SecurityTest, AuditTrailRecordsWhoDidWhatAndOpsReadsItWithPfxctl) {
+  ASSERT_TRUE(CreateActivePeering(*pfxd_, MakePeering("audited", 13335, v1::PEERING_KIND_VOICE,
+                                                      {{"Seattle", "sea-1", {"198.51.100.1"}},
+                                                       {"Seattle", "sea-2", {"198.51.100.5"}}}))
+                  .ok());
+  auto as_dashboard = v1::Peerings::NewStub(ChannelAs("dashboard"));
+  v1::DeletePeeringRequest del;
+  del.set_name("audited");
+  google::protobuf::Empty empty;
+  EXPECT_EQ(as_dashboard->DeletePeering(Ctx().get(), del, &empty).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  auto pfxctl = [&](const std::string& who, const std::string& args) {
+    return RunCommand(absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", pfxd_->address(),
+                                   " --tls-ca ", *certs_, "/ca.crt --tls-cert ", *certs_, "/", who,
+                                   ".crt --tls-key ", *certs_, "/", who, ".key --output json ",
+                                   args, " 2>&1"));
+  };
+  CommandResult listed = pfxctl("ops", "audit list --resource peerings/audited");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  // Newest first: the two connection changes, then the creation.
+  EXPECT_THAT(listed.output, HasSubstr("\"caller\": \"CN=portal,O=pfxd dev\""));
+  EXPECT_THAT(listed.output, HasSubstr("\"roles\": \"portal\""));
+  EXPECT_THAT(listed.output, HasSubstr("\"resource\": \"peerings/audited/connections/conn-1\""));
+  EXPECT_LT(listed.output.find("SetConnectionState"), listed.output.find("CreatePeering"));
+  // The refusal came before any request was read: it names the RPC and caller, no resource.
+  CommandResult denied = pfxctl("ops", "audit list --caller 'CN=dashboard,O=pfxd dev'");
+  ASSERT_EQ(denied.exit_code, 0) << denied.output;
+  EXPECT_THAT(denied.output, HasSubstr("\"rpc\": \"DeletePeering\""));
+  EXPECT_THAT(denied.output, HasSubstr("\"roles\": \"dashboard\""));
+  EXPECT_THAT(denied.output, HasSubstr("\"outcome\": \"PERMISSION_DENIED\""));
+  EXPECT_THAT(denied.output, HasSubstr("may not call pfx.v1.Peerings/DeletePeering"));
+
+  CommandResult refused = pfxctl("dashboard", "audit list");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("may not call pfx.v1.Admin/ListAuditRecords"));
 }
 
 TEST_F(SecurityTest, DataDirIsOwnerOnlyWhateverTheUmask) {

@@ -74,13 +74,16 @@ class RegistryTest : public testing::Test {
     queue_ = store_->queue();
     events_ = store_->events();
     committer_ = std::make_unique<GroupCommitter>(db_, &write_mu_);
-    registry_ = std::make_unique<Registry>(StoreContext{
-        db_, queue_, events_, &tracker_, &routes_, &SystemClock(), &write_mu_, committer_.get()});
+    audit_ = std::make_unique<AuditLog>(db_);
+    registry_ = std::make_unique<Registry>(StoreContext{db_, queue_, events_, &tracker_, &routes_,
+                                                        &SystemClock(), &write_mu_,
+                                                        committer_.get(), audit_.get()});
   }
 
   void TearDown() override {
     registry_.reset();
     if (committer_ != nullptr) committer_->Stop();
+    audit_.reset();
     committer_.reset();
     store_.reset();
   }
@@ -180,6 +183,7 @@ class RegistryTest : public testing::Test {
   RouteIndex routes_;
   absl::Mutex write_mu_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<Registry> registry_;
 };
 
@@ -483,6 +487,106 @@ TEST_F(RegistryOnFaultyDiskTest, MutationsAnswerUnavailableWithTheCauseUntilTheD
   EXPECT_LE(attempts, 2) << "one refusal at most, for the reopened instance's buffered write";
   EXPECT_TRUE(Register("voice-1", "r3", "1.0.1.0/24").ok());
   EXPECT_EQ(RegisteredCount("voice-1"), 3u);
+}
+
+}  // namespace
+}  // namespace pfx
+
+namespace pfx {
+namespace {
+
+// The audit trail (storage/audit_log.h): an applied change records itself in its own batch,
+// a refusal is recorded by RecordRefusal; listing is newest first, filtered and paged.
+TEST_F(RegistryTest, MutationsLeaveAuditRecordsNewestFirst) {
+  Actor portal{.caller = "CN=portal,O=Example", .roles = "portal"};
+  v1::CreatePeeringRequest create;
+  v1::Peering& p = *create.mutable_peering();
+  p.set_name("voice-1");
+  p.set_peer_asn(13335);
+  p.set_kind(v1::PEERING_KIND_VOICE);
+  for (int i = 1; i <= 2; ++i) {
+    v1::Connection& c = *p.add_connections();
+    c.set_connection_id(absl::StrCat("conn-", i));
+    c.set_peering_location("Seattle");
+    c.set_microsoft_router(absl::StrCat("sea-", i));
+    c.set_bandwidth_mbps(10000);
+    c.set_use_for_peering_service(true);
+    c.add_sessions()->set_peer_session_ipv4_address(absl::StrCat("198.51.100.", i));
+  }
+  create.set_request_id("r-1");
+  ASSERT_TRUE(Call(*registry_, &Registry::CreatePeering, create, portal).ok());
+  ASSERT_TRUE(CreatePeering("voice-10", 13335, false).ok());  // pfxd itself, by default
+  registry_->RecordRefusal({.caller = "CN=dashboard", .roles = "dashboard"}, "DeletePeering",
+                           "peerings/voice-1", "", absl::PermissionDeniedError("not yours"));
+
+  absl::StatusOr<v1::ListAuditRecordsResponse> all = audit_->List({});
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->audit_records_size(), 3);
+  const v1::AuditRecord& refused = all->audit_records(0);
+  EXPECT_EQ(refused.caller(), "CN=dashboard");
+  EXPECT_EQ(refused.outcome(), "PERMISSION_DENIED");
+  EXPECT_EQ(refused.message(), "not yours");
+  const v1::AuditRecord& created = all->audit_records(2);
+  EXPECT_EQ(created.caller(), "CN=portal,O=Example");
+  EXPECT_EQ(created.roles(), "portal");
+  EXPECT_EQ(created.rpc(), "CreatePeering");
+  EXPECT_EQ(created.resource(), "peerings/voice-1");
+  EXPECT_EQ(created.request_id(), "r-1");
+  EXPECT_EQ(created.outcome(), "OK");
+  EXPECT_GT(created.time().seconds(), 1700000000);
+  EXPECT_EQ(all->audit_records(1).caller(), "pfxd");
+
+  // "peerings/voice-1" covers its own records, not voice-10's.
+  v1::ListAuditRecordsRequest by_resource;
+  by_resource.set_resource("peerings/voice-1");
+  EXPECT_EQ(audit_->List(by_resource)->audit_records_size(), 2);
+  v1::ListAuditRecordsRequest by_caller;
+  by_caller.set_caller("CN=portal,O=Example");
+  EXPECT_EQ(audit_->List(by_caller)->audit_records_size(), 1);
+
+  v1::ListAuditRecordsRequest page;
+  page.set_page_size(2);
+  absl::StatusOr<v1::ListAuditRecordsResponse> first = audit_->List(page);
+  ASSERT_EQ(first->audit_records_size(), 2);
+  ASSERT_FALSE(first->next_page_token().empty());
+  page.set_page_token(first->next_page_token());
+  absl::StatusOr<v1::ListAuditRecordsResponse> second = audit_->List(page);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->audit_records_size(), 1);
+  EXPECT_EQ(second->audit_records(0).rpc(), "CreatePeering");
+  EXPECT_TRUE(second->next_page_token().empty());
+  // A token is bound to its filters.
+  by_caller.set_page_token(first->next_page_token());
+  EXPECT_EQ(audit_->List(by_caller).status().code(), absl::StatusCode::kInvalidArgument);
+  page.set_page_size(1001);
+  EXPECT_THAT(audit_->List(page).status().message(), HasSubstr("page_size"));
+}
+
+TEST(AuditResourceNameTest, NamesEachKindOfResource) {
+  v1::CreateRegisteredPrefixRequest prefix;
+  prefix.mutable_registered_prefix()->set_peering_name("voice-1");
+  prefix.mutable_registered_prefix()->set_name("a");
+  EXPECT_EQ(AuditResourceName("CreateRegisteredPrefix", prefix),
+            "peerings/voice-1/registeredPrefixes/a");
+  v1::DeleteRegisteredAsnRequest asn;
+  asn.set_peering_name("rs-1");
+  asn.set_name("b");
+  EXPECT_EQ(AuditResourceName("DeleteRegisteredAsn", asn), "peerings/rs-1/registeredAsns/b");
+  v1::SetConnectionStateRequest state;
+  state.set_peering_name("voice-1");
+  state.set_connection_id("c1");
+  EXPECT_EQ(AuditResourceName("SetConnectionState", state), "peerings/voice-1/connections/c1");
+  v1::DeletePeeringRequest peering;
+  peering.set_name("voice-1");
+  EXPECT_EQ(AuditResourceName("DeletePeering", peering), "peerings/voice-1");
+  v1::CreatePeeringServiceRequest service;
+  service.mutable_peering_service()->set_name("s");
+  EXPECT_EQ(AuditResourceName("CreatePeeringService", service), "peeringServices/s");
+  v1::DeletePeeringServicePrefixRequest service_prefix;
+  service_prefix.set_peering_service_name("s");
+  service_prefix.set_name("p");
+  EXPECT_EQ(AuditResourceName("DeletePeeringServicePrefix", service_prefix),
+            "peeringServices/s/prefixes/p");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "pfx/v1/admin.grpc.pb.h"
 #include "pfx/v1/peering.grpc.pb.h"
 #include "pfx/v1/peering_service.grpc.pb.h"
 #include "pfx/v1/registration.grpc.pb.h"
@@ -28,10 +29,14 @@ Caller WithRoles(RoleSet roles) {
 // Every method of every service pfxd serves, from the generated descriptors.
 std::set<std::string> ServedMethods() {
   std::set<std::string> paths;
+  // Touching a message of a file links its descriptors into the generated pool.
+  (void)v1::AuditRecord::descriptor();
+  (void)v1::ReceivedRoute::descriptor();
   for (const char* name :
        {v1::Peerings::service_full_name(), v1::Registrations::service_full_name(),
         v1::PeeringServices::service_full_name(), v1::Validation::service_full_name(),
-        v1::Routes::service_full_name(), v1::RouteInjection::service_full_name()}) {
+        v1::Routes::service_full_name(), v1::RouteInjection::service_full_name(),
+        v1::Admin::service_full_name()}) {
     const google::protobuf::ServiceDescriptor* s =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     EXPECT_NE(s, nullptr) << name;
