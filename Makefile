@@ -45,7 +45,7 @@ test-tsan: deps
 	cmake --build build-tsan -j $(JOBS)
 	rm -rf $(TSAN_REPORTS) && mkdir -p $(TSAN_REPORTS)
 	cd build-tsan && LD_LIBRARY_PATH=$(abspath .tools/absl-tsan/lib) \
-	  TSAN_OPTIONS="suppressions=$(abspath tests/tsan.supp) log_path=$(TSAN_REPORTS)/report second_deadlock_stack=1" \
+	  TSAN_OPTIONS="suppressions=$(abspath tests/tsan.supp) ignore_noninstrumented_modules=1 log_path=$(TSAN_REPORTS)/report second_deadlock_stack=1" \
 	  ctest --output-on-failure -j $(JOBS)
 	@if ls $(TSAN_REPORTS) | grep -q .; then \
 	  echo "ThreadSanitizer reports in $(TSAN_REPORTS):"; ls $(TSAN_REPORTS); exit 1; fi

@@ -1,5 +1,7 @@
 #include "cli/channel.h"
 
+#include <arpa/inet.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -25,6 +27,22 @@ void FromEnv(std::string& field, const char* name) {
   if (const char* value = std::getenv(name); value != nullptr) field = value;
 }
 
+// The host part of HOST:PORT ("[::1]:50051" gives "::1").
+std::string HostOf(const std::string& server) {
+  std::string host = server.substr(0, server.rfind(':'));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+// Whether a plaintext connection to `host` stays on this machine.
+bool IsLoopback(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr v4;
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
 }  // namespace
 
 void ChannelOptions::FillFromEnvironment() {
@@ -38,6 +56,13 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ChannelOptions&
     if (!o.tls_cert.empty() || !o.tls_key.empty()) {
       return absl::InvalidArgumentError(
           "--tls-cert/--tls-key need --tls-ca (the CA that signed pfxd's certificate)");
+    }
+    // Replies may carry prefix keys: plaintext only where pfxd itself allows it.
+    if (!IsLoopback(HostOf(o.server))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--server ", o.server,
+          " is not a loopback address: pfxd serves other addresses over TLS only; give "
+          "--tls-ca (and --tls-cert/--tls-key with your role's certificate)"));
     }
     return grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());
   }

@@ -26,7 +26,8 @@ struct ChannelOptions {
 };
 
 // INVALID_ARGUMENT naming the flag when a file cannot be read or a certificate comes without
-// its key (or the other way round), or TLS files are given without --tls-ca.
+// its key (or the other way round), TLS files are given without --tls-ca, or plaintext is
+// asked of a server address that is not loopback.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ChannelOptions& options);
 
 }  // namespace pfx::cli

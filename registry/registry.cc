@@ -15,6 +15,46 @@
 
 namespace pfx {
 
+namespace {
+
+v1::AuditRecord MakeAuditRecord(const Actor& actor, absl::string_view rpc, std::string resource,
+                                std::string request_id, const absl::Status& outcome,
+                                absl::string_view note = "") {
+  v1::AuditRecord record;
+  record.set_caller(actor.caller);
+  record.set_roles(actor.roles);
+  record.set_rpc(std::string(rpc));
+  record.set_resource(std::move(resource));
+  record.set_request_id(std::move(request_id));
+  record.set_outcome(outcome.ok() ? "OK" : absl::StatusCodeToString(outcome.code()));
+  record.set_message(outcome.ok() ? std::string(note) : std::string(outcome.message()));
+  return record;
+}
+
+// A refused attempt's audit record, written by the committer thread like every other write,
+// so records keep the order of the changes and the caller's thread never waits for a write.
+class RefusalRecordJob final : public GroupCommitter::Job {
+ public:
+  RefusalRecordJob(StoreContext ctx, v1::AuditRecord record)
+      : ctx_(ctx), record_(std::move(record)) {}
+  bool Apply() override {
+    WriteSet writes;
+    ctx_.audit->Append(writes, std::move(record_), absl::ToUnixMicros(ctx_.clock->Now()));
+    if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
+      PFX_LOG(Warning) << "an audit record of a refused call was not written: " << s;
+      return false;
+    }
+    return true;
+  }
+  void Finish(absl::Status) override {}
+
+ private:
+  const StoreContext ctx_;
+  v1::AuditRecord record_;
+};
+
+}  // namespace
+
 // One mutation as the committer sees it: Apply runs the checks and writes under the write
 // lock, Finish publishes its queue entries and answers once the group is durable.
 template <typename Reply>
@@ -51,14 +91,9 @@ class Registry::MutationJob final : public GroupCommitter::Job {
     reply_->DiscardUnknownFields();
     if (!request_key_.empty()) PutRequestReply(writes, request_key_, fingerprint_, *reply_);
     if (ctx_.audit != nullptr) {
-      v1::AuditRecord record;
-      record.set_caller(actor_.caller);
-      record.set_roles(actor_.roles);
-      record.set_rpc(method_);
-      record.set_resource(resource_);
-      record.set_request_id(request_id_);
-      record.set_outcome("OK");
-      ctx_.audit->Append(writes, std::move(record), absl::ToUnixMicros(ctx_.clock->Now()));
+      ctx_.audit->Append(writes,
+                         MakeAuditRecord(actor_, method_, resource_, request_id_, absl::OkStatus()),
+                         absl::ToUnixMicros(ctx_.clock->Now()));
     }
     if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
       reply_ = s;
@@ -92,6 +127,17 @@ class Registry::MutationJob final : public GroupCommitter::Job {
       return false;
     }
     reply_ = std::move(stored);
+    if (ctx_.audit != nullptr) {
+      WriteSet writes;
+      ctx_.audit->Append(writes,
+                         MakeAuditRecord(actor_, method_, resource_, request_id_, absl::OkStatus(),
+                                         "a retry: the first reply was returned, nothing applied"),
+                         absl::ToUnixMicros(ctx_.clock->Now()));
+      if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
+        PFX_LOG(Warning) << "the audit record of a retried " << method_
+                         << " was not written: " << s;
+      }
+    }
     return true;
   }
 
@@ -143,19 +189,8 @@ PFX_INSTANTIATE_MUTATE(google::protobuf::Empty, v1::DeletePeeringServicePrefixRe
 void Registry::RecordRefusal(const Actor& actor, absl::string_view rpc, std::string resource,
                              std::string request_id, const absl::Status& refusal) {
   if (ctx_.audit == nullptr) return;
-  v1::AuditRecord record;
-  record.set_caller(actor.caller);
-  record.set_roles(actor.roles);
-  record.set_rpc(std::string(rpc));
-  record.set_resource(std::move(resource));
-  record.set_request_id(std::move(request_id));
-  record.set_outcome(absl::StatusCodeToString(refusal.code()));
-  record.set_message(std::string(refusal.message()));
-  WriteSet writes;
-  ctx_.audit->Append(writes, std::move(record), absl::ToUnixMicros(ctx_.clock->Now()));
-  if (absl::Status s = ctx_.db->Commit(writes, Durability::kBuffered); !s.ok()) {
-    PFX_LOG(Warning) << "audit record of a refused " << rpc << " not written: " << s;
-  }
+  ctx_.committer->Submit(std::make_unique<RefusalRecordJob>(
+      ctx_, MakeAuditRecord(actor, rpc, std::move(resource), std::move(request_id), refusal)));
 }
 
 namespace {

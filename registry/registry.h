@@ -140,8 +140,8 @@ class Registry {
                                   Done<google::protobuf::Empty> done, Actor actor = {});
 
   // Records a mutation attempt that was refused (any error, from a field check to the access
-  // policy) in the audit trail. It changed nothing, so the record is not waited for: a crash
-  // may lose the last few refusals, never an applied change's record.
+  // policy) in the audit trail, through the committer (the caller does not wait; the record is
+  // durable with the next group).
   void RecordRefusal(const Actor& actor, absl::string_view rpc, std::string resource,
                      std::string request_id, const absl::Status& refusal);
 

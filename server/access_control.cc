@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "grpc/grpc_security_constants.h"
@@ -10,10 +9,6 @@
 
 namespace pfx {
 namespace {
-
-// Properties the processor adds to a call's AuthContext for the handlers.
-constexpr char kRolesProperty[] = "pfx_roles";
-constexpr char kIdentityProperty[] = "pfx_identity";
 
 absl::string_view View(const grpc::string_ref& s) { return absl::string_view(s.data(), s.size()); }
 
@@ -62,23 +57,15 @@ grpc::Status AccessControl::Process(const InputMetadata& metadata, grpc::AuthCon
     if (on_refused_) on_refused_(caller, path, s);
     return ToGrpcStatus(s);
   }
-  context->AddProperty(kRolesProperty, absl::StrCat(caller.roles.bits()));
-  context->AddProperty(kIdentityProperty, caller.identity);
+  // Nothing is written into `context`: it is the connection's, shared by every call on it.
   return grpc::Status::OK;
 }
 
 Caller AccessControl::CallerOf(const grpc::ServerContextBase& context) const {
   if (!tls_) return Caller::LocalPlaintext();
-  Caller caller;
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
-  if (auth == nullptr) return caller;  // no roles: nothing secret goes out
-  caller.authenticated = auth->IsPeerAuthenticated();
-  caller.identity = FirstValue(*auth, kIdentityProperty);
-  uint32_t bits = 0;
-  if (absl::SimpleAtoi(FirstValue(*auth, kRolesProperty), &bits)) {
-    caller.roles = RoleSet::FromBits(static_cast<uint8_t>(bits));
-  }
-  return caller;
+  if (auth == nullptr) return Caller{.identity = "an unknown client"};  // no roles, no secrets
+  return Identify(*auth);
 }
 
 }  // namespace pfx

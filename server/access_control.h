@@ -3,9 +3,10 @@
 // Applies server/access_policy.h to every call on a TLS port. gRPC runs this processor for
 // each call before any handler, with the call's ":path" and the verified client certificate:
 // it finds the caller's roles (the config's role bindings matched against the certificate's
-// URI and DNS subject alternative names and its subject), refuses the call when the policy
-// says so, and otherwise stamps the caller into the call's AuthContext, where handlers read it
-// back with CallerOf (to redact keys, and for the audit trail).
+// URI and DNS subject alternative names and its subject) and refuses the call when the policy
+// says so. Handlers find the caller again with CallerOf (to redact keys, and for the audit
+// trail), from the same certificate properties: the processor writes nothing into the
+// AuthContext, which is the connection's and shared by all its calls.
 //
 // On a plaintext port (loopback only) no processor runs and CallerOf answers
 // Caller::LocalPlaintext(): the demo and tests keep every role.
@@ -31,7 +32,8 @@ class AccessControl final : public grpc::AuthMetadataProcessor {
   // ValidateConfig.
   AccessControl(bool tls, std::vector<v1::RoleBinding> bindings);
 
-  // The caller of a call that passed Process (or any call on a plaintext port).
+  // The caller of a call that passed Process (or any call on a plaintext port). A handful of
+  // property lookups and binding comparisons per call.
   Caller CallerOf(const grpc::ServerContextBase& context) const;
 
   // The caller a verified certificate identifies (exposed for tests).

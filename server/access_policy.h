@@ -50,9 +50,6 @@ class RoleSet {
   bool operator==(const RoleSet& other) const = default;
   // "dashboard+ops", "none" when empty.
   std::string ToString() const;
-  // A bit per Role, for carrying a set through a string property; FromBits drops unknown bits.
-  uint8_t bits() const { return bits_; }
-  static RoleSet FromBits(uint8_t bits) { return RoleSet(static_cast<uint8_t>(bits & kAllBits)); }
 
  private:
   static constexpr uint8_t kAllBits = 0x1f;

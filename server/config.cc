@@ -55,6 +55,10 @@ absl::Status CheckHostPort(absl::string_view field, const std::string& value) {
                    absl::StrCat("expected HOST:PORT with a port 0-65535, got '", value, "'"));
   }
   std::string host = value.substr(0, colon);
+  if (host.front() != '[' && host.find(':') != std::string::npos) {
+    return Invalid(
+        field, absl::StrCat("an IPv6 address goes in brackets ([::1]:50051), got '", value, "'"));
+  }
   if (host.front() == '[') {
     if (host.back() != ']' || !IpAddress::Parse(host.substr(1, host.size() - 2)).ok()) {
       return Invalid(field, absl::StrCat("'", host, "' is not a bracketed IPv6 address"));

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
@@ -264,9 +265,6 @@ void RaiseFdLimit() {
 }
 
 int Serve() {
-  // Every file pfxd creates is its owner's alone, whatever umask it was started with: the data
-  // dir holds prefix keys (storage/data_dir.h narrows what an older pfxd left open).
-  umask(077);
   absl::StatusOr<v1::ServerConfig> config = LoadConfig(absl::GetFlag(FLAGS_config));
   if (!config.ok()) {
     PFX_LOG(Error) << config.status();
@@ -324,9 +322,13 @@ int Serve() {
   TimerQueue timers(&clock);
   absl::Mutex write_mu;
   GroupCommitter committer(db->get(), &write_mu);  // outlives the gRPC server below
-  AuditLog audit(db->get());
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(db->get());
+  if (!audit.ok()) {
+    PFX_LOG(Error) << "opening the audit trail: " << audit.status();
+    return 1;
+  }
   StoreContext ctx{db->get(), queue->get(), events->get(), &dependencies, &routes,
-                   &clock,    &write_mu,    &committer,    &audit};
+                   &clock,    &write_mu,    &committer,    audit->get()};
   Registry registry(ctx);
   if (absl::Status s = registry.Load(); !s.ok()) {
     PFX_LOG(Error) << "loading the registry's indexes failed: " << s;
@@ -350,7 +352,9 @@ int Serve() {
       std::vector<v1::RoleBinding>(config->role().begin(), config->role().end()));
   access->set_on_refused([&registry](const Caller& caller, absl::string_view path,
                                      const absl::Status& refusal) {
-    if (IsRegistryMutation(path)) {
+    // Only callers with a certificate pfxd trusts are recorded: anyone else could fill the
+    // disk with records of nothing.
+    if (caller.authenticated && IsRegistryMutation(path)) {
       registry.RecordRefusal(ActorOf(caller), path.substr(path.rfind('/') + 1), "", "", refusal);
     }
   });
@@ -372,7 +376,7 @@ int Serve() {
   RoutesService routes_service(&route_views, access.get());
   RouteInjection route_injection(&routes, &clock);
   RouteInjectionService injection_service(&route_injection, access.get());
-  AdminService admin_service(&audit, access.get());
+  AdminService admin_service(audit->get(), access.get());
 
   // The BMP station binds before gRPC serves: a taken BMP port stops pfxd before any client
   // sees it up.
@@ -505,6 +509,10 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "pfxd --config FILE | --listen ADDR --data_dir DIR [--mrt R=FILE] [--irr FILE]");
+  // Every file pfxd creates (also with --check_db) is its owner's alone, whatever umask it was
+  // started with: the data dir holds prefix keys (storage/data_dir.h narrows what an older
+  // pfxd left open).
+  umask(077);
   pfx::Arguments().assign(argv + 1, argv + argc);
   absl::ParseCommandLine(argc, argv);
   pfx::LogLevel level;

@@ -113,18 +113,19 @@ absl::StatusOr<PemFiles> ReadAndCheck(const v1::TlsConfig& tls) {
   return pem;
 }
 
-// Written beside its final name, synced, then renamed over it: a reader sees the old file or
-// the new one, never part of one.
-absl::Status WriteFileAtomically(const std::string& path, const std::string& text) {
+// Written beside its final name (refusing to follow a planted symlink) and synced; Install
+// renames it over the final name.
+absl::Status WriteTemporary(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  unlink(tmp.c_str());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return absl::InternalError(absl::StrCat("create ", tmp, ": ", std::strerror(errno)));
   bool ok =
       write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
   ok = close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (!ok) {
     unlink(tmp.c_str());
-    return absl::InternalError(absl::StrCat("write ", path, ": ", std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("write ", tmp, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -144,11 +145,26 @@ absl::Status TlsCredentials::Stage() {
     return absl::InternalError(absl::StrCat("create ", stage_dir_, ": ", std::strerror(errno)));
   }
   chmod(stage_dir_.c_str(), 0700);
-  // The key and certificate change together as far as gRPC can tell: its watcher skips a pair
-  // that does not match and reads again a second later.
-  for (auto [name, text] : {std::pair{"key.pem", &pem->key}, std::pair{"cert.pem", &pem->cert},
-                            std::pair{"client_ca.pem", &pem->ca}}) {
-    if (absl::Status s = WriteFileAtomically(Staged(stage_dir_, name), *text); !s.ok()) return s;
+  const std::pair<const char*, const std::string*> files[] = {
+      {"key.pem", &pem->key}, {"cert.pem", &pem->cert}, {"client_ca.pem", &pem->ca}};
+  // Every new file is written before any replaces an old one: a failure (a full disk) leaves
+  // the served set whole.
+  for (const auto& [name, text] : files) {
+    if (absl::Status s = WriteTemporary(Staged(stage_dir_, name), *text); !s.ok()) return s;
+  }
+  // Three renames in a row. gRPC's watcher (1.51) compares the files' modification times
+  // around its read and reads again if they moved, but does not check that the key matches
+  // the certificate: a read that falls exactly between two renames serves a mismatched pair,
+  // failing new handshakes until its next read a second later.
+  for (const auto& [name, text] : files) {
+    const std::string path = Staged(stage_dir_, name);
+    if (std::rename((path + ".tmp").c_str(), path.c_str()) != 0) {
+      return absl::InternalError(absl::StrCat("rename ", path, ": ", std::strerror(errno)));
+    }
+  }
+  if (int dir = open(stage_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    fsync(dir);
+    close(dir);
   }
   return absl::OkStatus();
 }

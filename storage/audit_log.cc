@@ -24,17 +24,31 @@ bool Covers(const std::string& filter, const std::string& resource) {
   return resource.size() == filter.size() || resource[filter.size()] == '/';
 }
 
+uint64_t ParseBigEndian(absl::string_view key) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = (v << 8) | static_cast<uint8_t>(key[i]);
+  return v;
+}
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Database* db) {
+  uint64_t next = 1;
+  absl::Status s = db->Scan(Column::kAudit, "", "", [&](absl::string_view key, absl::string_view) {
+    next = ~ParseBigEndian(key) + 1;  // the first key is the newest record's
+    return false;
+  });
+  if (!s.ok()) return s;
+  return std::unique_ptr<AuditLog>(new AuditLog(db, next));
+}
 
 void AuditLog::Append(WriteSet& writes, v1::AuditRecord record, int64_t time_micros) {
   if (!record.has_time()) {
     record.mutable_time()->set_seconds(time_micros / 1000000);
     record.mutable_time()->set_nanos(static_cast<int32_t>(time_micros % 1000000) * 1000);
   }
-  const int64_t micros = record.time().seconds() * 1000000 + record.time().nanos() / 1000;
   std::string key;
-  AppendBigEndian(key, ~static_cast<uint64_t>(micros));
-  AppendBigEndian(key, ~sequence_.fetch_add(1, std::memory_order_relaxed));
+  AppendBigEndian(key, ~next_sequence_.fetch_add(1, std::memory_order_relaxed));
   writes.Put(Column::kAudit, key, record.SerializeAsString());
 }
 

@@ -11,26 +11,29 @@ std::string TargetKey(const v1::ValidationTarget& target) {
 }
 
 absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database* db) {
-  auto queue = std::unique_ptr<ValidationQueue>(new ValidationQueue(db));
+  // The rows are read before the queue's lock is taken: everywhere else the queue's lock is
+  // taken inside the database's (Stage runs in scans of a mutation), never around it.
+  std::deque<QueueItem> items;
+  absl::flat_hash_map<std::string, uint64_t> waiting;
+  uint64_t next_seq = 1;
   WriteSet duplicates;
   absl::Status parse_error;
-  absl::MutexLock lock(&queue->mu_);
   absl::Status s =
       db->Scan(Column::kQueue, "", "", [&](absl::string_view key, absl::string_view value) {
         QueueItem item;
         item.seq = keys::ParseSequence(key);
-        queue->next_seq_ = std::max(queue->next_seq_, item.seq + 1);
+        next_seq = std::max(next_seq, item.seq + 1);
         QueueEntryRecord entry;
         if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           parse_error = absl::DataLossError("queue entry does not parse");
           return false;
         }
         item.target = ToApi(entry);
-        if (!queue->waiting_.emplace(TargetKey(item.target), item.seq).second) {
+        if (!waiting.emplace(TargetKey(item.target), item.seq).second) {
           duplicates.Delete(Column::kQueue, key);
           return true;
         }
-        queue->items_.push_back(std::move(item));
+        items.push_back(std::move(item));
         return true;
       });
   if (!s.ok()) return s;
@@ -38,6 +41,11 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
   if (duplicates.size() > 0) {
     if (absl::Status c = db->Commit(duplicates, Durability::kBuffered); !c.ok()) return c;
   }
+  auto queue = std::unique_ptr<ValidationQueue>(new ValidationQueue(db));
+  absl::MutexLock lock(&queue->mu_);
+  queue->next_seq_ = std::max(queue->next_seq_, next_seq);
+  queue->waiting_ = std::move(waiting);
+  queue->items_ = std::move(items);
   return queue;
 }
 

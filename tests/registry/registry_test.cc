@@ -74,7 +74,7 @@ class RegistryTest : public testing::Test {
     queue_ = store_->queue();
     events_ = store_->events();
     committer_ = std::make_unique<GroupCommitter>(db_, &write_mu_);
-    audit_ = std::make_unique<AuditLog>(db_);
+    audit_ = std::move(*AuditLog::Open(db_));
     registry_ = std::make_unique<Registry>(StoreContext{db_, queue_, events_, &tracker_, &routes_,
                                                         &SystemClock(), &write_mu_,
                                                         committer_.get(), audit_.get()});
@@ -518,15 +518,22 @@ TEST_F(RegistryTest, MutationsLeaveAuditRecordsNewestFirst) {
   ASSERT_TRUE(CreatePeering("voice-10", 13335, false).ok());  // pfxd itself, by default
   registry_->RecordRefusal({.caller = "CN=dashboard", .roles = "dashboard"}, "DeletePeering",
                            "peerings/voice-1", "", absl::PermissionDeniedError("not yours"));
+  // The refusal is written by the committer; a retry queued behind it finds it written (and
+  // leaves a record of its own).
+  ASSERT_TRUE(Call(*registry_, &Registry::CreatePeering, create, portal).ok());
 
   absl::StatusOr<v1::ListAuditRecordsResponse> all = audit_->List({});
   ASSERT_TRUE(all.ok()) << all.status();
-  ASSERT_EQ(all->audit_records_size(), 3);
-  const v1::AuditRecord& refused = all->audit_records(0);
+  ASSERT_EQ(all->audit_records_size(), 4);
+  const v1::AuditRecord& retry = all->audit_records(0);
+  EXPECT_EQ(retry.rpc(), "CreatePeering");
+  EXPECT_EQ(retry.outcome(), "OK");
+  EXPECT_THAT(retry.message(), HasSubstr("a retry"));
+  const v1::AuditRecord& refused = all->audit_records(1);
   EXPECT_EQ(refused.caller(), "CN=dashboard");
   EXPECT_EQ(refused.outcome(), "PERMISSION_DENIED");
   EXPECT_EQ(refused.message(), "not yours");
-  const v1::AuditRecord& created = all->audit_records(2);
+  const v1::AuditRecord& created = all->audit_records(3);
   EXPECT_EQ(created.caller(), "CN=portal,O=Example");
   EXPECT_EQ(created.roles(), "portal");
   EXPECT_EQ(created.rpc(), "CreatePeering");
@@ -534,20 +541,20 @@ TEST_F(RegistryTest, MutationsLeaveAuditRecordsNewestFirst) {
   EXPECT_EQ(created.request_id(), "r-1");
   EXPECT_EQ(created.outcome(), "OK");
   EXPECT_GT(created.time().seconds(), 1700000000);
-  EXPECT_EQ(all->audit_records(1).caller(), "pfxd");
+  EXPECT_EQ(all->audit_records(2).caller(), "pfxd");
 
   // "peerings/voice-1" covers its own records, not voice-10's.
   v1::ListAuditRecordsRequest by_resource;
   by_resource.set_resource("peerings/voice-1");
-  EXPECT_EQ(audit_->List(by_resource)->audit_records_size(), 2);
+  EXPECT_EQ(audit_->List(by_resource)->audit_records_size(), 3);
   v1::ListAuditRecordsRequest by_caller;
   by_caller.set_caller("CN=portal,O=Example");
-  EXPECT_EQ(audit_->List(by_caller)->audit_records_size(), 1);
+  EXPECT_EQ(audit_->List(by_caller)->audit_records_size(), 2);
 
   v1::ListAuditRecordsRequest page;
-  page.set_page_size(2);
+  page.set_page_size(3);
   absl::StatusOr<v1::ListAuditRecordsResponse> first = audit_->List(page);
-  ASSERT_EQ(first->audit_records_size(), 2);
+  ASSERT_EQ(first->audit_records_size(), 3);
   ASSERT_FALSE(first->next_page_token().empty());
   page.set_page_token(first->next_page_token());
   absl::StatusOr<v1::ListAuditRecordsResponse> second = audit_->List(page);
@@ -560,6 +567,17 @@ TEST_F(RegistryTest, MutationsLeaveAuditRecordsNewestFirst) {
   EXPECT_EQ(audit_->List(by_caller).status().code(), absl::StatusCode::kInvalidArgument);
   page.set_page_size(1001);
   EXPECT_THAT(audit_->List(page).status().message(), HasSubstr("page_size"));
+
+  // The sequence continues after a restart: new records still sort first.
+  absl::StatusOr<std::unique_ptr<AuditLog>> reopened = AuditLog::Open(db_);
+  ASSERT_TRUE(reopened.ok());
+  WriteSet writes;
+  v1::AuditRecord later;
+  later.set_rpc("After");
+  (*reopened)->Append(writes, later, 0);  // a clock at 1970 changes nothing
+  ASSERT_TRUE(db_->Commit(writes, Durability::kSynced).ok());
+  EXPECT_EQ(audit_->List({})->audit_records(0).rpc(), "After");
+  EXPECT_EQ(audit_->List({})->audit_records_size(), 5);
 }
 
 TEST(AuditResourceNameTest, NamesEachKindOfResource) {

@@ -57,7 +57,10 @@ TEST_F(TlsConfigTest, PlaintextIsForLoopbackOnly) {
   for (const char* ok : {"127.0.0.1:0", "127.1.2.3:50051", "[::1]:50051", "localhost:50051"}) {
     EXPECT_TRUE(ValidateConfig(Config(ok)).ok()) << ok;
   }
-  for (const char* refused : {"0.0.0.0:50051", "[::]:50051", "192.0.2.1:50051", "pfxd:50051"}) {
+  // gRPC reads "::1:50051" as one IPv6 address without a port: brackets are required.
+  EXPECT_THAT(ValidateConfig(Config("::1:50051")).message(), HasSubstr("goes in brackets"));
+  for (const char* refused : {"0.0.0.0:50051", "[::]:50051", "192.0.2.1:50051", "pfxd:50051",
+                              "[::ffff:127.0.0.1]:50051"}) {
     absl::Status s = ValidateConfig(Config(refused));
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << refused;
     EXPECT_THAT(s.message(), HasSubstr("is not a loopback address")) << refused;
