@@ -10,6 +10,8 @@
 #   expired.crt/.key           the portal's identity, expired (valid 2020-01-01 to 2020-01-02)
 #   other-ca.crt, intruder.crt/.key
 #                              a second CA and a portal-named client signed by it
+#   revoked.crt/.key           the portal's identity (CN revoked-portal), revoked by the CRL
+#   crl/                       the dev CA's CRL under its hashed name (tls.crl_directory)
 #   pfxd-tls.textproto         the tls { } and role { } stanzas of a pfxd config for these files
 #
 # Every key is ECDSA P-256. Nothing here is for production: the CA key sits beside the
@@ -88,6 +90,27 @@ for role in "${ROLES[@]}"; do
 done
 new_leaf stranger ca stranger "$(client_ext stranger)"
 new_leaf expired ca portal "$(client_ext portal)" 20200101000000Z 20200102000000Z
+new_leaf revoked ca revoked-portal "$(client_ext portal)"
+
+# The dev CA's CRL, revoking `revoked`, named as OpenSSL's hashed lookup expects (HASH.r0).
+mkdir -p "$WORK/crl-db" crl
+: >"$WORK/crl-db/index.txt"
+echo 01 >"$WORK/crl-db/crlnumber"
+cat >"$WORK/crl.cnf" <<CNF
+[ca]
+default_ca = dev
+[dev]
+database = $WORK/crl-db/index.txt
+crlnumber = $WORK/crl-db/crlnumber
+default_md = sha256
+default_crl_days = $DAYS
+CNF
+openssl ca -batch -config "$WORK/crl.cnf" -cert ca.crt -keyfile ca.key -revoke revoked.crt \
+  2>/dev/null
+openssl ca -batch -config "$WORK/crl.cnf" -cert ca.crt -keyfile ca.key -gencrl \
+  -out "$WORK/ca.crl.pem" 2>/dev/null
+cp "$WORK/ca.crl.pem" "crl/$(openssl crl -hash -noout -in "$WORK/ca.crl.pem").r0"
+
 new_ca other-ca "pfxd other CA"
 new_leaf intruder other-ca portal "$(client_ext portal)"
 rm -f other-ca.key
@@ -100,10 +123,12 @@ ABS=$(pwd)
   echo "  cert_file: \"$ABS/server.crt\""
   echo "  key_file: \"$ABS/server.key\""
   echo "  client_ca_file: \"$ABS/ca.crt\""
+  echo "  crl_directory: \"$ABS/crl\""
   echo "}"
   for role in "${ROLES[@]}"; do
     echo "role { role: \"$role\" san_uri: \"spiffe://pfxd.dev/$role\" }"
   done
 } >pfxd-tls.textproto
-chmod 600 ./*
+chmod 600 ./*.crt ./*.key ./*.textproto crl/*
+chmod 700 crl
 echo "make-dev-certs: CA, server and client certificates in $ABS (config stanzas: pfxd-tls.textproto)"

@@ -92,7 +92,7 @@ bool IsLoopbackHost(std::string host) {
 absl::Status CheckTls(const v1::ServerConfig& c) {
   const v1::TlsConfig& t = c.tls();
   const int given = !t.cert_file().empty() + !t.key_file().empty() + !t.client_ca_file().empty();
-  if (given != 0 && given != 3) {
+  if ((given != 0 && given != 3) || (given == 0 && !t.crl_directory().empty())) {
     return Invalid("tls", "needs all of cert_file, key_file and client_ca_file");
   }
   const std::string host = c.listen_address().substr(0, c.listen_address().rfind(':'));

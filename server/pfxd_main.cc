@@ -80,6 +80,8 @@ ABSL_FLAG(std::string, tls_cert, "",
           "TLS: pfxd's certificate chain (PEM); with --tls_key, --tls_client_ca");
 ABSL_FLAG(std::string, tls_key, "", "TLS: pfxd's private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "", "TLS: the CA client certificates must chain to (PEM)");
+ABSL_FLAG(std::string, tls_crl_dir, "",
+          "TLS: a directory of hashed CRLs revoking client certificates");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::string, check_db, "",
@@ -152,6 +154,7 @@ void ApplyFlags(v1::ServerConfig& c) {
   if (Given("tls_key")) c.mutable_tls()->set_key_file(absl::GetFlag(FLAGS_tls_key));
   if (Given("tls_client_ca"))
     c.mutable_tls()->set_client_ca_file(absl::GetFlag(FLAGS_tls_client_ca));
+  if (Given("tls_crl_dir")) c.mutable_tls()->set_crl_directory(absl::GetFlag(FLAGS_tls_crl_dir));
 }
 
 // The RPCs that go through the registry's mutation path (and leave an audit record).

@@ -110,6 +110,13 @@ absl::StatusOr<PemFiles> ReadAndCheck(const v1::TlsConfig& tls) {
   if (certificates == 0) {
     return Invalid("client_ca_file", tls.client_ca_file(), "holds no PEM certificate");
   }
+  if (!tls.crl_directory().empty()) {
+    struct stat info;
+    if (stat(tls.crl_directory().c_str(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+        access(tls.crl_directory().c_str(), R_OK | X_OK) != 0) {
+      return Invalid("crl_directory", tls.crl_directory(), "is not a readable directory");
+    }
+  }
   return pem;
 }
 
@@ -181,6 +188,7 @@ absl::StatusOr<std::unique_ptr<TlsCredentials>> TlsCredentials::Create(
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
   options.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!c->tls_.crl_directory().empty()) options.set_crl_directory(c->tls_.crl_directory());
   c->credentials_ = grpc::experimental::TlsServerCredentials(options);
   c->credentials_->SetAuthMetadataProcessor(std::move(processor));
   return c;

@@ -184,10 +184,11 @@ TEST_F(SecurityTest, ACertificateWithoutARoleIsAuthenticatedButMayCallNothing) {
   EXPECT_NE(reflection.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
-// Certificates the client CA does not vouch for fail the handshake: the client sees
+// Certificates the client CA does not vouch for (another CA's, an expired one, one its CRL in
+// tls.crl_directory revokes) fail the handshake: the client sees
 // UNAVAILABLE, pfxd logs the handshake failure, and the port keeps serving others.
-TEST_F(SecurityTest, ForeignAndExpiredCertificatesAreRefusedAtTheHandshake) {
-  for (const char* who : {"intruder", "expired"}) {
+TEST_F(SecurityTest, ForeignExpiredAndRevokedCertificatesAreRefusedAtTheHandshake) {
+  for (const char* who : {"intruder", "expired", "revoked"}) {
     grpc::Status s = RawCall(ChannelAs(who), "/pfx.v1.Peerings/ListPeerings", absl::Seconds(3));
     EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE ||
                 s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
@@ -363,6 +364,11 @@ TEST_F(SecurityTest, SighupRotatesTheCertificates) {
 
   for (const char* f : {"server.crt", "server.key", "ca.crt"}) {
     std::filesystem::copy_file(next + "/" + f, *certs_ + "/" + f,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  // The new CA's CRL joins the CRL directory (a client CA without one there is refused).
+  for (const auto& crl : std::filesystem::directory_iterator(next + "/crl")) {
+    std::filesystem::copy_file(crl.path(), *certs_ + "/crl/" + crl.path().filename().string(),
                                std::filesystem::copy_options::overwrite_existing);
   }
   ASSERT_EQ(kill(pfxd_->pid(), SIGHUP), 0);

@@ -125,5 +125,16 @@ TEST_F(TlsConfigTest, FilesThatAreNotPemAreRefusedByName) {
   EXPECT_TRUE(CheckTlsFiles(Tls("server.crt", "server.key", "ca.crt")).ok());
 }
 
+TEST_F(TlsConfigTest, TheCrlDirectoryMustBeADirectoryBesideTheOtherFiles) {
+  v1::TlsConfig t = Tls("server.crt", "server.key", "ca.crt");
+  t.set_crl_directory(File("crl"));
+  EXPECT_TRUE(CheckTlsFiles(t).ok()) << CheckTlsFiles(t);
+  t.set_crl_directory(File("ca.crt"));
+  EXPECT_THAT(CheckTlsFiles(t).message(), HasSubstr("tls.crl_directory"));
+  v1::ServerConfig c = Config("127.0.0.1:0");
+  c.mutable_tls()->set_crl_directory(File("crl"));
+  EXPECT_THAT(ValidateConfig(c).message(), HasSubstr("tls: needs all of"));
+}
+
 }  // namespace
 }  // namespace pfx
