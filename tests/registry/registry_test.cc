@@ -90,7 +90,8 @@ class RegistryTest : public testing::Test {
 
   // A VOICE peering with two connections (sea-1, sea-2 at Seattle), optionally both ACTIVE.
   absl::StatusOr<v1::Peering> CreatePeering(const std::string& name, int64_t asn, bool active,
-                                            const std::string& request_id = "") {
+                                            const std::string& request_id = "",
+                                            Actor actor = {}) {
     v1::CreatePeeringRequest create;
     create.set_request_id(request_id);
     v1::Peering& p = *create.mutable_peering();
@@ -106,7 +107,8 @@ class RegistryTest : public testing::Test {
       c.set_use_for_peering_service(true);
       c.add_sessions()->set_peer_session_ipv4_address(absl::StrCat("198.51.100.", i));
     }
-    absl::StatusOr<v1::Peering> created = Call(*registry_, &Registry::CreatePeering, create);
+    absl::StatusOr<v1::Peering> created =
+        Call(*registry_, &Registry::CreatePeering, create, std::move(actor));
     if (!created.ok() || !active) return created;
     // A copy: each call replaces `created`, whose connections the loop would otherwise walk.
     const auto connections = created->connections();
@@ -499,28 +501,13 @@ namespace {
 // a refusal is recorded by RecordRefusal; listing is newest first, filtered and paged.
 TEST_F(RegistryTest, MutationsLeaveAuditRecordsNewestFirst) {
   Actor portal{.caller = "CN=portal,O=Example", .roles = "portal"};
-  v1::CreatePeeringRequest create;
-  v1::Peering& p = *create.mutable_peering();
-  p.set_name("voice-1");
-  p.set_peer_asn(13335);
-  p.set_kind(v1::PEERING_KIND_VOICE);
-  for (int i = 1; i <= 2; ++i) {
-    v1::Connection& c = *p.add_connections();
-    c.set_connection_id(absl::StrCat("conn-", i));
-    c.set_peering_location("Seattle");
-    c.set_microsoft_router(absl::StrCat("sea-", i));
-    c.set_bandwidth_mbps(10000);
-    c.set_use_for_peering_service(true);
-    c.add_sessions()->set_peer_session_ipv4_address(absl::StrCat("198.51.100.", i));
-  }
-  create.set_request_id("r-1");
-  ASSERT_TRUE(Call(*registry_, &Registry::CreatePeering, create, portal).ok());
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, false, "r-1", portal).ok());
   ASSERT_TRUE(CreatePeering("voice-10", 13335, false).ok());  // pfxd itself, by default
   registry_->RecordRefusal({.caller = "CN=dashboard", .roles = "dashboard"}, "DeletePeering",
                            "peerings/voice-1", "", absl::PermissionDeniedError("not yours"));
   // The refusal is written by the committer; a retry queued behind it finds it written (and
   // leaves a record of its own).
-  ASSERT_TRUE(Call(*registry_, &Registry::CreatePeering, create, portal).ok());
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, false, "r-1", portal).ok());
 
   absl::StatusOr<v1::ListAuditRecordsResponse> all = audit_->List({});
   ASSERT_TRUE(all.ok()) << all.status();
