@@ -1,7 +1,5 @@
 #include "cli/channel.h"
 
-#include <arpa/inet.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -9,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "validator/ip_prefix.h"
 
 namespace pfx::cli {
 namespace {
@@ -36,13 +35,6 @@ std::string HostOf(const std::string& server) {
   return host;
 }
 
-// Whether a plaintext connection to `host` stays on this machine.
-bool IsLoopback(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  in_addr v4;
-  return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
-}
-
 }  // namespace
 
 void ChannelOptions::FillFromEnvironment() {
@@ -58,7 +50,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ChannelOptions&
           "--tls-cert/--tls-key need --tls-ca (the CA that signed pfxd's certificate)");
     }
     // Replies may carry prefix keys: plaintext only where pfxd itself allows it.
-    if (!IsLoopback(HostOf(o.server))) {
+    if (!IsLoopbackHost(HostOf(o.server))) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--server ", o.server,
           " is not a loopback address: pfxd serves other addresses over TLS only; give "

@@ -39,8 +39,6 @@ class AccessControl final : public grpc::AuthMetadataProcessor {
   // The caller a verified certificate identifies (exposed for tests).
   Caller Identify(const grpc::AuthContext& auth) const;
 
-  bool tls() const { return tls_; }
-
   // Called for every call the policy refuses (before it is answered), e.g. to audit refused
   // mutations. Set before serving.
   using RefusalHook =

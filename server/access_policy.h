@@ -43,7 +43,6 @@ class RoleSet {
   static constexpr RoleSet All() { return RoleSet(kAllBits); }
 
   void Add(Role role) { bits_ |= Bit(role); }
-  void Add(RoleSet other) { bits_ |= other.bits_; }
   bool Contains(Role role) const { return (bits_ & Bit(role)) != 0; }
   bool Intersects(RoleSet other) const { return (bits_ & other.bits_) != 0; }
   bool empty() const { return bits_ == 0; }

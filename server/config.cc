@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -76,17 +75,6 @@ absl::Status CheckReadable(absl::string_view field, const std::string& path) {
   }
   if (S_ISDIR(info.st_mode)) return Invalid(field, absl::StrCat("'", path, "' is a directory"));
   return absl::OkStatus();
-}
-
-// A host every connection to which stays on this machine: 127.0.0.0/8, ::1, localhost.
-bool IsLoopbackHost(std::string host) {
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (host == "localhost") return true;
-  absl::StatusOr<IpAddress> a = IpAddress::Parse(host);
-  if (!a.ok()) return false;
-  if (a->is_v4()) return a->bytes()[0] == 127;
-  const std::array<uint8_t, 16>& b = a->bytes();
-  return std::all_of(b.begin(), b.end() - 1, [](uint8_t x) { return x == 0; }) && b[15] == 1;
 }
 
 absl::Status CheckTls(const v1::ServerConfig& c) {

@@ -5,16 +5,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "storage/keys.h"
 
 namespace pfx {
 namespace {
 
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
-
-void AppendBigEndian(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
-}
 
 // Whether `resource` is `filter` or lies below it ("peerings/a" covers "peerings/a/x/y" but
 // not "peerings/ab").
@@ -24,18 +21,12 @@ bool Covers(const std::string& filter, const std::string& resource) {
   return resource.size() == filter.size() || resource[filter.size()] == '/';
 }
 
-uint64_t ParseBigEndian(absl::string_view key) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = (v << 8) | static_cast<uint8_t>(key[i]);
-  return v;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Database* db) {
   uint64_t next = 1;
   absl::Status s = db->Scan(Column::kAudit, "", "", [&](absl::string_view key, absl::string_view) {
-    next = ~ParseBigEndian(key) + 1;  // the first key is the newest record's
+    next = ~keys::ParseSequence(key) + 1;  // the first key is the newest record's
     return false;
   });
   if (!s.ok()) return s;
@@ -47,9 +38,9 @@ void AuditLog::Append(WriteSet& writes, v1::AuditRecord record, int64_t time_mic
     record.mutable_time()->set_seconds(time_micros / 1000000);
     record.mutable_time()->set_nanos(static_cast<int32_t>(time_micros % 1000000) * 1000);
   }
-  std::string key;
-  AppendBigEndian(key, ~next_sequence_.fetch_add(1, std::memory_order_relaxed));
-  writes.Put(Column::kAudit, key, record.SerializeAsString());
+  writes.Put(Column::kAudit,
+             keys::Sequence(~next_sequence_.fetch_add(1, std::memory_order_relaxed)),
+             record.SerializeAsString());
 }
 
 absl::StatusOr<v1::ListAuditRecordsResponse> AuditLog::List(

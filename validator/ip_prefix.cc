@@ -23,6 +23,21 @@ IpAddress IpAddress::FromBytes(Family family, const uint8_t* bytes) {
   return a;
 }
 
+bool IsLoopbackHost(absl::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") return true;
+  absl::StatusOr<IpAddress> a = IpAddress::Parse(host);
+  if (!a.ok()) return false;
+  const std::array<uint8_t, 16>& b = a->bytes();
+  if (a->is_v4()) return b[0] == 127;
+  for (int i = 0; i < 15; ++i) {
+    if (b[i] != 0) return false;
+  }
+  return b[15] == 1;
+}
+
 absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("address is empty");
   if (text.size() > INET6_ADDRSTRLEN) {

@@ -47,6 +47,10 @@ class IpAddress {
   std::array<uint8_t, 16> bytes_{};
 };
 
+// Whether every connection to `host` stays on this machine: "localhost", an address in
+// 127.0.0.0/8, or ::1 (brackets allowed: "[::1]"). Any other name or address is not.
+bool IsLoopbackHost(absl::string_view host);
+
 class IpPrefix {
  public:
   IpPrefix() = default;
