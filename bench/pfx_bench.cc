@@ -149,7 +149,9 @@ int Seed(const char* dir, const char* rib, size_t n) {
     c->add_sessions()->set_peer_session_ipv4_address(kSessions[i]);
   }
   pfx::WriteSet writes;
-  pfx::PutMessage(writes, pfx::Column::kPeerings, peering.name(), pfx::ToRecord(peering));
+  if (!pfx::PutMessage(**db, writes, pfx::Column::kPeerings, peering.name(), pfx::ToRecord(peering))
+           .ok())
+    return 1;
   for (size_t i = 0; i < prefixes.size(); ++i) {
     pfx::RegisteredPrefixRecord r;
     r.set_peering_name(peering.name());
@@ -161,9 +163,10 @@ int Seed(const char* dir, const char* rib, size_t n) {
     r.set_prefix_validation_state(pfx::v1::PREFIX_VALIDATION_STATE_PENDING);
     r.set_provisioning_state(pfx::v1::PROVISIONING_STATE_SUCCEEDED);
     std::string key = pfx::keys::Child(peering.name(), r.name());
-    pfx::PutMessage(writes, pfx::Column::kRegisteredPrefixes, key, r);
+    if (!pfx::PutMessage(**db, writes, pfx::Column::kRegisteredPrefixes, key, r).ok()) return 1;
     writes.Put(pfx::Column::kIdxPrefix, r.prefix(), key);
-    writes.Put(pfx::Column::kIdxKey, r.peering_service_prefix_key(), absl::StrCat("R", key));
+    writes.Put(pfx::Column::kIdxKey, pfx::keys::KeyDigest(r.peering_service_prefix_key()),
+               absl::StrCat("R", key));
     if (writes.size() >= 3000) {
       if (!(*db)->Commit(writes, pfx::Durability::kBuffered).ok()) return 1;
       writes = pfx::WriteSet();

@@ -180,8 +180,10 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
       RecordEvent(*ctx_.events, writes, kind, ev.resource_key, e, resource.mutable_events());
     }
     // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
-    std::string updated = SerializeDeterministically(resource);
-    if (updated != ev.stored) writes.Put(column, ev.resource_key, updated);
+    // (Sealing is deterministic, storage/key_sealer.h: an unchanged record has the same bytes.)
+    absl::StatusOr<std::string> updated = SerializeStored(*ctx_.db, resource);
+    if (!updated.ok()) return updated.status();
+    if (*updated != ev.stored) writes.Put(column, ev.resource_key, *updated);
     staged.deadline = decision.deadline;
     staged.notice.change.set_error_message(message);
     return absl::OkStatus();
@@ -200,8 +202,9 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) return Freshness::kGone;
     if (**raw == ev.stored) return Freshness::kCurrent;
-    if (!resource.ParseFromString(**raw)) {
-      return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
+    if (absl::Status s = ParseStored(*ctx_.db, **raw, resource); !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat(keys::Readable(ev.resource_key), ": ", s.message()));
     }
     return Freshness::kRewritten;
   };

@@ -1,11 +1,9 @@
 // ValidationEngine, part 2: Evaluate (read what the checks of one target need, without
 // locks, and run the pure pipeline).
-#include "engine/validation_engine.h"
-
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/validation_engine.h"
 #include "engine/validation_engine_internal.h"
 #include "registry/input_rules.h"
 #include "registry/peering_rules.h"
@@ -87,8 +85,8 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
                                                   holder.registration);
     if (!reg.ok()) return reg.status();
     if (!reg->has_value()) continue;  // deleted since the lookup
-    absl::StatusOr<PrefixKey> key = StoredKey((*reg)->peering_service_prefix_key(),
-                                              holder.registration);
+    absl::StatusOr<PrefixKey> key =
+        StoredKey((*reg)->peering_service_prefix_key(), holder.registration);
     if (!key.ok()) return key.status();
     in.registered_prefix_keys.push_back(
         {*key, absl::StrCat("registered prefix ", (*reg)->peering_name(), "/", (*reg)->name(), " (",
@@ -116,7 +114,7 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
   // Whose key was given: one of the provider's registrations (a route change may still make
   // it match) or none of them (INVALID).
   if (query.given_key.has_value()) {
-    auto owner = ctx_.db->Get(Column::kIdxKey, query.given_key->ToString());
+    auto owner = ctx_.db->Get(Column::kIdxKey, keys::KeyDigest(query.given_key->ToString()));
     if (!owner.ok()) return owner.status();
     if (owner->has_value() && !(*owner)->empty()) {
       absl::string_view kind_and_key = **owner;
@@ -167,8 +165,9 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) return false;
     ev.stored = std::move(**raw);
-    if (!resource.ParseFromString(ev.stored)) {
-      return absl::DataLossError(absl::StrCat("stored ", ev.resource_key, " does not parse"));
+    if (absl::Status s = ParseStored(*ctx_.db, ev.stored, resource); !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat(keys::Readable(ev.resource_key), ": ", s.message()));
     }
     return true;
   };

@@ -6,8 +6,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/key_sealer.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/secret_fields.h"
 #include "validator/ip_prefix.h"
 
 namespace pfx {
@@ -15,8 +17,8 @@ namespace {
 
 // What the cross-checks need of one prefix or ASN registration.
 struct Holder {
-  std::string value;  // the prefix text, or the ASN as keys::Asn
-  std::string secret;
+  std::string value;       // the prefix text, or the ASN as keys::Asn
+  std::string key_digest;  // keys::KeyDigest of its prefix key: what the indexes are keyed by
 };
 
 class Checker {
@@ -46,17 +48,39 @@ class Checker {
     }
   }
 
-  // Visits every row of `column` that parses as Record; reports those that do not.
+  // Visits every row of `column` that parses as Record, its secrets opened; reports those
+  // that do not parse or open, and secrets not stored as the configured sealing stores them.
   template <typename Record, typename Visit>
   absl::Status EachRecord(Column column, Visit visit) {
     return db_.Scan(column, "", "", [&](absl::string_view key, absl::string_view value) {
       ++report_.rows[ColumnName(column)];
       Record record;
-      if (!record.ParseFromString(std::string(value))) {
+      if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
         Violation(column, key, absl::StrCat("does not parse as ", Record::descriptor()->name()));
-      } else {
-        visit(key, record);
+        return true;
       }
+      const KeySealer& sealer = db_.key_sealer();
+      VisitSecretFields(record, [&](google::protobuf::Message& holder,
+                                    const google::protobuf::FieldDescriptor* field) {
+        const std::string stored = holder.GetReflection()->GetString(holder, field);
+        if (!sealer.IsCurrent(stored)) {
+          Violation(column, key,
+                    absl::StrCat(field->name(), " is ",
+                                 KeySealer::IsSealed(stored)
+                                     ? absl::StrCat("sealed under key-encryption key '",
+                                                    KeySealer::SealedKekId(stored), "'")
+                                     : std::string("stored in plain text"),
+                                 sealer.enabled()
+                                     ? absl::StrCat(", not under '", sealer.sealing_id(), "'")
+                                     : std::string(", but sealing is off")));
+        }
+        return absl::OkStatus();
+      }).IgnoreError();
+      if (absl::Status opened = sealer.OpenSecrets(record); !opened.ok()) {
+        Violation(column, key, opened.message());
+        return true;
+      }
+      visit(key, record);
       return true;
     });
   }
@@ -83,7 +107,7 @@ class Checker {
       Violation(column, key, "has no prefix key");
       return;
     }
-    auto [it, fresh] = secret_holders_.emplace(secret, key);
+    auto [it, fresh] = secret_holders_.emplace(keys::KeyDigest(secret), key);
     if (!fresh) {
       Violation(column, key,
                 absl::StrCat("holds the same prefix key as '", keys::Readable(it->second), "'"));
@@ -119,7 +143,8 @@ class Checker {
             Violation(column, key, absl::StrCat("prefix '", r.prefix(), "' is not canonical"));
           }
           ClaimKey(column, key, r.peering_service_prefix_key());
-          registered_prefixes_.emplace(key, Holder{r.prefix(), r.peering_service_prefix_key()});
+          registered_prefixes_.emplace(
+              key, Holder{r.prefix(), keys::KeyDigest(r.peering_service_prefix_key())});
         });
   }
 
@@ -133,7 +158,7 @@ class Checker {
           }
           ClaimKey(column, key, r.peering_service_prefix_key());
           registered_asns_.emplace(key, Holder{keys::Asn(static_cast<uint32_t>(r.asn())),
-                                               r.peering_service_prefix_key()});
+                                               keys::KeyDigest(r.peering_service_prefix_key())});
         });
   }
 
@@ -150,7 +175,8 @@ class Checker {
           if (!prefix_in_service.insert(keys::Child(p.peering_service_name(), p.prefix())).second) {
             Violation(column, key, absl::StrCat("prefix ", p.prefix(), " is activated twice"));
           }
-          service_prefixes_.emplace(key, Holder{p.prefix(), p.peering_service_prefix_key()});
+          service_prefixes_.emplace(
+              key, Holder{p.prefix(), keys::KeyDigest(p.peering_service_prefix_key())});
         });
   }
 
@@ -168,14 +194,14 @@ class Checker {
     // Resource -> index entry.
     for (const auto& [key, r] : registered_prefixes_) {
       Expect(Column::kRegisteredPrefixes, key, idx_prefix, r.value, key);
-      Expect(Column::kRegisteredPrefixes, key, idx_key, r.secret, absl::StrCat("R", key));
+      Expect(Column::kRegisteredPrefixes, key, idx_key, r.key_digest, absl::StrCat("R", key));
     }
     for (const auto& [key, r] : registered_asns_) {
       Expect(Column::kRegisteredAsns, key, idx_asn, r.value, key);
-      Expect(Column::kRegisteredAsns, key, idx_key, r.secret, absl::StrCat("A", key));
+      Expect(Column::kRegisteredAsns, key, idx_key, r.key_digest, absl::StrCat("A", key));
     }
     for (const auto& [key, p] : service_prefixes_) {
-      Expect(Column::kServicePrefixes, key, key_users, keys::KeyUser(p.secret, key), "");
+      Expect(Column::kServicePrefixes, key, key_users, keys::Child(p.key_digest, key), "");
     }
     for (const auto& [name, asn] : peerings_) {
       Expect(Column::kPeerings, name, peer_asn, keys::Child(asn, name), "");
@@ -190,18 +216,19 @@ class Checker {
     for (const auto& [asn, key] : idx_asn) {
       Points(Column::kIdxAsn, asn, registered_asns_, key, &Holder::value, asn);
     }
-    for (const auto& [secret, owner] : idx_key) {
+    for (const auto& [digest, owner] : idx_key) {
       if (owner.empty() || (owner[0] != 'R' && owner[0] != 'A')) {
         Violation(Column::kIdxKey, "(a prefix key)", "names no owner kind");
         continue;
       }
       const auto& holders = owner[0] == 'A' ? registered_asns_ : registered_prefixes_;
-      Points(Column::kIdxKey, "(a prefix key)", holders, owner.substr(1), &Holder::secret, secret);
+      Points(Column::kIdxKey, "(a prefix key)", holders, owner.substr(1), &Holder::key_digest,
+             digest);
     }
     for (const auto& [entry, unused] : key_users) {
-      auto [secret, user] = keys::SplitChild(entry);
-      Points(Column::kIdxKeyUsers, user, service_prefixes_, std::string(user), &Holder::secret,
-             secret);
+      auto [digest, user] = keys::SplitChild(entry);
+      Points(Column::kIdxKeyUsers, user, service_prefixes_, std::string(user), &Holder::key_digest,
+             digest);
     }
     CheckMembers(Column::kIdxPeerAsn, peer_asn, peerings_);
     CheckMembers(Column::kIdxProviderServices, provider_services, services_);
@@ -294,7 +321,7 @@ class Checker {
   absl::flat_hash_map<std::string, std::string> services_;  // name -> keys::Asn(provider_asn)
   absl::flat_hash_map<std::string, Holder> registered_prefixes_, registered_asns_,
       service_prefixes_;
-  absl::flat_hash_map<std::string, std::string> secret_holders_;  // prefix key -> holder
+  absl::flat_hash_map<std::string, std::string> secret_holders_;  // key digest -> holder
 };
 
 }  // namespace

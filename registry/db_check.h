@@ -10,6 +10,9 @@
 //                idx_provider_services: each entry points at a resource that says the same
 //                thing, and each resource has its entry (both directions)
 //   keys         no prefix key is held by two registrations
+//   secrets      every secret field opens with the configured key-encryption keys and is
+//                stored as the sealing stores it now (sealed under the first KEK, or plain
+//                when none is configured): a value left in plain text is a violation
 //   queue        every row parses and names a prefix. A row may name a prefix deleted after it
 //                was queued (a delete does not reach into the queue; the next worker that pops
 //                it drops it): counted as `stale_queue_rows`, not a violation

@@ -89,7 +89,13 @@ class Registry::MutationJob final : public GroupCommitter::Job {
     // A reply may echo the request (CreatePeering returns the peering given): fields this
     // pfxd does not know are dropped before it is stored for retries or sent.
     reply_->DiscardUnknownFields();
-    if (!request_key_.empty()) PutRequestReply(writes, request_key_, fingerprint_, *reply_);
+    if (!request_key_.empty()) {
+      if (absl::Status s = PutRequestReply(*ctx_.db, writes, request_key_, fingerprint_, *reply_);
+          !s.ok()) {
+        reply_ = s;
+        return false;
+      }
+    }
     if (ctx_.audit != nullptr) {
       ctx_.audit->Append(writes,
                          MakeAuditRecord(actor_, method_, resource_, request_id_, absl::OkStatus()),
@@ -309,12 +315,12 @@ absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::stri
                                   absl::string_view reason, WriteSet& writes) const {
   // The key's users from idx_key_users: no scan of every peering service prefix.
   std::vector<std::string> users;
-  absl::Status s =
-      ctx_.db->Scan(Column::kIdxKeyUsers, keys::ChildrenStart(key), keys::ChildrenEnd(key),
-                    [&](absl::string_view k, absl::string_view) {
-                      users.emplace_back(keys::SplitChild(k).second);
-                      return true;
-                    });
+  absl::Status s = ctx_.db->Scan(Column::kIdxKeyUsers, keys::ChildrenStart(keys::KeyDigest(key)),
+                                 keys::ChildrenEnd(keys::KeyDigest(key)),
+                                 [&](absl::string_view k, absl::string_view) {
+                                   users.emplace_back(keys::SplitChild(k).second);
+                                   return true;
+                                 });
   if (!s.ok()) return s;
   if (!users.empty() && !force) {
     std::vector<std::string> names;
@@ -336,9 +342,11 @@ absl::Status Registry::ReleaseKey(const std::string& key, bool force, absl::stri
                 MakeEvent(kStateChangeEvent, "INVALID", prefix.error_message(),
                           v1::EVENT_LEVEL_ERROR, ctx_.clock->Now()),
                 prefix.mutable_events());
-    PutMessage(writes, Column::kServicePrefixes, user, prefix);
+    if (absl::Status put = PutMessage(*ctx_.db, writes, Column::kServicePrefixes, user, prefix);
+        !put.ok())
+      return put;
   }
-  writes.Delete(Column::kIdxKey, key);
+  writes.Delete(Column::kIdxKey, keys::KeyDigest(key));
   return absl::OkStatus();
 }
 

@@ -41,7 +41,10 @@ void Registry::CreatePeering(const v1::CreatePeeringRequest& request, Done<v1::P
           return absl::AlreadyExistsError(
               absl::StrCat("peering.name: peering '", peering.name(), "' already exists"));
         }
-        PutMessage(writes, Column::kPeerings, peering.name(), ToRecord(peering));
+        if (absl::Status put =
+                PutMessage(*ctx_.db, writes, Column::kPeerings, peering.name(), ToRecord(peering));
+            !put.ok())
+          return put;
         writes.Put(Column::kIdxPeerAsn,
                    keys::AsnMember(static_cast<uint32_t>(peering.peer_asn()), peering.name()), "");
         return peering;
@@ -99,7 +102,10 @@ void Registry::SetConnectionState(const v1::SetConnectionStateRequest& request,
                                                   "'"));
         }
         connection->set_connection_state(request.connection_state());
-        PutMessage(writes, Column::kPeerings, peering->name(), ToRecord(*peering));
+        if (absl::Status put = PutMessage(*ctx_.db, writes, Column::kPeerings, peering->name(),
+                                          ToRecord(*peering));
+            !put.ok())
+          return put;
         if (absl::Status s = StageDependents(*peering, writes, staged); !s.ok()) return s;
         FillSessionStates(*ctx_.routes, *peering);
         return *peering;

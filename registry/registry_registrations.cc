@@ -43,7 +43,8 @@ absl::StatusOr<std::string> NewUniqueKey(const Database& db) {
     absl::StatusOr<PrefixKey> key = GeneratePrefixKey();
     if (!key.ok()) return key.status();
     std::string text = key->ToString();
-    absl::StatusOr<std::optional<std::string>> taken = db.Get(Column::kIdxKey, text);
+    absl::StatusOr<std::optional<std::string>> taken =
+        db.Get(Column::kIdxKey, keys::KeyDigest(text));
     if (!taken.ok()) return taken.status();
     if (!taken->has_value()) return text;
   }
@@ -117,10 +118,12 @@ void Registry::CreateRegisteredPrefix(const v1::CreateRegisteredPrefixRequest& r
         r.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
         AppendPendingEvent(writes, EventLog::kRegisteredPrefix, key,
                            "registered; queued for validation", r.mutable_events());
-        PutMessage(writes, Column::kRegisteredPrefixes, key, r);
+        if (absl::Status put = PutMessage(*ctx_.db, writes, Column::kRegisteredPrefixes, key, r);
+            !put.ok())
+          return put;
         writes.Put(Column::kIdxPrefix, prefix_text, key);
         writes.OnApplied([this, p = *prefix, key] { registered_prefixes_.Insert(p, key); });
-        writes.Put(Column::kIdxKey, *secret, absl::StrCat("R", key));
+        writes.Put(Column::kIdxKey, keys::KeyDigest(*secret), absl::StrCat("R", key));
         v1::ValidationTarget target = RegisteredPrefixTarget(r.peering_name(), r.name());
         staged.push_back(NewPrefixQueueItem(target));
         ctx_.tracker->Track(target, *prefix);
@@ -244,9 +247,12 @@ void Registry::CreateRegisteredAsn(const v1::CreateRegisteredAsnRequest& request
         r.set_asn(*asn);
         r.set_peering_service_prefix_key(*secret);
         r.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
-        PutMessage(writes, Column::kRegisteredAsns, key, ToRecord(r));
+        if (absl::Status put =
+                PutMessage(*ctx_.db, writes, Column::kRegisteredAsns, key, ToRecord(r));
+            !put.ok())
+          return put;
         writes.Put(Column::kIdxAsn, keys::Asn(*asn), key);
-        writes.Put(Column::kIdxKey, *secret, absl::StrCat("A", key));
+        writes.Put(Column::kIdxKey, keys::KeyDigest(*secret), absl::StrCat("A", key));
         return r;
       },
       std::move(done));

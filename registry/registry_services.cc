@@ -71,7 +71,10 @@ void Registry::CreatePeeringService(const v1::CreatePeeringServiceRequest& reque
           return absl::AlreadyExistsError(absl::StrCat("peering_service.name: peering service '",
                                                        service.name(), "' already exists"));
         }
-        PutMessage(writes, Column::kPeeringServices, service.name(), ToRecord(service));
+        if (absl::Status put = PutMessage(*ctx_.db, writes, Column::kPeeringServices,
+                                          service.name(), ToRecord(service));
+            !put.ok())
+          return put;
         writes.Put(Column::kIdxProviderServices,
                    keys::AsnMember(static_cast<uint32_t>(service.provider_asn()), service.name()),
                    "");
@@ -181,7 +184,10 @@ void Registry::CreatePeeringServicePrefix(const v1::CreatePeeringServicePrefixRe
         p.set_provisioning_state(v1::PROVISIONING_STATE_SUCCEEDED);
         AppendPendingEvent(writes, EventLog::kServicePrefix, resource_key,
                            "activation requested; queued for validation", p.mutable_events());
-        PutMessage(writes, Column::kServicePrefixes, resource_key, p);
+        if (absl::Status put =
+                PutMessage(*ctx_.db, writes, Column::kServicePrefixes, resource_key, p);
+            !put.ok())
+          return put;
         writes.Put(Column::kIdxKeyUsers,
                    keys::KeyUser(p.peering_service_prefix_key(), resource_key), "");
         v1::ValidationTarget target = ServicePrefixTarget(p.peering_service_name(), p.name());

@@ -37,7 +37,9 @@ absl::Status InlineRecentEvents(Database& db, EventLog& events, Column column,
       if (!recent.ok()) return recent.status();
       (*resource)->clear_events();
       for (const v1::PrefixEvent& e : *recent) *(*resource)->add_events() = ToRecord(e);
-      PutMessage(writes, column, keys[i], **resource);
+      if (absl::Status put = PutMessage(db, writes, column, keys[i], **resource); !put.ok()) {
+        return put;
+      }
     }
     if (absl::Status c = db.Commit(writes, Durability::kBuffered); !c.ok()) return c;
   }
@@ -115,17 +117,56 @@ absl::Status IndexByAsn(Database& db) {
 absl::Status WrapRequestReplies(Database& db) {
   WriteSet writes;
   size_t wrapped = 0;
+  absl::Status unwritable;
   absl::Status s =
       db.Scan(Column::kIdxRequest, "", "", [&](absl::string_view key, absl::string_view value) {
         storage::RequestReplyRecord record;
         record.set_reply(std::string(value));
-        PutMessage(writes, Column::kIdxRequest, key, record);
+        unwritable = PutMessage(db, writes, Column::kIdxRequest, key, record);
         ++wrapped;
-        return true;
+        return unwritable.ok();
       });
   if (!s.ok()) return s;
+  if (!unwritable.ok()) return unwritable;
   if (absl::Status c = db.SetSchemaVersion(5, &writes); !c.ok()) return c;
   PFX_LOG(Info) << "schema 4 -> 5: " << wrapped << " request_id replies wrapped";
+  return absl::OkStatus();
+}
+
+// Version 6 -> 7: idx_key and idx_key_users rows keyed by a prefix key become keyed by its
+// digest (keys::KeyDigest). A row already keyed by a digest is left: the rewrite is
+// idempotent, so it commits in bounded batches and a crash halfway is finished next start.
+absl::Status DigestKeyIndexes(Database& db) {
+  size_t rekeyed = 0;
+  for (Column column : {Column::kIdxKey, Column::kIdxKeyUsers}) {
+    std::vector<std::pair<std::string, std::string>> rows;  // old key, value
+    absl::Status s = db.Scan(column, "", "", [&](absl::string_view key, absl::string_view value) {
+      auto [prefix_key, user] = keys::SplitChild(key);
+      if (column == Column::kIdxKey ? !keys::IsKeyDigest(key) : !keys::IsKeyDigest(prefix_key)) {
+        rows.emplace_back(key, value);
+      }
+      return true;
+    });
+    if (!s.ok()) return s;
+    constexpr size_t kBatch = 1000;
+    for (size_t start = 0; start < rows.size(); start += kBatch) {
+      WriteSet writes;
+      for (size_t i = start; i < std::min(rows.size(), start + kBatch); ++i) {
+        const auto& [key, value] = rows[i];
+        writes.Delete(column, key);
+        if (column == Column::kIdxKey) {
+          writes.Put(column, keys::KeyDigest(key), value);
+        } else {
+          auto [prefix_key, user] = keys::SplitChild(key);
+          writes.Put(column, keys::KeyUser(prefix_key, user), value);
+        }
+      }
+      if (absl::Status c = db.Commit(writes, Durability::kBuffered); !c.ok()) return c;
+    }
+    rekeyed += rows.size();
+  }
+  PFX_LOG(Info) << "schema 6 -> 7: " << rekeyed
+                << " idx_key and idx_key_users rows keyed by a prefix key's digest";
   return absl::OkStatus();
 }
 
@@ -160,6 +201,10 @@ absl::Status MigrateSchema(Database& db, EventLog& events) {
   if (db.stored_schema_version() == 5) {
     // The audit column is created empty on open; the version tells an older pfxd to stay out.
     if (auto s = db.SetSchemaVersion(6); !s.ok()) return s;
+  }
+  if (db.stored_schema_version() == 6) {
+    if (auto s = DigestKeyIndexes(db); !s.ok()) return s;
+    if (auto s = db.SetSchemaVersion(7); !s.ok()) return s;  // synced: the rewrites with it
   }
   return absl::OkStatus();
 }

@@ -13,6 +13,10 @@
 //   4 -> 5: idx_request rows become RequestReplyRecords (reply + request fingerprint), so a
 //           request_id reused with another payload can be refused; rows from before have no
 //           fingerprint and are replayed as before. Written in one batch with the version.
+//   5 -> 6: the audit column (created empty on open).
+//   6 -> 7: idx_key and idx_key_users are keyed by a prefix key's SHA-256 (keys::KeyDigest)
+//           instead of the key, so no RocksDB key holds one; the values that do can be sealed
+//           (storage/key_sealer.h, storage/reseal.h).
 // A migration rewrites resources in batches and records the new version last (synced), so a
 // crash midway leaves version 1 and the next start redoes it; redoing is harmless.
 

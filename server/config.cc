@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -219,7 +220,34 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
     }
     if (auto s = CheckName(field + ".name", c.bmp_routers(i).name()); !s.ok()) return s;
   }
+  absl::flat_hash_set<std::string> kek_ids;
+  for (int i = 0; i < c.key_encryption_key_size(); ++i) {
+    const v1::KeyEncryptionKey& k = c.key_encryption_key(i);
+    const std::string field = absl::StrCat("key_encryption_key[", i, "]");
+    if (!IsKeyEncryptionKeyId(k.id())) {
+      return Invalid(field + ".id",
+                     absl::StrCat("'", k.id(), "' is not 1-64 letters, digits, '.', '_' or '-'"));
+    }
+    if (!kek_ids.insert(k.id()).second) {
+      return Invalid(field + ".id", absl::StrCat("'", k.id(), "' is given twice"));
+    }
+    if (auto s = CheckReadable(field + ".file", k.file()); !s.ok()) return s;
+  }
   return CheckTls(c);
+}
+
+absl::StatusOr<KeySealer> LoadKeySealer(const v1::ServerConfig& config) {
+  std::vector<KeyEncryptionKey> keys;
+  for (int i = 0; i < config.key_encryption_key_size(); ++i) {
+    const v1::KeyEncryptionKey& k = config.key_encryption_key(i);
+    absl::StatusOr<KeyEncryptionKey> kek = ReadKeyEncryptionKey(k.id(), k.file());
+    if (!kek.ok()) {
+      return absl::Status(kek.status().code(), absl::StrCat("key_encryption_key[", i,
+                                                            "].file: ", kek.status().message()));
+    }
+    keys.push_back(std::move(*kek));
+  }
+  return KeySealer::Create(keys);
 }
 
 absl::StatusOr<v1::ServerConfig> LoadConfig(const std::string& path) {

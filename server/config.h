@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "pfx/v1/config.pb.h"
+#include "storage/key_sealer.h"
 
 namespace pfx {
 
@@ -43,6 +44,9 @@ void FillDefaults(v1::ServerConfig& config);
 // Every field in range and well-formed; files named readable. INVALID_ARGUMENT naming the
 // field ("hold_down_seconds: must be 0-86400 (0: no hold-down), got -5").
 absl::Status ValidateConfig(const v1::ServerConfig& config);
+// The sealer of the configured key-encryption keys (off when none), their files read now;
+// the error names the field ("key_encryption_key[0].file: ... chmod 600 ...").
+absl::StatusOr<KeySealer> LoadKeySealer(const v1::ServerConfig& config);
 
 }  // namespace pfx
 

@@ -1,76 +1,14 @@
 #include "server/redaction.h"
 
-#include <vector>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "absl/synchronization/mutex.h"
-#include "pfx/v1/common.pb.h"
-
 namespace pfx {
-namespace {
 
-using google::protobuf::Descriptor;
-using google::protobuf::FieldDescriptor;
-using google::protobuf::Message;
-using google::protobuf::Reflection;
-
-bool IsSecret(const FieldDescriptor* field) { return field->options().GetExtension(v1::secret); }
-
-// Depth-first over the message types reachable from `type`; `visiting` breaks cycles (a
-// recursive type holds a secret only if some type on the cycle does, found on another path).
-bool ComputeMayHoldSecrets(const Descriptor* type,
-                           absl::flat_hash_set<const Descriptor*>& visiting) {
-  if (!visiting.insert(type).second) return false;
-  for (int i = 0; i < type->field_count(); ++i) {
-    const FieldDescriptor* field = type->field(i);
-    if (IsSecret(field)) return true;
-    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-        ComputeMayHoldSecrets(field->message_type(), visiting)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-bool MayHoldSecrets(const Descriptor* type) {
-  static absl::Mutex mu(absl::kConstInit);
-  static auto* cache ABSL_GUARDED_BY(mu) = new absl::flat_hash_map<const Descriptor*, bool>();
-  absl::MutexLock lock(&mu);
-  auto it = cache->find(type);
-  if (it != cache->end()) return it->second;
-  absl::flat_hash_set<const Descriptor*> visiting;
-  const bool result = ComputeMayHoldSecrets(type, visiting);
-  (*cache)[type] = result;
-  return result;
-}
-
-void RedactSecrets(Message& message) {
-  const Descriptor* type = message.GetDescriptor();
-  if (!MayHoldSecrets(type)) return;
-  const Reflection* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (IsSecret(field)) {
-      reflection->ClearField(&message, field);
-      continue;
-    }
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
-        !MayHoldSecrets(field->message_type())) {
-      continue;
-    }
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-        RedactSecrets(*reflection->MutableRepeatedMessage(&message, field, i));
-      }
-    } else {
-      RedactSecrets(*reflection->MutableMessage(&message, field));
-    }
-  }
+void RedactSecrets(google::protobuf::Message& message) {
+  // Clearing cannot fail: the status is always OK.
+  VisitSecretFields(message, [](google::protobuf::Message& holder,
+                                const google::protobuf::FieldDescriptor* field) {
+    holder.GetReflection()->ClearField(&holder, field);
+    return absl::OkStatus();
+  }).IgnoreError();
 }
 
 }  // namespace pfx

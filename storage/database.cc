@@ -153,11 +153,19 @@ void Database::CloseInstance() {
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                          rocksdb::Env* env) {
+  DatabaseOptions options;
+  options.env = env;
+  return Open(path, std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                         DatabaseOptions options) {
   absl::StatusOr<DataDirReport> dir = PrepareDataDir(path);
   if (!dir.ok()) return dir.status();
   auto db = std::unique_ptr<Database>(new Database());
   db->path_ = path;
-  db->env_ = env;
+  db->env_ = options.env;
+  db->key_sealer_ = std::move(options.key_sealer);
   db->data_dir_tightened_ = dir->tightened;
   {
     absl::WriterMutexLock lock(&db->instance_mu_);
@@ -254,6 +262,24 @@ absl::Status Database::SyncWal() {
   if (synced.ok()) return synced;
   unsynced_.store(true);
   return NoteFailure(synced);
+}
+
+absl::Status Database::Compact(const std::vector<Column>& columns) {
+  Hold hold(*this);
+  if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
+  std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  if (rocksdb::Status s = db_->Flush(flush, all); !s.ok()) return ToAbsl(s, "RocksDB Flush");
+  rocksdb::CompactRangeOptions options;
+  // Files already at the bottom level are rewritten too: they may hold the old values.
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (Column column : columns) {
+    if (rocksdb::Status s = db_->CompactRange(options, Handle(column), nullptr, nullptr); !s.ok()) {
+      return ToAbsl(s, absl::StrCat("RocksDB CompactRange of ", ColumnName(column)));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Database::NoteFailure(absl::Status status) {

@@ -11,11 +11,12 @@
 //                        storage records (storage/records.proto), keyed by keys.h
 //   idx_prefix           prefix text -> registered prefix key       (unique)
 //   idx_asn              ASN (8 hex digits) -> registered ASN key   (unique)
-//   idx_key              prefix key text -> owner resource          (unique)
+//   idx_key              keys::KeyDigest(prefix key) -> owner resource (unique)
 //   idx_request          method + request_id -> RequestReplyRecord  (idempotent retries)
 //   queue                big-endian sequence -> ValidationTarget    (durable validation queue)
 //   events               resource key + big-endian sequence -> EventRecord
-//   idx_key_users        prefix key text \0 peering service prefix key -> ""  (who uses a key)
+//   idx_key_users        keys::KeyDigest(prefix key) \0 peering service prefix key -> ""
+//                        (who uses a key)
 //   idx_peer_asn         peer ASN (8 hex digits) \0 peering name -> ""    (a provider's peerings)
 //   idx_provider_services provider ASN \0 peering service name -> ""     (a provider's services)
 //   audit                ~time, ~sequence (big-endian, newest first) -> pfx.v1.AuditRecord
@@ -41,6 +42,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "storage/key_sealer.h"
 #include "storage/page_token.h"
 
 namespace rocksdb {
@@ -73,8 +75,9 @@ enum class Column : int {
 
 // 1: first release. 2: stored prefixes carry their recent events. 3: idx_key_users.
 // 4: idx_peer_asn and idx_provider_services. 5: idx_request rows are RequestReplyRecords
-// (registry/schema_migration.h). 6: the audit column.
-inline constexpr int kSchemaVersion = 6;
+// (registry/schema_migration.h). 6: the audit column. 7: idx_key and idx_key_users are keyed
+// by the SHA-256 of a prefix key, not the key; secret fields may be sealed (key_sealer.h).
+inline constexpr int kSchemaVersion = 7;
 
 enum class Durability { kSynced, kBuffered };
 
@@ -105,14 +108,23 @@ class WriteSet {
   std::vector<absl::AnyInvocable<void()>> on_applied_;
 };
 
+struct DatabaseOptions {
+  // Not owned, outlives the Database: the files go through it instead of the default Env;
+  // tests inject disk faults this way (tests/common/faulty_file_system.h).
+  rocksdb::Env* env = nullptr;
+  // Seals secret fields at rest; storage/messages.h applies it to every typed read and write.
+  // Default: off.
+  KeySealer key_sealer;
+};
+
 class Database {
  public:
   // Opens or creates the database in `path`, creating missing column families. Refuses a
   // database written by a newer schema version (FAILED_PRECONDITION); an older one opens
   // with stored_schema_version() telling which, for the caller to migrate.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
-  // `env` (not owned, outlives the Database): the files go through it instead of the default
-  // Env; tests inject disk faults this way (tests/common/faulty_file_system.h).
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                        DatabaseOptions options);
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path, rocksdb::Env* env);
   ~Database();
 
@@ -132,6 +144,10 @@ class Database {
   int data_dir_tightened() const { return data_dir_tightened_; }
   // Issues and checks List page tokens under this database's secret (made on first open).
   const PageTokens& page_tokens() const { return *page_tokens_; }
+  const KeySealer& key_sealer() const { return key_sealer_; }
+  // Rewrites the files of `columns` so that no overwritten or deleted value of theirs stays
+  // on disk, after flushing every column (which retires the WAL files that held them).
+  absl::Status Compact(const std::vector<Column>& columns);
   // Records that the data is now in `version`'s format (synced), in one batch with `with`
   // (optional) when a migration's rewrite must not be applied twice.
   absl::Status SetSchemaVersion(int version, WriteSet* with = nullptr);
@@ -181,6 +197,7 @@ class Database {
   int stored_schema_version_ = kSchemaVersion;
   int data_dir_tightened_ = 0;
   std::unique_ptr<PageTokens> page_tokens_;
+  KeySealer key_sealer_;
 };
 
 }  // namespace pfx

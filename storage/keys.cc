@@ -1,7 +1,13 @@
 #include "storage/keys.h"
 
-#include <algorithm>
+#include <openssl/evp.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -9,6 +15,27 @@ namespace pfx::keys {
 
 std::string Child(absl::string_view parent, absl::string_view name) {
   return absl::StrCat(parent, absl::string_view("\0", 1), name);
+}
+
+std::string KeyDigest(absl::string_view prefix_key) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // SHA-256 of a few bytes fails only when libcrypto cannot allocate. No index entry may be
+  // made from a wrong digest, and going on without memory is hopeless anyway.
+  if (EVP_Digest(prefix_key.data(), prefix_key.size(), digest, &length, EVP_sha256(), nullptr) !=
+      1) {
+    std::fputs("pfxd: libcrypto could not compute SHA-256; aborting\n", stderr);
+    std::abort();
+  }
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+bool IsKeyDigest(absl::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(c) && (c < 'a' || c > 'f')) return false;
+  }
+  return true;
 }
 
 std::pair<absl::string_view, absl::string_view> SplitChild(absl::string_view child_key) {

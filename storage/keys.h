@@ -26,10 +26,15 @@ std::string ChildrenStart(absl::string_view parent);
 std::string ChildrenEnd(absl::string_view parent);
 
 std::string Asn(uint32_t asn);  // 8 lowercase hex digits
-// idx_key_users: a prefix key and one resource (Child key) that uses it; ChildrenStart(key)
-// lists its users, SplitChild(...).second is the user.
+// idx_key and idx_key_users are keyed by a prefix key's digest, not the key, so the key is
+// in no RocksDB key (storage/key_sealer.h seals the values): lowercase hex SHA-256 of the
+// key's text as stored (PrefixKey::ToString). 122 random bits make it one-way.
+std::string KeyDigest(absl::string_view prefix_key);
+bool IsKeyDigest(absl::string_view text);  // 64 lowercase hex digits
+// idx_key_users: a prefix key and one resource (Child key) that uses it;
+// ChildrenStart(KeyDigest(key)) lists its users, SplitChild(...).second is the user.
 inline std::string KeyUser(absl::string_view prefix_key, absl::string_view user_key) {
-  return Child(prefix_key, user_key);
+  return Child(KeyDigest(prefix_key), user_key);
 }
 // idx_peer_asn / idx_provider_services: a resource named `name` under an ASN;
 // ChildrenStart(Asn(asn)) lists them.

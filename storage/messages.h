@@ -3,6 +3,10 @@
 // Protobuf messages in column families: typed get / put / paged listing over Database.
 // Page tokens come from Database::page_tokens(): bound to the column and key prefix they
 // were issued for (storage/page_token.h); any other token is INVALID_ARGUMENT.
+// Secret fields (storage/secret_fields.h) are sealed on the way in and opened on the way out
+// by the database's KeySealer (storage/key_sealer.h): callers see plain values, the files
+// hold sealed ones when key-encryption keys are configured. Bytes read or written without
+// these functions go through ParseStored / SerializeStored.
 
 #ifndef PFX_STORAGE_MESSAGES_H_
 #define PFX_STORAGE_MESSAGES_H_
@@ -19,6 +23,7 @@
 #include "google/protobuf/message_lite.h"
 #include "storage/database.h"
 #include "storage/keys.h"
+#include "storage/secret_fields.h"
 
 namespace pfx {
 
@@ -35,6 +40,37 @@ inline std::string SerializeDeterministically(const google::protobuf::MessageLit
   return out;
 }
 
+// Whether messages of this type are sealed and opened in `db` (a check per type, done once).
+template <typename Message>
+bool SealsSecrets(const Database& db) {
+  static const bool may_hold_secrets = MayHoldSecrets(Message::descriptor());
+  return may_hold_secrets && db.key_sealer().enabled();
+}
+
+// The bytes `m` is stored as: its secret fields sealed, serialized deterministically.
+template <typename Message>
+absl::StatusOr<std::string> SerializeStored(const Database& db, const Message& m) {
+  if (!SealsSecrets<Message>(db)) return SerializeDeterministically(m);
+  Message sealed = m;
+  if (absl::Status s = db.key_sealer().SealSecrets(sealed); !s.ok()) return s;
+  return SerializeDeterministically(sealed);
+}
+
+// `m` from stored bytes, its secret fields opened; DATA_LOSS when the bytes do not parse or
+// a sealed value is damaged, FAILED_PRECONDITION when its key-encryption key is missing.
+template <typename Message>
+absl::Status ParseStored(const Database& db, absl::string_view bytes, Message& m) {
+  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
+  }
+  if (!SealsSecrets<Message>(db)) return absl::OkStatus();
+  absl::Status opened = db.key_sealer().OpenSecrets(m);
+  if (opened.ok()) return opened;
+  return absl::Status(opened.code(), absl::StrCat("stored ", Message::descriptor()->name(), ": ",
+                                                  opened.message()));
+}
+
 template <typename Message>
 absl::StatusOr<std::optional<Message>> GetMessage(const Database& db, Column column,
                                                   absl::string_view key) {
@@ -42,16 +78,17 @@ absl::StatusOr<std::optional<Message>> GetMessage(const Database& db, Column col
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) return std::optional<Message>();
   Message m;
-  if (!m.ParseFromString(**raw)) {
-    return absl::DataLossError(
-        absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
-  }
+  if (absl::Status s = ParseStored(db, **raw, m); !s.ok()) return s;
   return std::optional<Message>(std::move(m));
 }
 
 template <typename Message>
-void PutMessage(WriteSet& writes, Column column, absl::string_view key, const Message& m) {
-  writes.Put(column, key, SerializeDeterministically(m));
+[[nodiscard]] absl::Status PutMessage(const Database& db, WriteSet& writes, Column column,
+                                      absl::string_view key, const Message& m) {
+  absl::StatusOr<std::string> bytes = SerializeStored(db, m);
+  if (!bytes.ok()) return bytes.status();
+  writes.Put(column, key, *bytes);
+  return absl::OkStatus();
 }
 
 template <typename Message>
@@ -94,9 +131,8 @@ absl::StatusOr<Page<Message>> ListMessages(const Database& db, Column column,
       return false;
     }
     Message m;
-    if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      visit_error = absl::DataLossError(
-          absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
+    if (absl::Status parsed = ParseStored(db, value, m); !parsed.ok()) {
+      visit_error = std::move(parsed);
       return false;
     }
     page.items.push_back(std::move(m));

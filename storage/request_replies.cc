@@ -26,12 +26,12 @@ absl::StatusOr<std::optional<storage::RequestReplyRecord>> GetRequestReply(const
   return GetMessage<storage::RequestReplyRecord>(db, Column::kIdxRequest, key);
 }
 
-void PutRequestReply(WriteSet& writes, absl::string_view key, std::string request_sha256,
-                     const google::protobuf::Message& reply) {
+absl::Status PutRequestReply(const Database& db, WriteSet& writes, absl::string_view key,
+                             std::string request_sha256, const google::protobuf::Message& reply) {
   storage::RequestReplyRecord record;
   record.set_request_sha256(std::move(request_sha256));
   record.set_reply(SerializeDeterministically(reply));
-  PutMessage(writes, Column::kIdxRequest, key, record);
+  return PutMessage(db, writes, Column::kIdxRequest, key, record);
 }
 
 }  // namespace pfx

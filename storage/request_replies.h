@@ -25,8 +25,11 @@ std::string RequestFingerprint(const google::protobuf::Message& request);
 // The stored answer under `key` (keys::Request); DATA_LOSS when the row does not parse.
 absl::StatusOr<std::optional<storage::RequestReplyRecord>> GetRequestReply(const Database& db,
                                                                            absl::string_view key);
-void PutRequestReply(WriteSet& writes, absl::string_view key, std::string request_sha256,
-                     const google::protobuf::Message& reply);
+// The reply is sealed at rest with the other secrets (storage/key_sealer.h): it may echo a
+// prefix key.
+[[nodiscard]] absl::Status PutRequestReply(const Database& db, WriteSet& writes,
+                                           absl::string_view key, std::string request_sha256,
+                                           const google::protobuf::Message& reply);
 
 }  // namespace pfx
 

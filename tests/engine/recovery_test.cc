@@ -1,8 +1,9 @@
 // RecoverValidation on a real RocksDB store: which stored prefixes a restart requeues.
+#include "engine/recovery.h"
+
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "engine/recovery.h"
 #include "gtest/gtest.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
@@ -29,7 +30,8 @@ class RecoveryTest : public testing::Test {
     r.set_prefix(prefix);
     r.set_prefix_validation_state(state);
     WriteSet w;
-    PutMessage(w, Column::kRegisteredPrefixes, keys::Child("voice-1", name), r);
+    ASSERT_TRUE(
+        PutMessage(*db_, w, Column::kRegisteredPrefixes, keys::Child("voice-1", name), r).ok());
     ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
   }
 
@@ -51,8 +53,8 @@ TEST_F(RecoveryTest, RequeuesPrefixesNotDecidedYetWithoutQueueRows) {
   RealClock clock;
   absl::Mutex write_mu;
   GroupCommitter committer(db_.get(), &write_mu);
-  StoreContext ctx{db_.get(), queue.get(), events.get(), &dependencies, &routes, &clock,
-                   &write_mu,   &committer};
+  StoreContext ctx{db_.get(), queue.get(), events.get(), &dependencies,
+                   &routes,   &clock,      &write_mu,    &committer};
   ASSERT_TRUE(RecoverValidation(ctx, dependencies).ok());
 
   EXPECT_EQ(dependencies.size(), 5u);  // every stored prefix is tracked

@@ -82,7 +82,8 @@ class SelectForRevalidationTest : public testing::Test {
     r.set_prefix(prefix);
     r.set_prefix_validation_state(state);
     WriteSet w;
-    PutMessage(w, Column::kRegisteredPrefixes, keys::Child(peering, name), r);
+    ASSERT_TRUE(
+        PutMessage(*db_, w, Column::kRegisteredPrefixes, keys::Child(peering, name), r).ok());
     ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
   }
 
@@ -94,7 +95,7 @@ class SelectForRevalidationTest : public testing::Test {
     r.set_prefix(prefix);
     r.set_prefix_validation_state(state);
     WriteSet w;
-    PutMessage(w, Column::kServicePrefixes, keys::Child(service, name), r);
+    ASSERT_TRUE(PutMessage(*db_, w, Column::kServicePrefixes, keys::Child(service, name), r).ok());
     ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
   }
 
@@ -358,7 +359,8 @@ TEST_F(SelectForRevalidationTest, StopEndsTheScanCancelledWithoutFurtherChunks) 
 // failure is kept for the stream's final status.
 TEST(RevalidationProgressTest, FailuresCountAsDoneAndFailedWithTheFirstError) {
   RevalidationProgress progress;
-  progress.Add({Registered("voice-1", "a"), Registered("voice-1", "b"), Registered("voice-1", "c")});
+  progress.Add(
+      {Registered("voice-1", "a"), Registered("voice-1", "b"), Registered("voice-1", "c")});
   progress.SelectionDone();
   ValidationNotice broken = Notice(Registered("voice-1", "a"), kVerified);
   broken.failure = absl::DataLossError("stored RegisteredPrefixRecord does not parse");

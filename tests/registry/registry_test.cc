@@ -90,8 +90,7 @@ class RegistryTest : public testing::Test {
 
   // A VOICE peering with two connections (sea-1, sea-2 at Seattle), optionally both ACTIVE.
   absl::StatusOr<v1::Peering> CreatePeering(const std::string& name, int64_t asn, bool active,
-                                            const std::string& request_id = "",
-                                            Actor actor = {}) {
+                                            const std::string& request_id = "", Actor actor = {}) {
     v1::CreatePeeringRequest create;
     create.set_request_id(request_id);
     v1::Peering& p = *create.mutable_peering();
@@ -417,7 +416,9 @@ TEST_F(RegistryTest, CheckDatabaseIsCleanAfterMutationsAndNamesEachBrokenInvaria
   WriteSet writes;
   writes.Delete(Column::kIdxPrefix, "1.1.1.0/24");
   writes.Put(Column::kIdxAsn, keys::Asn(64512), keys::Child("voice-1", "ghost"));
-  PutMessage(writes, Column::kRegisteredPrefixes, keys::Child("voice-1", "dup"), duplicate);
+  ASSERT_TRUE(PutMessage(*db_, writes, Column::kRegisteredPrefixes, keys::Child("voice-1", "dup"),
+                         duplicate)
+                  .ok());
   writes.Put(Column::kIdxPrefix, "9.9.9.0/24", keys::Child("voice-1", "dup"));
   writes.Put(Column::kEvents, keys::Event('R', keys::Child("voice-1", "ghost"), 7),
              EventRecord().SerializeAsString());

@@ -29,7 +29,7 @@ TEST(SchemaMigrationTest, Version1PrefixesGetTheirRecentEventsInline) {
     r.set_name("web");
     r.set_prefix("192.0.2.0/24");
     WriteSet w;
-    PutMessage(w, Column::kRegisteredPrefixes, key, r);
+    ASSERT_TRUE(PutMessage(*db, w, Column::kRegisteredPrefixes, key, r).ok());
     for (int i = 0; i < 60; ++i) {
       log->Append(w, EventLog::kRegisteredPrefix, key,
                   MakeEvent(kStateChangeEvent, absl::StrCat("event ", i), "",
@@ -65,7 +65,7 @@ TEST(SchemaMigrationTest, Version4RequestRepliesAreWrappedOnceAndStillReplay) {
   {
     std::unique_ptr<Database> db = std::move(*Database::Open(path));
     WriteSet w;
-    PutMessage(w, Column::kIdxRequest, key, reply);
+    ASSERT_TRUE(PutMessage(*db, w, Column::kIdxRequest, key, reply).ok());
     ASSERT_TRUE(db->Commit(w, Durability::kSynced).ok());
     ASSERT_TRUE(db->SetSchemaVersion(4).ok());
   }

@@ -52,7 +52,7 @@ TEST_F(StorageTest, SyncedCommitSurvivesReopen) {
   p.set_name("voice-1");
   p.set_peer_asn(13335);
   WriteSet w;
-  PutMessage(w, Column::kPeerings, "voice-1", p);
+  ASSERT_TRUE(PutMessage(*db_, w, Column::kPeerings, "voice-1", p).ok());
   w.Put(Column::kIdxAsn, keys::Asn(13335), "voice-1");
   ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
   Reopen();
@@ -78,8 +78,8 @@ TEST_F(StorageTest, ListPagesThroughChildrenOfOneParent) {
   for (int i = 0; i < 5; ++i) {
     v1::Peering p;
     p.set_name(absl::StrCat("p", i));
-    PutMessage(w, Column::kPeerings, keys::Child("a", p.name()), p);
-    PutMessage(w, Column::kPeerings, keys::Child("b", p.name()), p);
+    ASSERT_TRUE(PutMessage(*db_, w, Column::kPeerings, keys::Child("a", p.name()), p).ok());
+    ASSERT_TRUE(PutMessage(*db_, w, Column::kPeerings, keys::Child("b", p.name()), p).ok());
   }
   ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
   std::vector<std::string> names;
@@ -109,8 +109,8 @@ TEST_F(StorageTest, PageTokensAreBoundToTheirListing) {
   for (int i = 0; i < 3; ++i) {
     v1::Peering p;
     p.set_name(absl::StrCat("p", i));
-    PutMessage(w, Column::kPeerings, p.name(), p);
-    PutMessage(w, Column::kPeeringServices, p.name(), p);
+    ASSERT_TRUE(PutMessage(*db_, w, Column::kPeerings, p.name(), p).ok());
+    ASSERT_TRUE(PutMessage(*db_, w, Column::kPeeringServices, p.name(), p).ok());
   }
   ASSERT_TRUE(db_->Commit(w, Durability::kSynced).ok());
   auto first = ListMessages<v1::Peering>(*db_, Column::kPeerings, "", "", 1);
@@ -416,8 +416,7 @@ TEST(RecordsTest, SessionStatesFromTheFeedAreNotStored) {
   s->set_session_state_v4(v1::SESSION_STATE_ESTABLISHED);
   PeeringRecord record = ToRecord(p);
   EXPECT_EQ(record.connections(0).sessions(0).peer_session_ipv4_address(), "192.0.2.1");
-  EXPECT_EQ(ToApi(record).connections(0).sessions(0).session_state_v4(),
-            v1::SESSION_STATE_NONE);
+  EXPECT_EQ(ToApi(record).connections(0).sessions(0).session_state_v4(), v1::SESSION_STATE_NONE);
 }
 
 TEST(KeysTest, SequenceOrderAndPrefixEnd) {
