@@ -26,11 +26,15 @@ class TestStore {
  public:
   // `env`: see Database::Open (e.g. a FaultyDisk's); null for the default.
   explicit TestStore(absl::string_view tag, rocksdb::Env* env = nullptr)
+      : TestStore(tag, Options(env)) {}
+  // `options`: e.g. a KeySealer sealing the secrets.
+  TestStore(absl::string_view tag, DatabaseOptions options)
       : root_(absl::StrCat(testing::TempDir(), "/", tag, "_", getpid(), "_",
                            testing::UnitTest::GetInstance()->current_test_info()->name())) {
     std::filesystem::remove_all(root_);
     std::filesystem::create_directories(root_);
-    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(root_ + "/db", env);
+    absl::StatusOr<std::unique_ptr<Database>> db =
+        Database::Open(root_ + "/db", std::move(options));
     if (!db.ok()) {
       ADD_FAILURE() << "opening the test store: " << db.status();
       return;
@@ -54,6 +58,12 @@ class TestStore {
   }
   TestStore(const TestStore&) = delete;
   TestStore& operator=(const TestStore&) = delete;
+
+  static DatabaseOptions Options(rocksdb::Env* env) {
+    DatabaseOptions options;
+    options.env = env;
+    return options;
+  }
 
   bool ok() const { return events_ != nullptr; }
   const std::string& root() const { return root_; }

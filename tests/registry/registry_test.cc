@@ -18,6 +18,7 @@
 #include "tests/common/faulty_file_system.h"
 #include "tests/common/registry_call.h"
 #include "tests/common/test_store.h"
+#include "validator/prefix_key.h"
 
 namespace pfx {
 namespace {
@@ -25,6 +26,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::StartsWith;
 
 // Records Track / Forget calls as "track <kind>|<parent>|<name> <prefix>" / "forget <key>".
 class RecordingTracker : public PrefixTracker {
@@ -66,8 +68,11 @@ v1::ValidationTarget ServiceTarget(const std::string& service, const std::string
 class RegistryTest : public testing::Test {
  protected:
   virtual rocksdb::Env* Env() { return nullptr; }
+  virtual KeySealer Sealer() { return KeySealer(); }
   void SetUp() override {
-    store_ = std::make_unique<TestStore>("registry_test", Env());
+    DatabaseOptions options = TestStore::Options(Env());
+    options.key_sealer = Sealer();
+    store_ = std::make_unique<TestStore>("registry_test", std::move(options));
     ASSERT_TRUE(store_->ok());
     path_ = store_->root();
     db_ = store_->db();
@@ -593,6 +598,67 @@ TEST(AuditResourceNameTest, NamesEachKindOfResource) {
   service_prefix.set_name("p");
   EXPECT_EQ(AuditResourceName("DeletePeeringServicePrefix", service_prefix),
             "peeringServices/s/prefixes/p");
+}
+
+// With a key-encryption key configured, the registry works as before (keys issued, matched,
+// released) while every stored key is sealed, and the check sees a plain one as a violation.
+class SealedRegistryTest : public RegistryTest {
+ protected:
+  KeySealer Sealer() override {
+    return std::move(*KeySealer::Create({{"k1", std::string(32, 'k')}}));
+  }
+  std::string RawKeyOf(Column column, const std::string& row) {
+    RegisteredPrefixRecord raw;  // the key is field 4 in each record with one
+    raw.ParseFromString(**db_->Get(column, row));
+    return raw.peering_service_prefix_key();
+  }
+};
+
+TEST_F(SealedRegistryTest, KeysAreSealedAtRestAndWorkAsBefore) {
+  ASSERT_TRUE(CreatePeering("voice-1", 13335, /*active=*/true).ok());
+  absl::StatusOr<v1::RegisteredPrefix> r1 = Register("voice-1", "r1", "1.1.1.0/24", "req-1");
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  const std::string key = r1->peering_service_prefix_key();
+  ASSERT_TRUE(PrefixKey::Parse(key).ok()) << key;
+  EXPECT_THAT(RawKeyOf(Column::kRegisteredPrefixes, keys::Child("voice-1", "r1")),
+              StartsWith("sealed:v1:k1:"));
+  // Reads and a retry's stored reply give the key back.
+  absl::StatusOr<v1::RegisteredPrefix> retried = Register("voice-1", "r1", "1.1.1.0/24", "req-1");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->peering_service_prefix_key(), key);
+  // The service prefix activated with it finds its owner through the digest index.
+  absl::StatusOr<v1::PeeringServicePrefix> activated = ActivateServicePrefix(key);
+  ASSERT_TRUE(activated.ok()) << activated.status();
+  EXPECT_THAT(RawKeyOf(Column::kServicePrefixes, keys::Child("svc", "p")),
+              StartsWith("sealed:v1:k1:"));
+  absl::StatusOr<DbCheckReport> report = CheckDatabase(*db_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->clean()) << report->ToString();
+  // Its users block the delete without force; force releases the key through idx_key_users.
+  EXPECT_EQ(DeleteRegistered("voice-1", "r1", /*force=*/false).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(DeleteRegistered("voice-1", "r1", /*force=*/true).ok());
+  report = CheckDatabase(*db_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->clean()) << report->ToString();
+  EXPECT_EQ(report->rows["idx_key"], 0u);
+
+  // A key written in plain text behind the sealer's back is a violation.
+  absl::StatusOr<v1::RegisteredPrefix> r2 = Register("voice-1", "r2", "1.0.0.0/24");
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  RegisteredPrefixRecord plain;
+  ASSERT_TRUE(
+      plain.ParseFromString(**db_->Get(Column::kRegisteredPrefixes, keys::Child("voice-1", "r2"))));
+  plain.set_peering_service_prefix_key(r2->peering_service_prefix_key());
+  WriteSet writes;
+  writes.Put(Column::kRegisteredPrefixes, keys::Child("voice-1", "r2"), plain.SerializeAsString());
+  ASSERT_TRUE(db_->Commit(writes, Durability::kSynced).ok());
+  report = CheckDatabase(*db_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report->ToString(),
+              HasSubstr("registered_prefixes 'voice-1/r2': peering_service_prefix_key is stored "
+                        "in plain text, not under 'k1'"));
+  EXPECT_EQ(report->violation_count, 1u) << report->ToString();
 }
 
 }  // namespace

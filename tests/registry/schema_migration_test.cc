@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pfx/v1/peering.pb.h"
 #include "pfx/v1/registration.pb.h"
@@ -15,6 +16,8 @@
 
 namespace pfx {
 namespace {
+
+using ::testing::ElementsAre;
 
 TEST(SchemaMigrationTest, Version1PrefixesGetTheirRecentEventsInline) {
   std::string path = absl::StrCat(testing::TempDir(), "/schema_migration_test_", getpid());
@@ -82,6 +85,38 @@ TEST(SchemaMigrationTest, Version4RequestRepliesAreWrappedOnceAndStillReplay) {
     ASSERT_TRUE(replayed.ParseFromString((*stored)->reply())) << "wrapped exactly once";
     EXPECT_EQ(replayed.name(), "voice-1");
     EXPECT_EQ(replayed.peer_asn(), 13335);
+  }
+  std::filesystem::remove_all(path);
+}
+
+// Version 6 keyed idx_key and idx_key_users by the prefix key itself; version 7 by its digest.
+TEST(SchemaMigrationTest, Version6KeyIndexesAreKeyedByDigest) {
+  std::string path = absl::StrCat(testing::TempDir(), "/schema6_key_index_test_", getpid());
+  std::filesystem::remove_all(path);
+  const std::string key = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+  const std::string user = keys::Child("service-1", "p1");
+  {
+    std::unique_ptr<Database> db = std::move(*Database::Open(path));
+    WriteSet w;
+    w.Put(Column::kIdxKey, key, "Rvoice-1");
+    w.Put(Column::kIdxKeyUsers, keys::Child(key, user), "");
+    ASSERT_TRUE(db->Commit(w, Durability::kSynced).ok());
+    ASSERT_TRUE(db->SetSchemaVersion(6).ok());
+  }
+  for (int run = 0; run < 2; ++run) {  // the second start finds nothing to do
+    std::unique_ptr<Database> db = std::move(*Database::Open(path));
+    std::unique_ptr<EventLog> log = std::move(*EventLog::Open(db.get()));
+    ASSERT_TRUE(MigrateSchema(*db, *log).ok());
+    EXPECT_EQ(db->stored_schema_version(), kSchemaVersion);
+    std::vector<std::string> index_keys;
+    for (Column column : {Column::kIdxKey, Column::kIdxKeyUsers}) {
+      ASSERT_TRUE(db->Scan(column, "", "", [&](absl::string_view k, absl::string_view) {
+                      index_keys.emplace_back(k);
+                      return true;
+                    }).ok());
+    }
+    EXPECT_THAT(index_keys, ElementsAre(keys::KeyDigest(key), keys::KeyUser(key, user)));
+    EXPECT_EQ(**db->Get(Column::kIdxKey, keys::KeyDigest(key)), "Rvoice-1");
   }
   std::filesystem::remove_all(path);
 }
