@@ -4,6 +4,9 @@
 #include "feed/bgp_update.h"
 #include "feed/bgp_update_encoder.h"
 #include "feed/route_index.h"
+#include "pfx/v1/registration.pb.h"
+#include "storage/key_sealer.h"
+#include "storage/keys.h"
 #include "validator/as_path.h"
 #include "validator/community.h"
 #include "validator/irr_index.h"
@@ -100,6 +103,43 @@ void BM_IrrLookupLessSpecific(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(irr.Lookup(p, 13335));
 }
 BENCHMARK(BM_IrrLookupLessSpecific);
+
+// Keys at rest: what a create (seal) and every read of a stored key (open) add.
+KeySealer BenchSealer() { return std::move(*KeySealer::Create({{"k1", std::string(32, 'k')}})); }
+constexpr char kBenchKey[] = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+
+void BM_SealPrefixKey(benchmark::State& state) {
+  KeySealer sealer = BenchSealer();
+  for (auto _ : state) benchmark::DoNotOptimize(sealer.Seal(kBenchKey));
+}
+BENCHMARK(BM_SealPrefixKey);
+
+void BM_OpenPrefixKey(benchmark::State& state) {
+  KeySealer sealer = BenchSealer();
+  const std::string sealed = *sealer.Seal(kBenchKey);
+  for (auto _ : state) benchmark::DoNotOptimize(sealer.Open(sealed));
+}
+BENCHMARK(BM_OpenPrefixKey);
+
+// The whole per-record cost on a read: the reflection walk plus opening.
+void BM_OpenSecretsOfARecord(benchmark::State& state) {
+  KeySealer sealer = BenchSealer();
+  v1::RegisteredPrefix sealed;
+  sealed.set_name("r1");
+  sealed.set_prefix("192.0.2.0/24");
+  sealed.set_peering_service_prefix_key(kBenchKey);
+  (void)sealer.SealSecrets(sealed);
+  for (auto _ : state) {
+    v1::RegisteredPrefix r = sealed;
+    benchmark::DoNotOptimize(sealer.OpenSecrets(r));
+  }
+}
+BENCHMARK(BM_OpenSecretsOfARecord);
+
+void BM_KeyDigest(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(keys::KeyDigest(kBenchKey));
+}
+BENCHMARK(BM_KeyDigest);
 
 }  // namespace
 }  // namespace pfx

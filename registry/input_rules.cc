@@ -129,7 +129,7 @@ absl::Status CheckFieldsAt(const google::protobuf::Message& m, const std::string
       }
       for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
         if (auto s = CheckFieldsAt(reflection->GetRepeatedMessage(m, f, i),
-                                  absl::StrCat(path, "[", i, "]."));
+                                   absl::StrCat(path, "[", i, "]."));
             !s.ok()) {
           return s;
         }

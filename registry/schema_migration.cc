@@ -205,6 +205,8 @@ absl::Status MigrateSchema(Database& db, EventLog& events) {
   if (db.stored_schema_version() == 6) {
     if (auto s = DigestKeyIndexes(db); !s.ok()) return s;
     if (auto s = db.SetSchemaVersion(7); !s.ok()) return s;  // synced: the rewrites with it
+    // The rows keyed by keys are deleted, but stay in table files until compacted.
+    if (auto s = db.Compact({Column::kIdxKey, Column::kIdxKeyUsers}); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -1,9 +1,9 @@
 // File: event_log.h
 // -----------------------------------------------------------------------------
-// EventLog: the append-only history (stored as EventRecord, given as pfx.v1.PrefixEvent) of registered and peering service
-// prefixes, in the `events` column keyed by resource + global sequence, so a resource's
-// events list in order and deleting a resource drops its history in the same batch.
-// Thread-safe (the sequence is atomic; RocksDB does the rest).
+// EventLog: the append-only history (stored as EventRecord, given as pfx.v1.PrefixEvent) of
+// registered and peering service prefixes, in the `events` column keyed by resource + global
+// sequence, so a resource's events list in order and deleting a resource drops its history in the
+// same batch. Thread-safe (the sequence is atomic; RocksDB does the rest).
 
 #ifndef PFX_STORAGE_EVENT_LOG_H_
 #define PFX_STORAGE_EVENT_LOG_H_

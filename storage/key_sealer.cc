@@ -1,13 +1,17 @@
 #include "storage/key_sealer.h"
 
+#include <fcntl.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <fstream>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
-#include <sstream>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -40,6 +44,13 @@ std::string HmacSha256(absl::string_view key, absl::string_view data) {
 
 std::string Aad(absl::string_view id) { return absl::StrCat("pfxd seal v1:", id); }
 
+// Fetched once: OpenSSL 3 looks an algorithm up on every use of EVP_aes_256_gcm() otherwise,
+// which costs more than sealing a key.
+const EVP_CIPHER* AesGcm() {
+  static const EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
+
 struct CipherContextFree {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
@@ -64,25 +75,52 @@ bool IsKeyEncryptionKeyId(absl::string_view id) {
   return true;
 }
 
+KeyEncryptionKey::~KeyEncryptionKey() { Wipe(material); }
+
 absl::StatusOr<KeyEncryptionKey> ReadKeyEncryptionKey(absl::string_view id,
                                                       const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read it"));
+  // The mode is checked on the file that is read (fstat of the open descriptor), not on
+  // whatever the path names a moment earlier.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read it: ", std::strerror(errno)));
   }
+  struct stat st;
+  std::string text;
+  bool read_ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (read_ok && (st.st_mode & 077) == 0) {
+    // A key file is tiny: anything longer than the hex form plus a line end is refused below.
+    text.resize(2 * kKeyBytes + 3);
+    ssize_t n = 0;
+    size_t got = 0;
+    while (got < text.size() && (n = read(fd, text.data() + got, text.size() - got)) > 0) {
+      got += static_cast<size_t>(n);
+    }
+    read_ok = n >= 0;
+    text.resize(got);
+  }
+  close(fd);
+  if (!read_ok) return absl::NotFoundError(absl::StrCat(path, ": cannot read it as a file"));
   if ((st.st_mode & 077) != 0) {
     return absl::FailedPreconditionError(
         absl::StrFormat("%s: group or others may read or write it (mode %04o); a key-encryption "
                         "key must be its owner's alone: chmod 600 %s",
                         path, st.st_mode & 07777, path));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read it"));
-  std::string text = content.str();
   KeyEncryptionKey kek{std::string(id), ""};
   if (text.size() == kKeyBytes) {
+    // 32 random bytes are all printable with a chance of about 1e-14: such a file is a
+    // passphrase, far weaker than a key.
+    bool printable = true;
+    for (char c : text) printable = printable && absl::ascii_isprint(c);
+    if (printable) {
+      Wipe(text);
+      return absl::InvalidArgumentError(absl::StrCat(
+          path,
+          ": 32 printable characters look like a passphrase, not a random key (make one "
+          "with: openssl rand -hex 32 > ",
+          path, ")"));
+    }
     kek.material = std::move(text);
   } else {
     absl::string_view hex = absl::StripSuffix(absl::StripSuffix(text, "\n"), "\r");
@@ -117,9 +155,20 @@ absl::StatusOr<KeySealer> KeySealer::Create(const std::vector<KeyEncryptionKey>&
       return absl::InvalidArgumentError(
           absl::StrCat("key-encryption key '", kek.id, "': needs 32 bytes"));
     }
-    Subkeys sub{kek.id, HmacSha256(kek.material, "pfxd seal v1 encrypt"),
-                HmacSha256(kek.material, "pfxd seal v1 nonce")};
-    if (sub.encrypt.size() != kKeyBytes || sub.nonce.size() != kKeyBytes) {
+    Subkeys sub{kek.id, HmacSha256(kek.material, "pfxd seal v1 encrypt"), nullptr};
+    std::string nonce_key = HmacSha256(kek.material, "pfxd seal v1 nonce");
+    EVP_MAC* hmac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+    sub.nonce_mac.reset(hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac));
+    EVP_MAC_free(hmac);  // the context keeps its own reference
+    char digest_name[] = "SHA256";
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+        OSSL_PARAM_construct_end()};
+    const bool keyed =
+        sub.nonce_mac != nullptr && nonce_key.size() == kKeyBytes &&
+        EVP_MAC_init(sub.nonce_mac.get(), Bytes(nonce_key), nonce_key.size(), params) == 1;
+    Wipe(nonce_key);
+    if (sub.encrypt.size() != kKeyBytes || !keyed || AesGcm() == nullptr) {
       return absl::InternalError("libcrypto could not derive the sealing subkeys");
     }
     sealer.keys_.push_back(std::move(sub));
@@ -127,11 +176,22 @@ absl::StatusOr<KeySealer> KeySealer::Create(const std::vector<KeyEncryptionKey>&
   return sealer;
 }
 
+void KeySealer::MacContextFree::operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+
 KeySealer::~KeySealer() {
-  for (Subkeys& k : keys_) {
-    Wipe(k.encrypt);
-    Wipe(k.nonce);
+  for (Subkeys& k : keys_) Wipe(k.encrypt);
+}
+
+absl::StatusOr<std::string> KeySealer::Nonce(const Subkeys& key,
+                                             absl::string_view plaintext) const {
+  std::unique_ptr<EVP_MAC_CTX, MacContextFree> ctx(EVP_MAC_CTX_dup(key.nonce_mac.get()));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  size_t length = 0;
+  if (ctx == nullptr || EVP_MAC_update(ctx.get(), Bytes(plaintext), plaintext.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), mac, &length, sizeof(mac)) != 1 || length < kNonceBytes) {
+    return absl::InternalError("libcrypto: HMAC-SHA256 of the nonce failed");
   }
+  return std::string(reinterpret_cast<const char*>(mac), kNonceBytes);
 }
 
 const std::string& KeySealer::sealing_id() const {
@@ -149,11 +209,12 @@ const KeySealer::Subkeys* KeySealer::Find(absl::string_view id) const {
 bool KeySealer::Knows(absl::string_view id) const { return Find(id) != nullptr; }
 
 bool KeySealer::IsSealed(absl::string_view stored) {
-  return absl::StartsWith(stored, kSealedPrefix);
+  // Any version: a value sealed by a later format is not plain text either.
+  return absl::StartsWith(stored, kSealedMark);
 }
 
 absl::string_view KeySealer::SealedKekId(absl::string_view stored) {
-  if (!IsSealed(stored)) return "";
+  if (!absl::StartsWith(stored, kSealedPrefix)) return "";
   stored.remove_prefix(kSealedPrefix.size());
   return stored.substr(0, stored.find(':'));
 }
@@ -167,18 +228,16 @@ bool KeySealer::IsCurrent(absl::string_view stored) const {
 absl::StatusOr<std::string> KeySealer::Seal(absl::string_view plaintext) const {
   if (!enabled()) return std::string(plaintext);
   const Subkeys& key = keys_.front();
-  std::string nonce = HmacSha256(key.nonce, plaintext);
-  if (nonce.size() < kNonceBytes) return absl::InternalError("libcrypto: HMAC failed");
-  nonce.resize(kNonceBytes);
-  std::string sealed = nonce;
+  absl::StatusOr<std::string> nonce = Nonce(key, plaintext);
+  if (!nonce.ok()) return nonce.status();
+  std::string sealed = *nonce;
   sealed.resize(kNonceBytes + plaintext.size() + kTagBytes);
   unsigned char* out = Bytes(sealed) + kNonceBytes;
   const std::string aad = Aad(key.id);
   CipherContext ctx(EVP_CIPHER_CTX_new());
   int length = 0, final_length = 0;
   if (ctx == nullptr ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key.encrypt), Bytes(nonce)) !=
-          1 ||
+      EVP_EncryptInit_ex2(ctx.get(), AesGcm(), Bytes(key.encrypt), Bytes(*nonce), nullptr) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) !=
           1 ||
       EVP_EncryptUpdate(ctx.get(), out, &length, Bytes(plaintext),
@@ -193,7 +252,16 @@ absl::StatusOr<std::string> KeySealer::Seal(absl::string_view plaintext) const {
 
 absl::StatusOr<std::string> KeySealer::Open(absl::string_view stored) const {
   if (!IsSealed(stored)) return std::string(stored);
+  if (!absl::StartsWith(stored, kSealedPrefix)) {
+    return absl::DataLossError(
+        absl::StrCat("a stored value is sealed in a format this pfxd does not know ('",
+                     stored.substr(0, std::min(stored.size(), kSealedPrefix.size())), "...')"));
+  }
   const absl::string_view id = SealedKekId(stored);
+  const size_t id_end = kSealedPrefix.size() + id.size();
+  if (!IsKeyEncryptionKeyId(id) || stored.size() <= id_end || stored[id_end] != ':') {
+    return absl::DataLossError("a stored sealed value is damaged: it names no key-encryption key");
+  }
   const Subkeys* key = Find(id);
   if (key == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -201,9 +269,8 @@ absl::StatusOr<std::string> KeySealer::Open(absl::string_view stored) const {
         "', which is not configured (key_encryption_key { id: \"", id, "\" file: ... })"));
   }
   std::string sealed;
-  absl::string_view encoded = stored.substr(kSealedPrefix.size() + id.size() + 1);
-  if (stored.size() <= kSealedPrefix.size() + id.size() ||
-      !absl::WebSafeBase64Unescape(encoded, &sealed) || sealed.size() < kNonceBytes + kTagBytes) {
+  if (!absl::WebSafeBase64Unescape(stored.substr(id_end + 1), &sealed) ||
+      sealed.size() < kNonceBytes + kTagBytes) {
     return absl::DataLossError(absl::StrCat("a stored sealed value (key-encryption key '", id,
                                             "') is damaged: it does not decode"));
   }
@@ -216,8 +283,7 @@ absl::StatusOr<std::string> KeySealer::Open(absl::string_view stored) const {
   CipherContext ctx(EVP_CIPHER_CTX_new());
   int length = 0, final_length = 0;
   if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key->encrypt),
-                         Bytes(nonce)) != 1 ||
+      EVP_DecryptInit_ex2(ctx.get(), AesGcm(), Bytes(key->encrypt), Bytes(nonce), nullptr) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &length, Bytes(aad), static_cast<int>(aad.size())) !=
           1 ||
       EVP_DecryptUpdate(ctx.get(), Bytes(plaintext), &length, Bytes(ciphertext),
@@ -256,7 +322,10 @@ absl::Status KeySealer::OpenSecrets(google::protobuf::Message& message) const {
     const std::string& value = reflection->GetStringReference(holder, field, &scratch);
     if (!IsSealed(value)) return absl::OkStatus();
     absl::StatusOr<std::string> plain = Open(value);
-    if (!plain.ok()) return plain.status();
+    if (!plain.ok()) {
+      return absl::Status(plain.status().code(),
+                          absl::StrCat(field->name(), ": ", plain.status().message()));
+    }
     reflection->SetString(&holder, field, std::move(*plain));
     return absl::OkStatus();
   });

@@ -24,6 +24,7 @@
 #ifndef PFX_STORAGE_KEY_SEALER_H_
 #define PFX_STORAGE_KEY_SEALER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,12 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
+
 namespace pfx {
 
 struct KeyEncryptionKey {
+  ~KeyEncryptionKey();   // wipes the material
   std::string id;        // [A-Za-z0-9._-], 1 to 64 characters
   std::string material;  // exactly 32 bytes
 };
@@ -41,15 +45,17 @@ struct KeyEncryptionKey {
 // Whether `id` can name a KEK: 1 to 64 of [A-Za-z0-9._-].
 bool IsKeyEncryptionKeyId(absl::string_view id);
 
-// Reads a KEK file: 32 bytes, or 64 hex digits with an optional trailing newline
+// Reads a KEK file: 32 random bytes, or 64 hex digits with an optional trailing newline
 // (`openssl rand -hex 32 > FILE`). Refuses a file that group or others may read or write
-// (FAILED_PRECONDITION naming the chmod to run) and any other content (INVALID_ARGUMENT).
+// (FAILED_PRECONDITION naming the chmod to run) and any other content, 32 printable
+// characters (a passphrase) included (INVALID_ARGUMENT).
 absl::StatusOr<KeyEncryptionKey> ReadKeyEncryptionKey(absl::string_view id,
                                                       const std::string& path);
 
 class KeySealer {
  public:
-  static constexpr absl::string_view kSealedPrefix = "sealed:v1:";
+  static constexpr absl::string_view kSealedMark = "sealed:";       // any format version
+  static constexpr absl::string_view kSealedPrefix = "sealed:v1:";  // the one written
 
   KeySealer() = default;  // sealing off
   // `keys`: the first seals, every one opens (the others are retired KEKs, kept until a
@@ -70,10 +76,11 @@ class KeySealer {
   // libcrypto fails.
   absl::StatusOr<std::string> Seal(absl::string_view plaintext) const;
   // The plaintext of a sealed value; a plain value unchanged. FAILED_PRECONDITION when its
-  // KEK is not configured, DATA_LOSS when it is damaged (or sealed by another KEK of that id).
+  // KEK is not configured, DATA_LOSS when it is damaged (or sealed by another KEK of that id,
+  // or in an unknown format version).
   absl::StatusOr<std::string> Open(absl::string_view stored) const;
 
-  // Whether `stored` is sealed, and under which KEK id.
+  // Whether `stored` is sealed (in any format version), and under which KEK id (v1 only).
   static bool IsSealed(absl::string_view stored);
   static absl::string_view SealedKekId(absl::string_view stored);  // "" when not sealed
   // Whether `stored` is as Seal would store its plaintext now.
@@ -84,11 +91,17 @@ class KeySealer {
   absl::Status OpenSecrets(google::protobuf::Message& message) const;
 
  private:
+  struct MacContextFree {
+    void operator()(::evp_mac_ctx_st* ctx) const;
+  };
   struct Subkeys {
     std::string id;
     std::string encrypt;  // 32 bytes
-    std::string nonce;    // 32 bytes
+    // HMAC-SHA256 keyed with the nonce subkey, copied for each nonce (keying costs more
+    // than the MAC of a key).
+    std::unique_ptr<::evp_mac_ctx_st, MacContextFree> nonce_mac;
   };
+  absl::StatusOr<std::string> Nonce(const Subkeys& key, absl::string_view plaintext) const;
   const Subkeys* Find(absl::string_view id) const;
 
   std::vector<Subkeys> keys_;

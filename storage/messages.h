@@ -40,17 +40,19 @@ inline std::string SerializeDeterministically(const google::protobuf::MessageLit
   return out;
 }
 
-// Whether messages of this type are sealed and opened in `db` (a check per type, done once).
+// Whether messages of this type can hold a secret field (computed once per type).
 template <typename Message>
-bool SealsSecrets(const Database& db) {
+bool HoldsSecrets() {
   static const bool may_hold_secrets = MayHoldSecrets(Message::descriptor());
-  return may_hold_secrets && db.key_sealer().enabled();
+  return may_hold_secrets;
 }
 
 // The bytes `m` is stored as: its secret fields sealed, serialized deterministically.
 template <typename Message>
 absl::StatusOr<std::string> SerializeStored(const Database& db, const Message& m) {
-  if (!SealsSecrets<Message>(db)) return SerializeDeterministically(m);
+  if (!HoldsSecrets<Message>() || !db.key_sealer().enabled()) {
+    return SerializeDeterministically(m);
+  }
   Message sealed = m;
   if (absl::Status s = db.key_sealer().SealSecrets(sealed); !s.ok()) return s;
   return SerializeDeterministically(sealed);
@@ -64,7 +66,9 @@ absl::Status ParseStored(const Database& db, absl::string_view bytes, Message& m
     return absl::DataLossError(
         absl::StrCat("stored ", Message::descriptor()->name(), " does not parse"));
   }
-  if (!SealsSecrets<Message>(db)) return absl::OkStatus();
+  // Opened with sealing off too: a sealed value must fail loudly (FAILED_PRECONDITION), never
+  // pass as a key (storage/reseal.h refuses such a store at start-up already).
+  if (!HoldsSecrets<Message>()) return absl::OkStatus();
   absl::Status opened = db.key_sealer().OpenSecrets(m);
   if (opened.ok()) return opened;
   return absl::Status(opened.code(), absl::StrCat("stored ", Message::descriptor()->name(), ": ",

@@ -37,18 +37,23 @@ absl::Status ResealColumn(Database& db, Column column, ResealReport& report,
       return false;
     }
     bool current = true;
-    VisitSecretFields(record, [&](google::protobuf::Message& holder,
-                                  const google::protobuf::FieldDescriptor* field) {
+    unreadable = VisitSecretFields(record, [&](google::protobuf::Message& holder,
+                                               const google::protobuf::FieldDescriptor* field) {
       const std::string stored = holder.GetReflection()->GetString(holder, field);
       if (sealer.IsCurrent(stored)) return absl::OkStatus();
       current = false;
-      if (KeySealer::IsSealed(stored) && !sealer.Knows(KeySealer::SealedKekId(stored))) {
-        unknown.insert(std::string(KeySealer::SealedKekId(stored)));
+      if (!KeySealer::IsSealed(stored)) return absl::OkStatus();
+      const absl::string_view id = KeySealer::SealedKekId(stored);
+      if (!IsKeyEncryptionKeyId(id)) {
+        return absl::DataLossError(absl::StrCat(
+            "stored ", Record::descriptor()->name(), " '", keys::Readable(key),
+            "': ", field->name(), " is damaged or sealed in a format this pfxd does not know"));
       }
+      if (!sealer.Knows(id)) unknown.insert(std::string(id));
       return absl::OkStatus();
-    }).IgnoreError();
+    });
     if (!current) stale.emplace_back(key);
-    return true;
+    return unreadable.ok();
   });
   if (!s.ok()) return s;
   if (!unreadable.ok()) return unreadable;
@@ -57,7 +62,10 @@ absl::Status ResealColumn(Database& db, Column column, ResealReport& report,
     WriteSet writes;
     for (size_t i = start; i < std::min(stale.size(), start + kBatch); ++i) {
       absl::StatusOr<std::optional<Record>> record = GetMessage<Record>(db, column, stale[i]);
-      if (!record.ok()) return record.status();
+      if (!record.ok()) {
+        return absl::Status(record.status().code(), absl::StrCat(keys::Readable(stale[i]), ": ",
+                                                                 record.status().message()));
+      }
       if (!record->has_value()) continue;
       if (absl::Status put = PutMessage(db, writes, column, stale[i], **record); !put.ok()) {
         return put;
@@ -80,6 +88,13 @@ absl::StatusOr<ResealReport> ResealStoredSecrets(Database& db) {
   if (recorded->has_value() && **recorded == wanted) return report;
 
   report.scanned = true;
+  // Until the new marker is written, none: a start interrupted halfway through resealing
+  // (killed, or a failed write) must scan again, whatever the next configuration is.
+  if (recorded->has_value()) {
+    WriteSet clear;
+    clear.Delete(Column::kMeta, kSealingKey);
+    if (absl::Status c = db.Commit(clear, Durability::kSynced); !c.ok()) return c;
+  }
   absl::btree_set<std::string> unknown;
   absl::Status s = ResealColumn<storage::RegisteredPrefixRecord>(db, Column::kRegisteredPrefixes,
                                                                  report, unknown);
@@ -95,17 +110,21 @@ absl::StatusOr<ResealReport> ResealStoredSecrets(Database& db) {
   }
   if (!s.ok()) return s;
   if (!unknown.empty()) {
-    // Rows resealed before the unknown KEK was met stay correct: they are current.
-    return absl::FailedPreconditionError(absl::StrCat(
-        "stored prefix keys are sealed under key-encryption key ",
-        absl::StrJoin(
-            unknown, ", ",
-            [](std::string* out, const std::string& id) { absl::StrAppend(out, "'", id, "'"); }),
-        ", which the configuration does not list",
-        sealer.enabled() ? absl::StrCat(" (it lists ", sealer.sealing_id(), " first)")
-                         : std::string(" (it lists none)"),
-        ": add key_encryption_key { id: \"", *unknown.begin(),
-        "\" file: \"...\" } after the sealing one, so pfxd can open them and seal them again"));
+    // Rows of columns resealed before the unknown KEK was met stay correct: they are current.
+    const std::string ids = absl::StrJoin(unknown, ", ", [](std::string* out, const auto& id) {
+      absl::StrAppend(out, "'", id, "'");
+    });
+    if (!sealer.enabled()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "stored prefix keys are sealed under key-encryption key ", ids,
+          " but none is configured: configure key_encryption_key { id: \"", *unknown.begin(),
+          "\" file: \"...\" } (sealing cannot be turned off once on)"));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("stored prefix keys are sealed under key-encryption key ", ids,
+                     ", which the configuration does not list (it lists '", sealer.sealing_id(),
+                     "' first): add key_encryption_key { id: \"", *unknown.begin(),
+                     "\" file: \"...\" } after it, so pfxd can open them and seal them again"));
   }
   if (absl::Status synced = db.SyncWal(); !synced.ok()) return synced;
   if (sealer.enabled()) {

@@ -2,10 +2,8 @@
 
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/synchronization/mutex.h"
 #include "pfx/v1/common.pb.h"
 
 namespace pfx {
@@ -37,14 +35,13 @@ bool ComputeMayHoldSecrets(const Descriptor* type,
 }  // namespace
 
 bool MayHoldSecrets(const Descriptor* type) {
-  static absl::Mutex mu(absl::kConstInit);
-  static auto* cache ABSL_GUARDED_BY(mu) = new absl::flat_hash_map<const Descriptor*, bool>();
-  absl::MutexLock lock(&mu);
-  auto it = cache->find(type);
-  if (it != cache->end()) return it->second;
+  // Asked for every record read and written, from many threads: each keeps its own answers
+  // (descriptors are immutable, so computing one twice gives the same), and none takes a lock.
+  thread_local absl::flat_hash_map<const Descriptor*, bool> known;
+  if (auto it = known.find(type); it != known.end()) return it->second;
   absl::flat_hash_set<const Descriptor*> visiting;
   const bool result = ComputeMayHoldSecrets(type, visiting);
-  (*cache)[type] = result;
+  known.emplace(type, result);
   return result;
 }
 

@@ -126,9 +126,9 @@ class KekFileTest : public ::testing::Test {
 
 TEST_F(KekFileTest, ReadsRawOrHexKeysOwnedByPfxdAlone) {
   absl::StatusOr<KeyEncryptionKey> raw =
-      ReadKeyEncryptionKey("k1", Write(std::string(32, 'q'), 0600));
+      ReadKeyEncryptionKey("k1", Write(std::string(32, '\x9c'), 0600));
   ASSERT_TRUE(raw.ok()) << raw.status();
-  EXPECT_EQ(raw->material, std::string(32, 'q'));
+  EXPECT_EQ(raw->material, std::string(32, '\x9c'));
   absl::StatusOr<KeyEncryptionKey> hex =
       ReadKeyEncryptionKey("k1", Write(std::string(64, 'A') + "\n", 0400));
   ASSERT_TRUE(hex.ok()) << hex.status();
@@ -142,6 +142,9 @@ TEST_F(KekFileTest, ReadsRawOrHexKeysOwnedByPfxdAlone) {
   EXPECT_EQ(ReadKeyEncryptionKey("k1", Write(std::string(64, 'a'), 0640)).status().code(),
             absl::StatusCode::kFailedPrecondition);
 
+  absl::StatusOr<KeyEncryptionKey> passphrase =
+      ReadKeyEncryptionKey("k1", Write("correct horse battery staple 123", 0600));
+  EXPECT_THAT(passphrase.status().message(), HasSubstr("look like a passphrase"));
   for (const std::string& bad : {std::string(), std::string(31, 'q'), std::string(63, 'a'),
                                  std::string(64, 'g'), std::string(33, 'q')}) {
     absl::StatusOr<KeyEncryptionKey> r = ReadKeyEncryptionKey("k1", Write(bad, 0600));
