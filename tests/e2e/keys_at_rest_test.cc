@@ -4,12 +4,11 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/common/files_holding.h"
 #include "tests/e2e/fixtures.h"
 
 namespace pfx::testing {
@@ -23,24 +22,6 @@ std::string KekFile(const std::string& name, char digit) {
   std::string path = WriteTempFile(name, std::string(64, digit) + "\n");
   chmod(path.c_str(), 0600);
   return path;
-}
-
-// The files under `dir` that hold any of `needles` in their bytes.
-std::vector<std::string> FilesHolding(const std::string& dir,
-                                      const std::vector<std::string>& needles) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    for (const std::string& needle : needles) {
-      if (bytes.str().find(needle) != std::string::npos) {
-        found.push_back(absl::StrCat(entry.path().filename().string(), " holds ", needle));
-      }
-    }
-  }
-  return found;
 }
 
 class KeysAtRestTest : public ::testing::Test {

@@ -3,8 +3,6 @@
 #include "storage/reseal.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -14,6 +12,7 @@
 #include "storage/messages.h"
 #include "storage/records.h"
 #include "storage/request_replies.h"
+#include "tests/common/files_holding.h"
 
 namespace pfx {
 namespace {
@@ -76,17 +75,8 @@ class ResealTest : public testing::Test {
     raw.ParseFromString(**db_->Get(Column::kRegisteredPrefixes, kPrefixRow));
     return raw.peering_service_prefix_key();
   }
-  // Files of the data dir that hold `needle` anywhere in their bytes.
   std::vector<std::string> FilesHolding(const std::string& needle) {
-    std::vector<std::string> found;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(path_)) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      if (bytes.str().find(needle) != std::string::npos) found.push_back(entry.path());
-    }
-    return found;
+    return pfx::FilesHolding(path_, {needle});
   }
 
   std::string path_;
