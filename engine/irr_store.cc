@@ -1,5 +1,6 @@
 #include "engine/irr_store.h"
 
+#include "absl/time/clock.h"
 #include "base/log.h"
 #include "feed/rpsl_loader.h"
 
@@ -17,6 +18,7 @@ absl::Status IrrStore::Reload(const std::vector<std::string>& paths) {
   }
   absl::MutexLock lock(&mu_);
   current_ = std::move(index);
+  loaded_at_ = absl::Now();
   return absl::OkStatus();
 }
 

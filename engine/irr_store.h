@@ -27,11 +27,17 @@ class IrrStore {
     absl::MutexLock lock(&mu_);
     return current_;
   }
+  // When the index in use was loaded (InfinitePast before the first load).
+  absl::Time loaded_at() const {
+    absl::MutexLock lock(&mu_);
+    return loaded_at_;
+  }
 
  private:
   absl::flat_hash_set<std::string> accepted_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const IrrIndex> current_ ABSL_GUARDED_BY(mu_);
+  absl::Time loaded_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace pfx

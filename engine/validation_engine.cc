@@ -157,6 +157,10 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     RouteEvents(resource.observed_origins(), ev.result.sessions, ev.prefix, now, events, observed);
     staged.notice.change.set_old_state(resource.prefix_validation_state());
     staged.notice.change.set_new_state(new_state);
+    staged.applied = true;
+    for (const CheckReport& check : ev.result.checks) {
+      if (check.outcome == Outcome::kFail) staged.failing_checks.push_back(check.check);
+    }
     if (new_state != resource.prefix_validation_state() || message != resource.error_message()) {
       events.push_back(MakeEvent(kStateChangeEvent, ValidationStateName(decision.state),
                                  message.empty() ? "all checks passed" : message,
@@ -245,6 +249,9 @@ ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
     return std::move(s.notice);
   }
   if (!s.stale) dependencies_->SetSessions(target, s.sessions);
+  if (s.applied && !s.stale) {
+    stats_.Record(s.notice.change.old_state(), s.notice.change.new_state(), s.failing_checks);
+  }
   if (s.deadline.has_value()) {
     ValidationQueue* queue = ctx_.queue;
     timers_->Schedule(*s.deadline, [queue, target] {

@@ -21,6 +21,7 @@
 #include "engine/irr_store.h"
 #include "engine/notices.h"
 #include "engine/timer_queue.h"
+#include "engine/validation_stats.h"
 #include "pfx/v1/validation.pb.h"
 #include "registry/registry.h"
 #include "validator/check_result.h"
@@ -54,6 +55,8 @@ class ValidationEngine {
   // A stored prefix's checks as its worker would run them now, or a dry run of a prefix not
   // registered yet (a candidate in the request): nothing is stored or queued.
   absl::StatusOr<v1::ExplainResponse> Explain(const v1::ExplainRequest& request) const;
+  // What validations decided since start (metrics).
+  const ValidationStats& stats() const { return stats_; }
 
  private:
   struct Evaluation;
@@ -69,6 +72,8 @@ class ValidationEngine {
     std::vector<SessionKey> sessions;
     std::optional<absl::Time> deadline;
     ValidationNotice notice;
+    bool applied = false;                     // a decided state was written
+    std::vector<std::string> failing_checks;  // for ValidationStats
   };
   class BatchReads;
   // What a peering service prefix is checked against (stored or a dry-run candidate).
@@ -113,6 +118,7 @@ class ValidationEngine {
   NoticeHub* notices_;
   TimerQueue* timers_;
   EngineOptions options_;
+  ValidationStats stats_;
 };
 
 }  // namespace pfx

@@ -12,6 +12,7 @@ packages=(
   bgpdump gobgpd bc
   clang libclang-rt-14-dev
   libssl-dev openssl nodejs npm
+  prometheus-cpp-dev prometheus curl python3-yaml
 )
 
 missing=()

@@ -29,7 +29,7 @@ mkdir -p "$DATA_DIR"
 
 RUN_DIR=$(mktemp -d)
 "$PFXD" --config demo/pfxd.textproto --listen "$LISTEN" --data_dir "$DATA_DIR" \
-  --port_file "$RUN_DIR/port" &
+  --port_file "$RUN_DIR/port" --metrics_listen 127.0.0.1:0 --metrics_port_file "$RUN_DIR/mport" &
 PFXD_PID=$!
 stop() {
   trap - INT TERM EXIT
@@ -127,6 +127,7 @@ cat <<EOT
   $PFXCTL registered-prefix show --peering-name contoso-voice --name web    # WARNING, FAILED after 60 s
   $PFXCTL received-route list --peering-name jinx-voice --page-size 5
   $PFXCTL session list
+  curl -s http://127.0.0.1:$(cat "$RUN_DIR/mport" 2>/dev/null)/metrics | grep '^pfxd_prefixes'   # Prometheus metrics
   $PFXCTL --help                       # every command; 'pfxctl <command> --help' for its flags
   source <($PFXCTL completion bash)    # tab completion
 Ctrl-C stops pfxd.

@@ -139,6 +139,7 @@ void FillDefaults(v1::ServerConfig& c) {
   if (!c.has_hold_down_seconds()) c.set_hold_down_seconds(kDefaultHoldDownSeconds);
   if (!c.has_debounce_millis()) c.set_debounce_millis(kDefaultDebounceMillis);
   if (c.bmp_listen_address().empty()) c.set_bmp_listen_address(kDefaultBmpListen);
+  if (c.metrics_listen_address().empty()) c.set_metrics_listen_address(kDefaultMetricsListen);
   if (!c.has_settle_seconds()) c.set_settle_seconds(kDefaultSettleSeconds);
   if (!c.has_watch_buffer()) c.set_watch_buffer(kDefaultWatchBuffer);
   if (!c.has_bmp_max_connections()) c.set_bmp_max_connections(kDefaultBmpMaxConnections);
@@ -189,6 +190,11 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
   }
   if (c.bmp_listen_address() != "off") {
     if (auto s = CheckHostPort("bmp_listen_address", c.bmp_listen_address()); !s.ok()) return s;
+  }
+  if (c.metrics_listen_address() != "off") {
+    if (auto s = CheckHostPort("metrics_listen_address", c.metrics_listen_address()); !s.ok()) {
+      return s;
+    }
   }
   if (auto s = CheckRange("bmp_max_connections", c.bmp_max_connections(), 1, 65536); !s.ok()) {
     return s;

@@ -25,6 +25,7 @@ inline constexpr int kDefaultWorkers = 2;
 inline constexpr int kDefaultHoldDownSeconds = 300;
 inline constexpr int kDefaultDebounceMillis = 200;
 inline constexpr char kDefaultBmpListen[] = "127.0.0.1:11019";
+inline constexpr char kDefaultMetricsListen[] = "off";
 inline constexpr int kDefaultSettleSeconds = 60;
 inline constexpr int kDefaultWatchBuffer = 10000;
 // BMP station limits (docs/bmp.md, "Limits").

@@ -41,6 +41,7 @@
 #include "server/access_control.h"
 #include "server/config.h"
 #include "server/grpc_services.h"
+#include "server/metrics.h"
 #include "server/tls_credentials.h"
 #include "storage/reseal.h"
 
@@ -87,6 +88,9 @@ ABSL_FLAG(std::vector<std::string>, key_encryption_key, {},
           "key-encryption keys sealing prefix keys at rest, ID=FILE, comma separated; the first "
           "seals, all open");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving");
+ABSL_FLAG(std::string, metrics_listen, pfx::kDefaultMetricsListen,
+          "Prometheus metrics HTTP address (HOST:PORT, port 0 picks one); off disables");
+ABSL_FLAG(std::string, metrics_port_file, "", "write the bound metrics port here once listening");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::string, check_db, "",
           "verify every invariant of the data dir DIR (pfxd must not be running) and exit: "
@@ -129,6 +133,7 @@ void ApplyFlags(v1::ServerConfig& c) {
   if (Given("settle_seconds")) c.set_settle_seconds(absl::GetFlag(FLAGS_settle_seconds));
   if (Given("watch_buffer")) c.set_watch_buffer(absl::GetFlag(FLAGS_watch_buffer));
   if (Given("bmp_listen")) c.set_bmp_listen_address(absl::GetFlag(FLAGS_bmp_listen));
+  if (Given("metrics_listen")) c.set_metrics_listen_address(absl::GetFlag(FLAGS_metrics_listen));
   if (Given("bmp_max_connections")) {
     c.set_bmp_max_connections(absl::GetFlag(FLAGS_bmp_max_connections));
   }
@@ -436,9 +441,36 @@ int Serve() {
     WritePortFile(absl::GetFlag(FLAGS_bmp_port_file), bmp->port());
   }
 
+  // Metrics bind before gRPC serves too, and count every call from the first.
+  std::unique_ptr<Metrics> metrics;
+  if (config->metrics_listen_address() != "off") {
+    std::vector<std::string> methods = {"grpc.health.v1.Health/Check",
+                                        "grpc.health.v1.Health/Watch",
+                                        "grpc.reflection.v1alpha.ServerReflection/"
+                                        "ServerReflectionInfo"};
+    for (const RpcRule& rule : RpcRules()) methods.push_back(rule.path.substr(1));
+    absl::StatusOr<std::unique_ptr<Metrics>> started = Metrics::Start(
+        config->metrics_listen_address(),
+        {db->get(), queue->get(), &committer, &routes, &engine, &irr}, std::move(methods));
+    if (!started.ok()) {
+      PFX_LOG(Error) << started.status();
+      return 1;
+    }
+    metrics = std::move(*started);
+    WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), metrics->port());
+    const std::string& address = config->metrics_listen_address();
+    PFX_LOG(Info) << "metrics on http://" << address.substr(0, address.rfind(':')) << ":"
+                  << metrics->port() << "/metrics";
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (metrics != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(metrics->CallInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   int port = 0;
   builder.AddListeningPort(config->listen_address(), *credentials, &port);
   builder.RegisterService(&peerings_service);
@@ -453,6 +485,18 @@ int Serve() {
     PFX_LOG(Error) << "cannot listen on " << config->listen_address();
     return 1;
   }
+  // Health (docs/operations.md): overall ("") and per service. NOT_SERVING until the initial
+  // feed (MRT files) is loaded, SERVING after, NOT_SERVING from the start of shutdown.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  std::vector<std::string> served = {"pfx.v1.Peerings",        "pfx.v1.Registrations",
+                                     "pfx.v1.PeeringServices", "pfx.v1.Validation",
+                                     "pfx.v1.Routes",          "pfx.v1.Admin"};
+  if (config->enable_route_injection()) served.push_back("pfx.v1.RouteInjection");
+  auto set_health = [health, &served](bool serving) {
+    health->SetServingStatus(serving);  // "" and every service registered with it
+    for (const std::string& service : served) health->SetServingStatus(service, serving);
+  };
+  set_health(false);
   std::string host = config->listen_address().substr(0, config->listen_address().rfind(':'));
   PFX_LOG(Info) << "pfxd serving on " << host << ":" << port << " (data " << config->data_dir()
                 << (tls != nullptr ? absl::StrCat(", TLS with client certificates, ",
@@ -484,6 +528,8 @@ int Serve() {
                          << ", which pfxd does not read, were skipped";
       }
     }
+    set_health(true);
+    PFX_LOG(Info) << "initial load done: health SERVING";
     loaded.Notify();
   });
 
@@ -499,6 +545,7 @@ int Serve() {
     }
   }
   PFX_LOG(Info) << "signal " << received << ": shutting down";
+  health->Shutdown();  // NOT_SERVING everywhere, and no later change (the loader's) undoes it
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   PFX_LOG(Debug) << "gRPC server stopped";
   committer.Stop();  // every handed-over mutation is applied and answered; no more come

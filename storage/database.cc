@@ -264,6 +264,14 @@ absl::Status Database::SyncWal() {
   return NoteFailure(synced);
 }
 
+std::optional<uint64_t> Database::AggregatedProperty(const std::string& name) const {
+  Hold hold(*this);
+  if (db_ == nullptr) return std::nullopt;
+  uint64_t value = 0;
+  if (!db_->GetAggregatedIntProperty(name, &value)) return std::nullopt;
+  return value;
+}
+
 absl::Status Database::Compact(const std::vector<Column>& columns) {
   Hold hold(*this);
   if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");

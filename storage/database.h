@@ -145,6 +145,9 @@ class Database {
   // Issues and checks List page tokens under this database's secret (made on first open).
   const PageTokens& page_tokens() const { return *page_tokens_; }
   const KeySealer& key_sealer() const { return key_sealer_; }
+  // A RocksDB integer property summed over every column family (e.g.
+  // "rocksdb.estimate-pending-compaction-bytes"); nullopt when RocksDB does not know it.
+  std::optional<uint64_t> AggregatedProperty(const std::string& name) const;
   // Rewrites the files of `columns` so that no overwritten or deleted value of theirs stays
   // on disk, after flushing every column (which retires the WAL files that held them).
   absl::Status Compact(const std::vector<Column>& columns);

@@ -1,5 +1,7 @@
 #include "storage/group_committer.h"
 
+#include "absl/time/clock.h"
+
 namespace pfx {
 
 GroupCommitter::GroupCommitter(Database* db, absl::Mutex* write_mu, size_t max_group)
@@ -44,7 +46,13 @@ void GroupCommitter::Run() {
       for (std::unique_ptr<Job>& job : group) needs_sync |= job->Apply();
       applied_groups_.fetch_add(1);
     }
-    absl::Status durable = needs_sync ? db_->SyncWal() : absl::OkStatus();
+    group_sizes_.Observe(static_cast<double>(group.size()));
+    absl::Status durable = absl::OkStatus();
+    if (needs_sync) {
+      const absl::Time start = absl::Now();
+      durable = db_->SyncWal();
+      sync_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+    }
     for (std::unique_ptr<Job>& job : group) job->Finish(durable);
     group.clear();
   }

@@ -1,6 +1,7 @@
 #include "storage/validation_queue.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 
@@ -45,6 +46,8 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
   absl::MutexLock lock(&queue->mu_);
   queue->next_seq_ = std::max(queue->next_seq_, next_seq);
   queue->waiting_ = std::move(waiting);
+  const absl::Time now = absl::Now();
+  for (QueueItem& item : items) item.queued_at = now;
   queue->items_ = std::move(items);
   return queue;
 }
@@ -64,6 +67,7 @@ void ValidationQueue::Publish(const QueueItem& item) {
   auto [waiting, inserted] = waiting_.emplace(TargetKey(item.target), item.seq);
   if (inserted) {
     items_.push_back(item);
+    items_.back().queued_at = absl::Now();
   } else if (waiting->second == 0) {
     waiting->second = item.seq;  // waiting transiently: that entry now stands for this row
   }  // else raced with another durable Stage: its entry is waiting already
@@ -72,7 +76,7 @@ void ValidationQueue::Publish(const QueueItem& item) {
 void ValidationQueue::EnqueueTransient(const std::vector<v1::ValidationTarget>& targets) {
   absl::MutexLock lock(&mu_);
   for (const v1::ValidationTarget& t : targets) {
-    if (waiting_.emplace(TargetKey(t), 0).second) items_.push_back(QueueItem{0, t});
+    if (waiting_.emplace(TargetKey(t), 0).second) items_.push_back(QueueItem{0, t, absl::Now()});
   }
 }
 
@@ -142,6 +146,14 @@ void ValidationQueue::Shutdown() {
 size_t ValidationQueue::waiting() const {
   absl::MutexLock lock(&mu_);
   return items_.size();
+}
+
+std::optional<absl::Time> ValidationQueue::oldest_queued_at() const {
+  absl::MutexLock lock(&mu_);
+  // Entries join at the back, so the front waited longest (a Pop may skip it while another
+  // worker validates its target, which only makes it older).
+  if (items_.empty()) return std::nullopt;
+  return items_.front().queued_at;
 }
 
 }  // namespace pfx

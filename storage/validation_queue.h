@@ -40,6 +40,8 @@ namespace pfx {
 struct QueueItem {
   uint64_t seq = 0;  // the row's key; 0 for a transient entry (no row)
   v1::ValidationTarget target;
+  // When it joined the in-memory queue (this process's clock; for the oldest entry's age).
+  absl::Time queued_at = absl::InfinitePast();
 };
 
 // A stable text key for a target: "<kind>|parent|name".
@@ -72,6 +74,8 @@ class ValidationQueue {
   void Shutdown();
 
   size_t waiting() const;
+  // When the longest-waiting entry was queued; nullopt when none waits.
+  std::optional<absl::Time> oldest_queued_at() const;
 
  private:
   explicit ValidationQueue(Database* db) : db_(db) {}

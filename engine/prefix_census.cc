@@ -1,0 +1,54 @@
+#include "engine/prefix_census.h"
+
+#include "engine/validation_stats.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+
+namespace pfx {
+namespace {
+
+using google::protobuf::internal::WireFormatLite;
+
+// prefix_validation_state is field 5 of both RegisteredPrefixRecord and
+// PeeringServicePrefixRecord (storage/records.proto); anything else is skipped unread.
+constexpr int kStateField = 5;
+
+// The state a stored record holds (UNSPECIFIED when absent or unreadable).
+int StateOf(absl::string_view record) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(record.data()),
+                                            static_cast<int>(record.size()));
+  int state = 0;
+  while (uint32_t tag = in.ReadTag()) {
+    if (WireFormatLite::GetTagFieldNumber(tag) == kStateField &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_VARINT) {
+      uint32_t value = 0;
+      if (!in.ReadVarint32(&value)) return 0;
+      state = static_cast<int>(value);
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return 0;
+    }
+  }
+  return state;
+}
+
+}  // namespace
+
+absl::StatusOr<PrefixCensus> CountPrefixesByState(const Database& db) {
+  PrefixCensus census;
+  for (auto [kind, column] : {std::pair{"registered", Column::kRegisteredPrefixes},
+                              std::pair{"service", Column::kServicePrefixes}}) {
+    for (int s = 0; s < v1::PrefixValidationState_ARRAYSIZE; ++s) {
+      if (!v1::PrefixValidationState_IsValid(s) || s == 0) continue;
+      census[{kind, ValidationStats::StateName(static_cast<v1::PrefixValidationState>(s))}] = 0;
+    }
+    absl::Status scanned = db.Scan(column, "", "", [&](absl::string_view, absl::string_view value) {
+      ++census[{kind, ValidationStats::StateName(
+                          static_cast<v1::PrefixValidationState>(StateOf(value)))}];
+      return true;
+    });
+    if (!scanned.ok()) return scanned;
+  }
+  return census;
+}
+
+}  // namespace pfx

@@ -1,0 +1,375 @@
+#include "server/metrics.h"
+
+#include <exception>
+#include <limits>
+#include <mutex>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "base/histogram.h"
+#include "base/log.h"
+#include "engine/irr_store.h"
+#include "engine/prefix_census.h"
+#include "engine/validation_engine.h"
+#include "feed/route_index.h"
+#include "pfx_version.h"
+#include "prometheus/collectable.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+#include "storage/database.h"
+#include "storage/group_committer.h"
+#include "storage/validation_queue.h"
+
+namespace pfx {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+MetricFamily NewFamily(std::string name, std::string help, MetricType type) {
+  return MetricFamily{std::move(name), std::move(help), type, {}};
+}
+
+ClientMetric GaugeValue(double value, std::vector<prometheus::ClientMetric::Label> labels = {}) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  m.gauge.value = value;
+  return m;
+}
+
+ClientMetric CounterValue(double value, std::vector<prometheus::ClientMetric::Label> labels) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  m.counter.value = value;
+  return m;
+}
+
+MetricFamily HistogramFamily(std::string name, std::string help, const Histogram& histogram) {
+  MetricFamily family = NewFamily(std::move(name), std::move(help), MetricType::Histogram);
+  const Histogram::Snapshot s = histogram.Read();
+  ClientMetric m;
+  m.histogram.sample_count = s.count;
+  m.histogram.sample_sum = s.sum;
+  for (size_t i = 0; i < s.bounds.size(); ++i) {
+    m.histogram.bucket.push_back({s.cumulative[i], s.bounds[i]});
+  }
+  m.histogram.bucket.push_back({s.count, std::numeric_limits<double>::infinity()});
+  family.metric.push_back(std::move(m));
+  return family;
+}
+
+double UnixSeconds(absl::Time t) { return absl::ToDoubleSeconds(t - absl::UnixEpoch()); }
+
+}  // namespace
+
+// Everything read at scrape time (see the header).
+class ScrapeCollector : public prometheus::Collectable {
+ public:
+  explicit ScrapeCollector(Metrics::Sources sources) : sources_(sources) {}
+
+  std::vector<MetricFamily> Collect() const override {
+    std::vector<MetricFamily> out;
+    MetricFamily build =
+        NewFamily("pfxd_build_info", "pfxd's version; always 1", MetricType::Gauge);
+    build.metric.push_back(GaugeValue(1, {{"version", PFX_VERSION_STRING}}));
+    out.push_back(std::move(build));
+    Queue(out);
+    Validations(out);
+    Census(out);
+    Sessions(out);
+    Irr(out);
+    out.push_back(HistogramFamily("pfxd_commit_group_size",
+                                  "mutations made durable by one WAL sync (group commit)",
+                                  sources_.committer->group_sizes()));
+    out.push_back(HistogramFamily("pfxd_wal_sync_seconds",
+                                  "time of each group's WAL sync (fsync) in seconds",
+                                  sources_.committer->sync_seconds()));
+    RocksDb(out);
+    return out;
+  }
+
+ private:
+  void Queue(std::vector<MetricFamily>& out) const {
+    MetricFamily depth = NewFamily("pfxd_validation_queue_depth", "prefixes waiting for validation",
+                                   MetricType::Gauge);
+    depth.metric.push_back(GaugeValue(static_cast<double>(sources_.queue->waiting())));
+    out.push_back(std::move(depth));
+    MetricFamily age = NewFamily("pfxd_validation_queue_oldest_age_seconds",
+                                 "how long the longest-waiting queued prefix has waited (0: none)",
+                                 MetricType::Gauge);
+    std::optional<absl::Time> oldest = sources_.queue->oldest_queued_at();
+    age.metric.push_back(GaugeValue(
+        oldest.has_value() ? std::max(0.0, absl::ToDoubleSeconds(absl::Now() - *oldest)) : 0));
+    out.push_back(std::move(age));
+  }
+
+  void Validations(std::vector<MetricFamily>& out) const {
+    const ValidationStats::Snapshot s = sources_.engine->stats().Read();
+    MetricFamily results = NewFamily("pfxd_validations_total",
+                                     "validations applied since start, by the state they decided",
+                                     MetricType::Counter);
+    for (const auto& [state, n] : s.by_result) {
+      results.metric.push_back(CounterValue(static_cast<double>(n), {{"result", state}}));
+    }
+    out.push_back(std::move(results));
+    MetricFamily transitions =
+        NewFamily("pfxd_validation_transitions_total",
+                  "prefix state changes made by validations since start", MetricType::Counter);
+    for (const auto& [edge, n] : s.transitions) {
+      transitions.metric.push_back(
+          CounterValue(static_cast<double>(n), {{"from", edge.first}, {"to", edge.second}}));
+    }
+    out.push_back(std::move(transitions));
+    MetricFamily checks = NewFamily("pfxd_validation_failed_checks_total",
+                                    "failing checks in applied validations since start, by check",
+                                    MetricType::Counter);
+    for (const auto& [check, n] : s.failing_checks) {
+      checks.metric.push_back(CounterValue(static_cast<double>(n), {{"check", check}}));
+    }
+    out.push_back(std::move(checks));
+  }
+
+  void Census(std::vector<MetricFamily>& out) const {
+    {
+      std::lock_guard<std::mutex> lock(census_mu_);
+      if (absl::Now() - census_taken_ > Metrics::kCensusMaxAge) {
+        absl::StatusOr<PrefixCensus> census = CountPrefixesByState(*sources_.db);
+        if (census.ok()) {
+          census_ = std::move(*census);
+          census_taken_ = absl::Now();
+        } else {
+          PFX_LOG(Warning) << "metrics: counting prefixes by state failed: " << census.status();
+        }
+      }
+    }
+    MetricFamily prefixes = NewFamily(
+        "pfxd_prefixes", "stored prefixes by kind (registered, service) and validation state",
+        MetricType::Gauge);
+    std::lock_guard<std::mutex> lock(census_mu_);
+    for (const auto& [key, n] : census_) {
+      prefixes.metric.push_back(
+          GaugeValue(static_cast<double>(n), {{"kind", key.first}, {"state", key.second}}));
+    }
+    out.push_back(std::move(prefixes));
+  }
+
+  void Sessions(std::vector<MetricFamily>& out) const {
+    MetricFamily sessions = NewFamily("pfxd_sessions",
+                                      "BGP sessions the feed reports, by establishment and whether "
+                                      "their initial table is complete",
+                                      MetricType::Gauge);
+    MetricFamily routes =
+        NewFamily("pfxd_session_routes", "routes held per session", MetricType::Gauge);
+    std::map<std::pair<bool, bool>, double> counts = {
+        {{false, false}, 0}, {{false, true}, 0}, {{true, false}, 0}, {{true, true}, 0}};
+    absl::Time newest = absl::InfinitePast();
+    for (const SessionStatus& s : sources_.routes->Sessions()) {
+      ++counts[{s.established, s.initial_table_complete}];
+      routes.metric.push_back(
+          GaugeValue(static_cast<double>(s.route_count),
+                     {{"router", s.key.router}, {"peer", s.key.peer.ToString()}}));
+      newest = std::max(newest, s.last_update);
+    }
+    for (const auto& [key, n] : counts) {
+      sessions.metric.push_back(
+          GaugeValue(n, {{"established", key.first ? "true" : "false"},
+                         {"initial_table_complete", key.second ? "true" : "false"}}));
+    }
+    out.push_back(std::move(sessions));
+    out.push_back(std::move(routes));
+    MetricFamily last = NewFamily("pfxd_last_route_update_timestamp_seconds",
+                                  "unix time of the newest route update from any session (absent "
+                                  "before the first)",
+                                  MetricType::Gauge);
+    if (newest != absl::InfinitePast()) last.metric.push_back(GaugeValue(UnixSeconds(newest)));
+    out.push_back(std::move(last));
+  }
+
+  void Irr(std::vector<MetricFamily>& out) const {
+    MetricFamily objects =
+        NewFamily("pfxd_irr_objects", "IRR route objects in the index in use", MetricType::Gauge);
+    objects.metric.push_back(GaugeValue(static_cast<double>(sources_.irr->Get()->object_count())));
+    out.push_back(std::move(objects));
+    MetricFamily loaded = NewFamily("pfxd_irr_loaded_timestamp_seconds",
+                                    "unix time the IRR index in use was loaded", MetricType::Gauge);
+    if (absl::Time at = sources_.irr->loaded_at(); at != absl::InfinitePast()) {
+      loaded.metric.push_back(GaugeValue(UnixSeconds(at)));
+    }
+    out.push_back(std::move(loaded));
+  }
+
+  void RocksDb(std::vector<MetricFamily>& out) const {
+    const struct {
+      const char* metric;
+      const char* property;
+      const char* help;
+    } kProperties[] = {
+        {"pfxd_rocksdb_pending_compaction_bytes", "rocksdb.estimate-pending-compaction-bytes",
+         "bytes RocksDB estimates compaction must still rewrite"},
+        {"pfxd_rocksdb_sst_bytes", "rocksdb.total-sst-files-size", "size of all table files"},
+        {"pfxd_rocksdb_memtable_bytes", "rocksdb.cur-size-all-mem-tables",
+         "bytes held in memtables"},
+        {"pfxd_rocksdb_write_stopped", "rocksdb.is-write-stopped",
+         "1 while RocksDB stops writes (a write stall)"},
+        {"pfxd_rocksdb_delayed_write_rate_bytes", "rocksdb.actual-delayed-write-rate",
+         "the rate writes are slowed to (0: not delayed)"},
+    };
+    for (const auto& p : kProperties) {
+      std::optional<uint64_t> value = sources_.db->AggregatedProperty(p.property);
+      if (!value.has_value()) continue;
+      MetricFamily family = NewFamily(p.metric, p.help, MetricType::Gauge);
+      family.metric.push_back(GaugeValue(static_cast<double>(*value)));
+      out.push_back(std::move(family));
+    }
+  }
+
+  const Metrics::Sources sources_;
+  mutable std::mutex census_mu_;
+  mutable PrefixCensus census_;
+  mutable absl::Time census_taken_ = absl::InfinitePast();
+};
+
+// gRPC calls by method and code, and their latency.
+class Metrics::Calls {
+ public:
+  Calls(prometheus::Registry& registry, std::vector<std::string> known_methods)
+      : handled_(prometheus::BuildCounter()
+                     .Name("pfxd_grpc_server_handled_total")
+                     .Help("gRPC calls completed, by method and status code")
+                     .Register(registry)),
+        seconds_(prometheus::BuildHistogram()
+                     .Name("pfxd_grpc_server_handling_seconds")
+                     .Help("gRPC call latency in seconds, from arrival to status, by method")
+                     .Register(registry)),
+        known_(known_methods.begin(), known_methods.end()) {}
+
+  void Record(absl::string_view path, grpc::StatusCode code, absl::Duration latency) {
+    absl::string_view method = absl::StripPrefix(path, "/");
+    const std::string label = known_.contains(method) ? std::string(method) : "unknown";
+    handled_.Add({{"grpc_method", label}, {"grpc_code", CodeName(code)}}).Increment();
+    seconds_
+        .Add({{"grpc_method", label}},
+             prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                     0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})
+        .Observe(absl::ToDoubleSeconds(latency));
+  }
+
+ private:
+  prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Histogram>& seconds_;
+  const absl::flat_hash_set<std::string> known_;
+};
+
+namespace {
+
+class CallInterceptor : public grpc::experimental::Interceptor {
+ public:
+  CallInterceptor(grpc::experimental::ServerRpcInfo* info, std::shared_ptr<Metrics::Calls> calls)
+      : path_(info->method()), calls_(std::move(calls)) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      calls_->Record(path_, methods->GetSendStatus().error_code(), absl::Now() - start_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string path_;
+  const std::shared_ptr<Metrics::Calls> calls_;
+  const absl::Time start_ = absl::Now();
+};
+
+class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallInterceptorFactory(std::shared_ptr<Metrics::Calls> calls)
+      : calls_(std::move(calls)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new CallInterceptor(info, calls_);
+  }
+
+ private:
+  std::shared_ptr<Metrics::Calls> calls_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& listen_address,
+                                                        Sources sources,
+                                                        std::vector<std::string> known_methods) {
+  auto metrics = std::unique_ptr<Metrics>(new Metrics());
+  metrics->registry_ = std::make_shared<prometheus::Registry>();
+  metrics->calls_ = std::make_shared<Calls>(*metrics->registry_, std::move(known_methods));
+  metrics->collector_ = std::make_shared<ScrapeCollector>(sources);
+  try {
+    // civetweb takes "HOST:PORT" for IPv4; port 0 lets the kernel pick.
+    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 2);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("metrics_listen_address ", listen_address, ": cannot listen: ", e.what()));
+  }
+  metrics->exposer_->RegisterCollectable(metrics->registry_);
+  metrics->exposer_->RegisterCollectable(metrics->collector_);
+  std::vector<int> ports = metrics->exposer_->GetListeningPorts();
+  metrics->port_ = ports.empty() ? 0 : ports.front();
+  return metrics;
+}
+
+Metrics::~Metrics() = default;
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+Metrics::CallInterceptorFactory() {
+  return std::make_unique<pfx::CallInterceptorFactory>(calls_);
+}
+
+}  // namespace pfx

@@ -1,0 +1,81 @@
+// File: metrics.h
+// -----------------------------------------------------------------------------
+// Metrics: pfxd's Prometheus exposition (prometheus-cpp) on its own HTTP port
+// (`metrics_listen_address` / --metrics_listen, off by default), at /metrics.
+//
+// Two kinds of figures, so no layer below server/ links a metrics library:
+//   - gRPC calls, counted here by a server interceptor (CallInterceptorFactory): calls by
+//     method and status code, and a latency histogram per method;
+//   - everything else read at scrape time from the components that keep it (Sources): the
+//     queue, the feed's sessions, validation outcomes (engine/validation_stats.h), the group
+//     committer's histograms (base/histogram.h), the IRR snapshot, RocksDB properties, and
+//     the prefix census (engine/prefix_census.h, a scan of the prefix columns, cached for
+//     kCensusMaxAge so scrapes stay cheap).
+// docs/operations.md lists every metric and its meaning.
+// Thread-safe: scrapes run on the exposer's threads, the interceptor on gRPC's.
+
+#ifndef PFX_SERVER_METRICS_H_
+#define PFX_SERVER_METRICS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/support/server_interceptor.h"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+}  // namespace prometheus
+
+namespace pfx {
+
+class Database;
+class GroupCommitter;
+class IrrStore;
+class RouteIndex;
+class ValidationEngine;
+class ValidationQueue;
+
+class Metrics {
+ public:
+  // What scrapes read; each outlives the Metrics (pfxd's main owns them all).
+  struct Sources {
+    const Database* db = nullptr;
+    const ValidationQueue* queue = nullptr;
+    const GroupCommitter* committer = nullptr;
+    const RouteIndex* routes = nullptr;
+    const ValidationEngine* engine = nullptr;
+    const IrrStore* irr = nullptr;
+  };
+  static constexpr absl::Duration kCensusMaxAge = absl::Seconds(5);
+
+  // Serves /metrics on `listen_address` (HOST:PORT; port 0 picks one). `known_methods`:
+  // the full method names ("pfx.v1.Peerings/GetPeering") calls are labelled with; any other
+  // path counts as "unknown", so a client cannot grow the label set.
+  static absl::StatusOr<std::unique_ptr<Metrics>> Start(const std::string& listen_address,
+                                                        Sources sources,
+                                                        std::vector<std::string> known_methods);
+  ~Metrics();
+
+  int port() const { return port_; }
+  // For grpc::ServerBuilder::experimental().SetInterceptorCreators.
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallInterceptorFactory();
+
+  class Calls;  // the interceptor's counters (metrics.cc)
+
+ private:
+  Metrics() = default;
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<Calls> calls_;
+  std::shared_ptr<class ScrapeCollector> collector_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+};
+
+}  // namespace pfx
+
+#endif  // PFX_SERVER_METRICS_H_
