@@ -26,7 +26,9 @@ class Histogram {
     for (size_t i = 0; i < bounds_.size(); ++i) buckets_[i].store(0);
   }
 
+  // A negative value (a duration measured across a wall-clock step back) counts as 0.
   void Observe(double value) {
+    if (!(value > 0)) value = 0;
     for (size_t i = 0; i < bounds_.size(); ++i) {
       if (value <= bounds_[i]) {
         buckets_[i].fetch_add(1, std::memory_order_relaxed);

@@ -20,7 +20,9 @@
 namespace pfx {
 
 // (kind, state) -> prefixes; kind "registered" or "service", state as ValidationStats names it
-// ("VERIFIED"). Every state appears, with 0 when no prefix is in it.
+// ("VERIFIED"). Every state a prefix can be in appears, with 0 when none is; "NONE",
+// "UNRECOGNIZED" (a value this pfxd does not know) and "UNREADABLE" (a record that does not
+// decode; pfxd --check_db names it) appear only when some record is so.
 using PrefixCensus = std::map<std::pair<std::string, std::string>, uint64_t>;
 
 absl::StatusOr<PrefixCensus> CountPrefixesByState(const Database& db);

@@ -158,6 +158,11 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     staged.notice.change.set_old_state(resource.prefix_validation_state());
     staged.notice.change.set_new_state(new_state);
     staged.applied = true;
+    staged.decided_before = resource.prefix_validation_state();
+    if (staged.decided_before == v1::PREFIX_VALIDATION_STATE_PENDING ||
+        staged.decided_before == v1::PREFIX_VALIDATION_STATE_UNKNOWN) {
+      staged.decided_before = resource.last_decided_state();
+    }
     for (const CheckReport& check : ev.result.checks) {
       if (check.outcome == Outcome::kFail) staged.failing_checks.push_back(check.check);
     }
@@ -250,7 +255,8 @@ ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
   }
   if (!s.stale) dependencies_->SetSessions(target, s.sessions);
   if (s.applied && !s.stale) {
-    stats_.Record(s.notice.change.old_state(), s.notice.change.new_state(), s.failing_checks);
+    stats_.Record(s.notice.change.old_state(), s.notice.change.new_state(), s.decided_before,
+                  s.failing_checks);
   }
   if (s.deadline.has_value()) {
     ValidationQueue* queue = ctx_.queue;

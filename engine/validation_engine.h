@@ -72,7 +72,8 @@ class ValidationEngine {
     std::vector<SessionKey> sessions;
     std::optional<absl::Time> deadline;
     ValidationNotice notice;
-    bool applied = false;                     // a decided state was written
+    bool applied = false;  // a decided state was written
+    v1::PrefixValidationState decided_before = v1::PREFIX_VALIDATION_STATE_NONE;
     std::vector<std::string> failing_checks;  // for ValidationStats
   };
   class BatchReads;

@@ -195,6 +195,14 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
     if (auto s = CheckHostPort("metrics_listen_address", c.metrics_listen_address()); !s.ok()) {
       return s;
     }
+    // The metrics HTTP server (civetweb) binds numeric addresses only.
+    std::string host = c.metrics_listen_address().substr(0, c.metrics_listen_address().rfind(':'));
+    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (!IpAddress::Parse(host).ok()) {
+      return Invalid("metrics_listen_address",
+                     absl::StrCat("'", c.metrics_listen_address(),
+                                  "' needs an IP address, not a name (e.g. 127.0.0.1:9464)"));
+    }
   }
   if (auto s = CheckRange("bmp_max_connections", c.bmp_max_connections(), 1, 65536); !s.ok()) {
     return s;

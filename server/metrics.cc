@@ -33,45 +33,8 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-const char* CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN";
-  }
+std::string CodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));  // same numbers
 }
 
 MetricFamily NewFamily(std::string name, std::string help, MetricType type) {
@@ -127,7 +90,8 @@ class ScrapeCollector : public prometheus::Collectable {
     Sessions(out);
     Irr(out);
     out.push_back(HistogramFamily("pfxd_commit_group_size",
-                                  "mutations made durable by one WAL sync (group commit)",
+                                  "mutations made durable by one WAL sync (group commit; groups "
+                                  "that wrote nothing are not counted)",
                                   sources_.committer->group_sizes()));
     out.push_back(HistogramFamily("pfxd_wal_sync_seconds",
                                   "time of each group's WAL sync (fsync) in seconds",
@@ -168,6 +132,15 @@ class ScrapeCollector : public prometheus::Collectable {
           CounterValue(static_cast<double>(n), {{"from", edge.first}, {"to", edge.second}}));
     }
     out.push_back(std::move(transitions));
+    MetricFamily lost =
+        NewFamily("pfxd_verifications_lost_total",
+                  "prefixes whose last decided state was VERIFIED (or WARNING in hold-down) that "
+                  "validations made FAILED or INVALID, since start, by the new state",
+                  MetricType::Counter);
+    for (const auto& [to, n] : s.verifications_lost) {
+      lost.metric.push_back(CounterValue(static_cast<double>(n), {{"to", to}}));
+    }
+    out.push_back(std::move(lost));
     MetricFamily checks = NewFamily("pfxd_validation_failed_checks_total",
                                     "failing checks in applied validations since start, by check",
                                     MetricType::Counter);
@@ -213,10 +186,13 @@ class ScrapeCollector : public prometheus::Collectable {
     absl::Time newest = absl::InfinitePast();
     for (const SessionStatus& s : sources_.routes->Sessions()) {
       ++counts[{s.established, s.initial_table_complete}];
+      newest = std::max(newest, s.last_update);
+      // The feed keeps every session it has seen; a gone one (down, no routes) gets no series
+      // of its own, so sessions that come and go do not grow the label set.
+      if (!s.established && s.route_count == 0) continue;
       routes.metric.push_back(
           GaugeValue(static_cast<double>(s.route_count),
                      {{"router", s.key.router}, {"peer", s.key.peer.ToString()}}));
-      newest = std::max(newest, s.last_update);
     }
     for (const auto& [key, n] : counts) {
       sessions.metric.push_back(
@@ -259,7 +235,7 @@ class ScrapeCollector : public prometheus::Collectable {
          "bytes held in memtables"},
         {"pfxd_rocksdb_write_stopped", "rocksdb.is-write-stopped",
          "1 while RocksDB stops writes (a write stall)"},
-        {"pfxd_rocksdb_delayed_write_rate_bytes", "rocksdb.actual-delayed-write-rate",
+        {"pfxd_rocksdb_delayed_write_rate_bytes_per_second", "rocksdb.actual-delayed-write-rate",
          "the rate writes are slowed to (0: not delayed)"},
     };
     for (const auto& p : kProperties) {
@@ -280,20 +256,30 @@ class ScrapeCollector : public prometheus::Collectable {
 // gRPC calls by method and code, and their latency.
 class Metrics::Calls {
  public:
-  Calls(prometheus::Registry& registry, std::vector<std::string> known_methods)
-      : handled_(prometheus::BuildCounter()
+  Calls(std::shared_ptr<prometheus::Registry> registry, std::vector<std::string> known_methods)
+      : registry_(std::move(registry)),
+        handled_(prometheus::BuildCounter()
                      .Name("pfxd_grpc_server_handled_total")
                      .Help("gRPC calls completed, by method and status code")
-                     .Register(registry)),
+                     .Register(*registry_)),
+        refused_(prometheus::BuildCounter()
+                     .Name("pfxd_grpc_server_refused_total")
+                     .Help("gRPC calls the access policy refused before any handler ran, by "
+                           "method and status code")
+                     .Register(*registry_)),
         seconds_(prometheus::BuildHistogram()
                      .Name("pfxd_grpc_server_handling_seconds")
                      .Help("gRPC call latency in seconds, from arrival to status, by method")
-                     .Register(registry)),
+                     .Register(*registry_)),
         known_(known_methods.begin(), known_methods.end()) {}
 
+  void RecordRefusal(absl::string_view path, absl::StatusCode code) {
+    refused_.Add({{"grpc_method", Label(path)}, {"grpc_code", absl::StatusCodeToString(code)}})
+        .Increment();
+  }
+
   void Record(absl::string_view path, grpc::StatusCode code, absl::Duration latency) {
-    absl::string_view method = absl::StripPrefix(path, "/");
-    const std::string label = known_.contains(method) ? std::string(method) : "unknown";
+    const std::string label = Label(path);
     handled_.Add({{"grpc_method", label}, {"grpc_code", CodeName(code)}}).Increment();
     seconds_
         .Add({{"grpc_method", label}},
@@ -303,7 +289,15 @@ class Metrics::Calls {
   }
 
  private:
+  // The method a path names when pfxd serves it, else "unknown" (paths come from clients).
+  std::string Label(absl::string_view path) const {
+    absl::string_view method = absl::StripPrefix(path, "/");
+    return known_.contains(method) ? std::string(method) : "unknown";
+  }
+
+  const std::shared_ptr<prometheus::Registry> registry_;  // owns the families below
   prometheus::Family<prometheus::Counter>& handled_;
+  prometheus::Family<prometheus::Counter>& refused_;
   prometheus::Family<prometheus::Histogram>& seconds_;
   const absl::flat_hash_set<std::string> known_;
 };
@@ -349,7 +343,7 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& liste
                                                         std::vector<std::string> known_methods) {
   auto metrics = std::unique_ptr<Metrics>(new Metrics());
   metrics->registry_ = std::make_shared<prometheus::Registry>();
-  metrics->calls_ = std::make_shared<Calls>(*metrics->registry_, std::move(known_methods));
+  metrics->calls_ = std::make_shared<Calls>(metrics->registry_, std::move(known_methods));
   metrics->collector_ = std::make_shared<ScrapeCollector>(sources);
   try {
     // civetweb takes "HOST:PORT" for IPv4; port 0 lets the kernel pick.
@@ -366,6 +360,10 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& liste
 }
 
 Metrics::~Metrics() = default;
+
+void Metrics::RecordRefusal(absl::string_view path, absl::StatusCode code) {
+  calls_->RecordRefusal(path, code);
+}
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 Metrics::CallInterceptorFactory() {

@@ -10,7 +10,8 @@
 //     queue, the feed's sessions, validation outcomes (engine/validation_stats.h), the group
 //     committer's histograms (base/histogram.h), the IRR snapshot, RocksDB properties, and
 //     the prefix census (engine/prefix_census.h, a scan of the prefix columns, cached for
-//     kCensusMaxAge so scrapes stay cheap).
+//     kCensusMaxAge so scrapes stay cheap);
+//   - calls the access policy refused, which no interceptor sees (RecordRefusal).
 // docs/operations.md lists every metric and its meaning.
 // Thread-safe: scrapes run on the exposer's threads, the interceptor on gRPC's.
 
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/support/server_interceptor.h"
 
@@ -50,7 +52,8 @@ class Metrics {
     const ValidationEngine* engine = nullptr;
     const IrrStore* irr = nullptr;
   };
-  static constexpr absl::Duration kCensusMaxAge = absl::Seconds(5);
+  // A census is at most this old (a scrape every 15 s would otherwise scan every time).
+  static constexpr absl::Duration kCensusMaxAge = absl::Seconds(60);
 
   // Serves /metrics on `listen_address` (HOST:PORT; port 0 picks one). `known_methods`:
   // the full method names ("pfx.v1.Peerings/GetPeering") calls are labelled with; any other
@@ -63,6 +66,9 @@ class Metrics {
   int port() const { return port_; }
   // For grpc::ServerBuilder::experimental().SetInterceptorCreators.
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallInterceptorFactory();
+  // A call the access policy refused before any handler (and so any interceptor) saw it
+  // (server/access_control.h's on_refused hook): pfxd_grpc_server_refused_total.
+  void RecordRefusal(absl::string_view path, absl::StatusCode code);
 
   class Calls;  // the interceptor's counters (metrics.cc)
 

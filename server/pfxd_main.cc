@@ -39,6 +39,7 @@
 #include "registry/db_check.h"
 #include "registry/schema_migration.h"
 #include "server/access_control.h"
+#include "server/call_log.h"
 #include "server/config.h"
 #include "server/grpc_services.h"
 #include "server/metrics.h"
@@ -92,6 +93,8 @@ ABSL_FLAG(std::string, metrics_listen, pfx::kDefaultMetricsListen,
           "Prometheus metrics HTTP address (HOST:PORT, port 0 picks one); off disables");
 ABSL_FLAG(std::string, metrics_port_file, "", "write the bound metrics port here once listening");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(std::string, log_format, "text",
+          "text, or json: one object per line with time, level, message and the call's fields");
 ABSL_FLAG(std::string, check_db, "",
           "verify every invariant of the data dir DIR (pfxd must not be running) and exit: "
           "0 clean, 1 violations found, 2 cannot open");
@@ -397,11 +400,13 @@ int Serve() {
   timers.Start();
   trigger.Start();
 
+  std::unique_ptr<Metrics> metrics;  // started below, before gRPC serves
   auto access = std::make_shared<AccessControl>(
       TlsConfigured(*config),
       std::vector<v1::RoleBinding>(config->role().begin(), config->role().end()));
-  access->set_on_refused([&registry](const Caller& caller, absl::string_view path,
-                                     const absl::Status& refusal) {
+  access->set_on_refused([&registry, &metrics](const Caller& caller, absl::string_view path,
+                                               const absl::Status& refusal) {
+    if (metrics != nullptr) metrics->RecordRefusal(path, refusal.code());
     // Only callers with a certificate pfxd trusts are recorded: anyone else could fill the
     // disk with records of nothing.
     if (caller.authenticated && IsRegistryMutation(path)) {
@@ -442,7 +447,6 @@ int Serve() {
   }
 
   // Metrics bind before gRPC serves too, and count every call from the first.
-  std::unique_ptr<Metrics> metrics;
   if (config->metrics_listen_address() != "off") {
     std::vector<std::string> methods = {"grpc.health.v1.Health/Check",
                                         "grpc.health.v1.Health/Watch",
@@ -466,11 +470,10 @@ int Serve() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  if (metrics != nullptr) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(metrics->CallInterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(creators));
-  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(CallLogInterceptorFactory(access));
+  if (metrics != nullptr) creators.push_back(metrics->CallInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(creators));
   int port = 0;
   builder.AddListeningPort(config->listen_address(), *credentials, &port);
   builder.RegisterService(&peerings_service);
@@ -626,6 +629,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   pfx::SetMinLogLevel(level);
+  pfx::LogFormat format;
+  if (!pfx::ParseLogFormat(absl::GetFlag(FLAGS_log_format), &format)) {
+    PFX_LOG(Error) << "--log_format: expected text or json";
+    return 2;
+  }
+  pfx::SetLogFormat(format);
   if (!absl::GetFlag(FLAGS_check_db).empty()) return pfx::CheckDb(absl::GetFlag(FLAGS_check_db));
   return pfx::Serve();
 }

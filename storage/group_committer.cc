@@ -46,9 +46,9 @@ void GroupCommitter::Run() {
       for (std::unique_ptr<Job>& job : group) needs_sync |= job->Apply();
       applied_groups_.fetch_add(1);
     }
-    group_sizes_.Observe(static_cast<double>(group.size()));
     absl::Status durable = absl::OkStatus();
     if (needs_sync) {
+      group_sizes_.Observe(static_cast<double>(group.size()));
       const absl::Time start = absl::Now();
       durable = db_->SyncWal();
       sync_seconds_.Observe(absl::ToDoubleSeconds(absl::Now() - start));

@@ -57,7 +57,7 @@ class GroupCommitter {
   // took this value before reading from the store, and finds it unchanged while holding the
   // write lock, knows no job changed anything since its read.
   uint64_t applied_groups() const { return applied_groups_.load(); }
-  // For metrics: jobs per group, and the seconds each group's WAL sync took.
+  // For metrics: jobs per group that needed a WAL sync, and the seconds each sync took.
   const Histogram& group_sizes() const { return group_sizes_; }
   const Histogram& sync_seconds() const { return sync_seconds_; }
 

@@ -64,6 +64,7 @@ METRICS="up gauge
 pfxd_prefixes gauge kind state
 pfxd_validations_total counter result
 pfxd_validation_transitions_total counter from to
+pfxd_verifications_lost_total counter to
 pfxd_validation_queue_depth gauge
 pfxd_validation_queue_oldest_age_seconds gauge
 pfxd_grpc_server_handled_total counter grpc_method grpc_code
