@@ -55,6 +55,8 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
  private:
   void Log(const grpc::Status& status) const {
     const std::string rpc(absl::StripPrefix(info_->method(), "/"));
+    const bool notable = !status.ok() || Notable(rpc.substr(rpc.rfind('/') + 1));
+    if (!notable && !LogEnabled(LogLevel::kDebug)) return;  // the common read: no work
     const std::string caller = access_->CallerOf(*info_->server_context()).identity;
     LogFields fields = {
         {"rpc", rpc},
@@ -63,7 +65,6 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
         {"latency_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(absl::Now() - start_)),
          /*number=*/true}};
     if (!request_id_.empty()) fields.push_back({"request_id", request_id_});
-    const bool notable = !status.ok() || Notable(rpc.substr(rpc.rfind('/') + 1));
     if (notable) {
       PFX_LOG_FIELDS(Info, std::move(fields)) << (status.ok() ? "call" : status.error_message());
     } else {

@@ -1,8 +1,6 @@
 // Operating pfxd from outside: its Prometheus metrics scraped by a real Prometheus
-// (Debian `prometheus`) and checked with promtool, and gRPC health per service.
-#include <netinet/in.h>
+// (Debian `prometheus`) and checked with promtool, gRPC health per service, and JSON logs.
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,24 +15,12 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/e2e/gobgpd_process.h"  // FreePort
 
 namespace pfx::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A port free on 127.0.0.1 a moment ago (for programs that cannot report the one they bind).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -202,9 +188,9 @@ TEST(OperationsTest, JsonLogsAreOneObjectPerLineWithTheCallsFields) {
   ASSERT_TRUE(pfxd.Start());
   v1::CreatePeeringRequest create;
   create.set_request_id("req-json-1");
-  *create.mutable_peering() = MakePeering(
-      "voice-1", 13335, v1::PEERING_KIND_VOICE,
-      {{"Seattle", "sea-1", {"198.51.100.1"}}, {"Seattle", "sea-2", {"198.51.100.5"}}});
+  *create.mutable_peering() =
+      MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
+                  {{"Seattle", "sea-1", {"198.51.100.1"}}, {"Seattle", "sea-2", {"198.51.100.5"}}});
   v1::Peering created;
   ASSERT_TRUE(pfxd.peerings().CreatePeering(Ctx().get(), create, &created).ok());
   v1::GetPeeringRequest missing;
