@@ -64,9 +64,7 @@ class Checker {
                                     const google::protobuf::FieldDescriptor* field) {
         const std::string stored = holder.GetReflection()->GetString(holder, field);
         // A value that does not open at all is reported once, by OpenSecrets below.
-        const bool opens =
-            !KeySealer::IsSealed(stored) || sealer.Knows(KeySealer::SealedKekId(stored));
-        if (opens && !sealer.IsCurrent(stored)) {
+        if (sealer.Classify(stored) == KeySealer::Standing::kStale) {
           Violation(column, key,
                     absl::StrCat(field->name(), " is ",
                                  KeySealer::IsSealed(stored)

@@ -225,6 +225,14 @@ bool KeySealer::IsCurrent(absl::string_view stored) const {
   return SealedKekId(stored) == sealing_id();
 }
 
+KeySealer::Standing KeySealer::Classify(absl::string_view stored) const {
+  if (IsCurrent(stored)) return Standing::kCurrent;
+  if (!IsSealed(stored)) return Standing::kStale;  // plain while sealing is on
+  const absl::string_view id = SealedKekId(stored);
+  if (!IsKeyEncryptionKeyId(id)) return Standing::kDamaged;
+  return Knows(id) ? Standing::kStale : Standing::kUnknownKek;
+}
+
 absl::StatusOr<std::string> KeySealer::Seal(absl::string_view plaintext) const {
   if (!enabled()) return std::string(plaintext);
   const Subkeys& key = keys_.front();

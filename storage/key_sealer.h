@@ -85,6 +85,11 @@ class KeySealer {
   static absl::string_view SealedKekId(absl::string_view stored);  // "" when not sealed
   // Whether `stored` is as Seal would store its plaintext now.
   bool IsCurrent(absl::string_view stored) const;
+  // Where a stored value stands against this configuration: as Seal would store it now;
+  // opens but is not (plain while sealing is on, or sealed under a KEK listed after the
+  // first); sealed under a KEK not configured; damaged or in an unknown format.
+  enum class Standing { kCurrent, kStale, kUnknownKek, kDamaged };
+  Standing Classify(absl::string_view stored) const;
 
   // Every secret field of `message` (storage/secret_fields.h), at any depth.
   absl::Status SealSecrets(google::protobuf::Message& message) const;

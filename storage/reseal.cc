@@ -40,16 +40,20 @@ absl::Status ResealColumn(Database& db, Column column, ResealReport& report,
     unreadable = VisitSecretFields(record, [&](google::protobuf::Message& holder,
                                                const google::protobuf::FieldDescriptor* field) {
       const std::string stored = holder.GetReflection()->GetString(holder, field);
-      if (sealer.IsCurrent(stored)) return absl::OkStatus();
-      current = false;
-      if (!KeySealer::IsSealed(stored)) return absl::OkStatus();
-      const absl::string_view id = KeySealer::SealedKekId(stored);
-      if (!IsKeyEncryptionKeyId(id)) {
-        return absl::DataLossError(absl::StrCat(
-            "stored ", Record::descriptor()->name(), " '", keys::Readable(key),
-            "': ", field->name(), " is damaged or sealed in a format this pfxd does not know"));
+      switch (sealer.Classify(stored)) {
+        case KeySealer::Standing::kCurrent:
+          return absl::OkStatus();
+        case KeySealer::Standing::kStale:
+          break;
+        case KeySealer::Standing::kUnknownKek:
+          unknown.insert(std::string(KeySealer::SealedKekId(stored)));
+          break;
+        case KeySealer::Standing::kDamaged:
+          return absl::DataLossError(absl::StrCat(
+              "stored ", Record::descriptor()->name(), " '", keys::Readable(key),
+              "': ", field->name(), " is damaged or sealed in a format this pfxd does not know"));
       }
-      if (!sealer.Knows(id)) unknown.insert(std::string(id));
+      current = false;
       return absl::OkStatus();
     });
     if (!current) stale.emplace_back(key);

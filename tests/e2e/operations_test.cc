@@ -22,11 +22,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // A real Prometheus on 127.0.0.1 scraping `target` every second; stopped when destroyed.
 class PrometheusProcess {
  public:

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +43,11 @@ CommandResult RunCommand(const std::string& command) {
   while ((n = fread(buf, 1, sizeof(buf), pipe.get())) > 0) out.append(buf, n);
   int status = pclose(pipe.release());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, std::move(out)};
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 std::string WriteTempFile(const std::string& name, const std::string& text) {

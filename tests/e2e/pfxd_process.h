@@ -97,6 +97,8 @@ std::unique_ptr<grpc::ClientContext> Ctx();
 
 // Writes `text` to a fresh file in the test's temp dir and returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text);
+// The whole of the file at `path` ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
 
 // Runs a shell command to completion; its exit code (-1: killed by a signal) and what it
 // wrote to stdout (add "2>&1" to the command for stderr too).

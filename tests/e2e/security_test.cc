@@ -27,13 +27,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Makes a throwaway CA and certificates in a fresh directory `name` under the temp dir.
 std::string MakeCerts(const std::string& name) {
   std::string dir = std::filesystem::temp_directory_path() / absl::StrCat(name, "_", getpid());
