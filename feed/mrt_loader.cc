@@ -78,26 +78,36 @@ class IndexingVisitor : public MrtVisitor {
   MrtLoadResult result_;
 };
 
+// What a finished load read, for the metrics (feed_counters.h).
+void Count(const MrtStats& stats, FeedCounters* counters) {
+  if (counters == nullptr) return;
+  counters->CountMrt(stats.records - stats.malformed_records,
+                     stats.malformed_records + (stats.damaged() ? 1 : 0));
+}
+
 }  // namespace
 
 MrtLoadResult LoadMrtBuffer(absl::Span<const uint8_t> data, const std::string& router,
-                            RouteIndex& index) {
+                            RouteIndex& index, FeedCounters* counters) {
   IndexingVisitor visitor(router, index);
-  MrtStats stats = ReadMrt(data, visitor);
-  return visitor.Finish(std::move(stats));
+  MrtLoadResult result = visitor.Finish(ReadMrt(data, visitor));
+  Count(result.stats, counters);
+  return result;
 }
 
-MrtLoadResult LoadMrtStream(ByteSource& source, const std::string& router, RouteIndex& index) {
+MrtLoadResult LoadMrtStream(ByteSource& source, const std::string& router, RouteIndex& index,
+                            FeedCounters* counters) {
   IndexingVisitor visitor(router, index);
-  MrtStats stats = ReadMrtStream(source, visitor);
-  return visitor.Finish(std::move(stats));
+  MrtLoadResult result = visitor.Finish(ReadMrtStream(source, visitor));
+  Count(result.stats, counters);
+  return result;
 }
 
 absl::StatusOr<MrtLoadResult> LoadMrtFile(const std::string& path, const std::string& router,
-                                          RouteIndex& index) {
+                                          RouteIndex& index, FeedCounters* counters) {
   absl::StatusOr<std::unique_ptr<FeedFileReader>> reader = FeedFileReader::Open(path);
   if (!reader.ok()) return reader.status();
-  MrtLoadResult result = LoadMrtStream(**reader, router, index);
+  MrtLoadResult result = LoadMrtStream(**reader, router, index, counters);
   result.notice = (*reader)->notice();
   if (result.stats.damaged()) {
     PFX_LOG(Warning) << "MRT " << path << " is damaged: " << result.stats.damage_message << "; the "

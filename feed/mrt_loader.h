@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "feed/feed_counters.h"
 #include "feed/mrt_reader.h"
 #include "feed/route_index.h"
 
@@ -34,12 +35,15 @@ struct MrtLoadResult {
 
 // Errors only when the file cannot be opened (or its first bytes read); damage is not an
 // error: the result holds what was loaded before it and stats.damage says where it starts.
+// `counters` (optional, feed_counters.h) gets the records read whole and the decode errors
+// (malformed records, plus 1 for damage) once the load ends.
 absl::StatusOr<MrtLoadResult> LoadMrtFile(const std::string& path, const std::string& router,
-                                          RouteIndex& index);
+                                          RouteIndex& index, FeedCounters* counters = nullptr);
 // The same from any byte source (LoadMrtFile's path, without the logging), and from a buffer.
-MrtLoadResult LoadMrtStream(ByteSource& source, const std::string& router, RouteIndex& index);
+MrtLoadResult LoadMrtStream(ByteSource& source, const std::string& router, RouteIndex& index,
+                            FeedCounters* counters = nullptr);
 MrtLoadResult LoadMrtBuffer(absl::Span<const uint8_t> data, const std::string& router,
-                            RouteIndex& index);
+                            RouteIndex& index, FeedCounters* counters = nullptr);
 
 }  // namespace pfx
 

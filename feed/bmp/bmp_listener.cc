@@ -315,6 +315,7 @@ bool BmpListener::Read(Connection& c, absl::Time now, std::string* why, bool* cl
       }
       absl::StatusOr<size_t> length = BmpMessageLength(view);
       if (!length.ok()) {
+        if (options_.counters != nullptr) options_.counters->CountBmpDecodeError();
         *why = std::string(length.status().message());
         return false;
       }
@@ -322,9 +323,11 @@ bool BmpListener::Read(Connection& c, absl::Time now, std::string* why, bool* cl
       absl::StatusOr<BmpMessage> message = ParseBmpMessage(view.subspan(0, *length));
       absl::Status applied = message.ok() ? c.router->Apply(*message) : message.status();
       if (!applied.ok()) {
+        if (options_.counters != nullptr) options_.counters->CountBmpDecodeError();
         *why = std::string(applied.message());
         return false;
       }
+      if (options_.counters != nullptr) options_.counters->CountBmpMessage(message->type);
       offset += *length;
       framed = true;
       if (!c.state.initiated) {

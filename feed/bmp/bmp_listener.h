@@ -44,6 +44,7 @@
 #include "feed/bmp/bmp_limits.h"
 #include "feed/bmp/bmp_router.h"
 #include "feed/bmp/fd_reserve.h"
+#include "feed/feed_counters.h"
 #include "feed/route_index.h"
 
 namespace pfx {
@@ -60,6 +61,8 @@ struct BmpListenerOptions {
   BmpLimits limits;
   // Connection events (connected, refused, closed with a reason) for the server's log.
   std::function<void(bool error, const std::string&)> on_event;
+  // Not owned, outlives the listener: messages by type and decode errors (null: not counted).
+  FeedCounters* counters = nullptr;
 };
 
 struct BmpRouterInfo {

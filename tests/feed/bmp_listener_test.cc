@@ -22,6 +22,7 @@
 #include "feed/bgp_update_encoder.h"
 #include "feed/bmp/bmp_writer.h"
 #include "feed/bmp/fd_reserve.h"
+#include "feed/feed_counters.h"
 #include "gtest/gtest.h"
 #include "tests/common/bmp_socket.h"
 #include "validator/community.h"
@@ -155,6 +156,47 @@ TEST(BmpListenerTest, GarbageClosesOnlyThatRouter) {
   }));
   close(a);
   listener->Stop();
+}
+
+// The station's feed counters (feed/feed_counters.h, the metrics' pfxd_feed_*{source="bmp"}):
+// every applied message by type; a message that does not decode is one decode error.
+TEST(BmpListenerTest, CountsMessagesByTypeAndDecodeErrors) {
+  RouteIndex index;
+  Events events;
+  FeedCounters counters;
+  auto listener = BmpListener::Start(
+      {.address = "127.0.0.1", .port = 0, .on_event = events.Sink(), .counters = &counters},
+      &index);
+  ASSERT_TRUE(listener.ok()) << listener.status();
+  BmpPeerHeader peer = Peer("198.51.100.1", 13335);
+  std::string down, termination;
+  AppendBmpPeerDown(peer, 2, down);
+  AppendBmpTermination(termination);
+  int a = ConnectFrom((*listener)->port());
+  Send(a, Initiation() + PeerUp() + RouteMonitoring(peer, "1.1.1.0/24") +
+              RouteMonitoring(peer, "8.8.8.0/24") + down + termination);
+  ASSERT_TRUE(Closed(a));
+  close(a);
+  int b = ConnectFrom((*listener)->port(), "127.0.0.2");
+  // A Route Monitoring whose BGP message is cut short: its length fields disagree.
+  std::string broken = RouteMonitoring(peer, "9.9.9.0/24");
+  broken[kBmpCommonHeaderSize + kBmpPerPeerHeaderSize + 17] = 10;  // BGP length 10 (< 19)
+  Send(b, Initiation() + broken);
+  ASSERT_TRUE(Closed(b));
+  close(b);
+  ASSERT_TRUE(WaitFor([&] { return counters.Read().bmp_decode_errors == 1; })) << events.All();
+  FeedCounters::Snapshot s = counters.Read();
+  auto count = [&](BmpType t) { return s.bmp_messages[static_cast<size_t>(t)]; };
+  EXPECT_EQ(count(BmpType::kInitiation), 2u);
+  EXPECT_EQ(count(BmpType::kPeerUp), 1u);
+  EXPECT_EQ(count(BmpType::kRouteMonitoring), 2u);
+  EXPECT_EQ(count(BmpType::kPeerDown), 1u);
+  EXPECT_EQ(count(BmpType::kTermination), 1u);
+  EXPECT_EQ(count(BmpType::kStatisticsReport), 0u);
+  EXPECT_EQ(s.bmp_decode_errors, 1u);
+  EXPECT_STREQ(FeedCounters::BmpTypeLabel(BmpType::kRouteMonitoring), "route_monitoring");
+  EXPECT_STREQ(FeedCounters::BmpTypeLabel(BmpType::kPeerUp), "peer_up");
+  (*listener)->Stop();
 }
 
 TEST(BmpListenerTest, ReconnectAfterCloseReplacesThePreviousConnection) {

@@ -136,6 +136,29 @@ TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
   EXPECT_EQ(s2.unread, (std::map<std::pair<uint16_t, uint16_t>, size_t>{{{99, 1}, 1}}));
 }
 
+// The loader's feed counters (feed/feed_counters.h, the metrics' pfxd_feed_*{source="mrt"}):
+// records read whole, and decode errors = malformed records + 1 for the damage ending a file.
+TEST(MrtLoaderTest, FeedCountersGetRecordsAndDecodeErrors) {
+  // One BGP4MP record cut short inside (malformed), one of an unread type (read whole), then
+  // a record header promising more bytes than follow (damage).
+  const uint8_t data[] = {0, 0, 0, 1, 0, 16, 0, 4, 0, 0, 0, 3, 1, 2, 3,  // malformed
+                          0, 0, 0, 1, 0, 99, 0, 1, 0, 0, 0, 0,           // unread type 99
+                          0, 0, 0, 1, 0, 16, 0, 4, 0, 0, 0, 9, 1};       // truncated
+  RouteIndex index;
+  FeedCounters counters;
+  MrtLoadResult result = LoadMrtBuffer(data, "rs", index, &counters);
+  ASSERT_EQ(result.stats.malformed_records, 1u);
+  ASSERT_TRUE(result.stats.damaged());
+  FeedCounters::Snapshot s = counters.Read();
+  EXPECT_EQ(s.mrt_records, 1u);
+  EXPECT_EQ(s.mrt_decode_errors, 2u);
+  LoadMrtBuffer(absl::MakeConstSpan(data, 27), "rs", index, &counters);  // the first two
+  s = counters.Read();
+  EXPECT_EQ(s.mrt_records, 2u);
+  EXPECT_EQ(s.mrt_decode_errors, 3u);
+  EXPECT_EQ(s.bmp_decode_errors, 0u);
+}
+
 // Records of types pfxd does not read are counted by type and subtype, never silently dropped.
 TEST(MrtReaderTest, UnreadTypesAreCountedByTypeAndSubtype) {
   const uint8_t records[] = {
