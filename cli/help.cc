@@ -59,7 +59,10 @@ std::string Usage() {
     resource = first;
     absl::StrAppend(&out, "  ", Pad(c.words, 32), c.summary, "\n");
   }
-  absl::StrAppend(&out, "\n  ", Pad("bmp-replay FILE --to HOST:PORT", 32),
+  absl::StrAppend(&out, "\n  ", Pad("health [SERVICE]", 32),
+                  "grpc.health.v1 Check: prints SERVING or NOT_SERVING, exit 0 only when "
+                  "SERVING\n",
+                  "  ", Pad("bmp-replay FILE --to HOST:PORT", 32),
                   "play an MRT file to a BMP station as a router would\n", "  ",
                   Pad("completion bash", 32), "print a bash completion script\n\n", kGlobalFlags,
                   "\nFlags name request fields (dashes for underscores; enums by short name, "
@@ -76,6 +79,7 @@ std::vector<std::string> NextWords(const std::vector<std::string>& words) {
     if (std::find(next.begin(), next.end(), word) == next.end()) next.push_back(word);
   }
   if (words.empty()) {
+    next.push_back("health");
     next.push_back("bmp-replay");
     next.push_back("completion");
   }

@@ -1,6 +1,7 @@
 // pfxctl: the command-line client for pfxd, one command per RPC (see commands.cc).
 //   pfxctl [--server HOST:PORT] [--output table|json] [--tls-ca F --tls-cert F --tls-key F]
 //          <resource> <verb> [--field value ...]
+//   pfxctl health [SERVICE]     (cli/health.h: exit 0 only when SERVING)
 // Help, completion and suggestions come from the command table and the request descriptors
 // (help.h); help goes to stdout, errors to stderr with exit code 2 (usage) or 1 (call).
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "cli/bmp_replay.h"
 #include "cli/channel.h"
 #include "cli/commands.h"
+#include "cli/health.h"
 #include "cli/help.h"
 #include "cli/output.h"
 #include "cli/request_builder.h"
@@ -295,6 +297,29 @@ int ReplayBmp(const CommandLine& line) {
   return 0;
 }
 
+// `pfxctl health [SERVICE]` (cli/health.h): exit 0 only when SERVING.
+int Health(Options& o, const CommandLine& line) {
+  if (line.words.size() > 2 || !line.flags.empty()) {
+    std::cerr << "usage: pfxctl health [SERVICE]   (exit 0 only when SERVING)\n";
+    return 2;
+  }
+  o.channel.FillFromEnvironment();
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = OpenChannel(o.channel);
+  if (!channel.ok()) {
+    std::cerr << "error: " << channel.status().message() << "\n";
+    return 2;
+  }
+  const std::string service = line.words.size() == 2 ? line.words[1] : "";
+  absl::StatusOr<ServingStatus> status =
+      CheckHealth(*channel, service, absl::Seconds(o.timeout_seconds));
+  if (!status.ok()) {
+    return FailCall(o, grpc::Status(static_cast<grpc::StatusCode>(status.status().code()),
+                                    std::string(status.status().message())));
+  }
+  std::cout << ServingStatusName(*status) << "\n";
+  return *status == ServingStatus::kServing ? 0 : 1;
+}
+
 // Words that are not a command: the verbs of a resource ("pfxctl peering"), or an error with
 // the nearest command word.
 int NotACommand(const CommandLine& line, size_t matched) {
@@ -351,6 +376,13 @@ int Run(int argc, char** argv) {
     return 0;
   }
   if (!line.words.empty() && line.words[0] == "bmp-replay") return ReplayBmp(line);
+  if (!line.words.empty() && line.words[0] == "health") {
+    if (!line.help) return Health(o, line);
+    std::cout << "pfxctl health [SERVICE]: grpc.health.v1 Check of pfxd (SERVICE empty: the "
+                 "whole server)\nprints SERVING, NOT_SERVING or SERVICE_UNKNOWN; exit 0 only "
+                 "when SERVING, 1 otherwise or when pfxd does not answer in --timeout\n";
+    return 0;
+  }
   if (!line.words.empty() && line.words[0] == "completion") {
     if (line.words.size() != 2 || line.words[1] != "bash") {
       std::cerr << "usage: pfxctl completion bash   (then: source <(pfxctl completion bash))\n";
