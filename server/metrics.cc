@@ -4,6 +4,8 @@
 #include <limits>
 #include <mutex>
 
+#include "CivetServer.h"  // CivetCallbacks
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -11,9 +13,11 @@
 #include "absl/time/clock.h"
 #include "base/histogram.h"
 #include "base/log.h"
+#include "civetweb.h"
 #include "engine/irr_store.h"
 #include "engine/prefix_census.h"
 #include "engine/validation_engine.h"
+#include "feed/feed_counters.h"
 #include "feed/route_index.h"
 #include "pfx_version.h"
 #include "prometheus/collectable.h"
@@ -22,6 +26,8 @@
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "server/status_page.h"
+#include "server/status_snapshot.h"
 #include "storage/database.h"
 #include "storage/group_committer.h"
 #include "storage/validation_queue.h"
@@ -88,6 +94,7 @@ class ScrapeCollector : public prometheus::Collectable {
     Validations(out);
     Census(out);
     Sessions(out);
+    Feed(out);
     Irr(out);
     out.push_back(HistogramFamily("pfxd_commit_group_size",
                                   "mutations made durable by one WAL sync (group commit; groups "
@@ -207,6 +214,33 @@ class ScrapeCollector : public prometheus::Collectable {
                                   MetricType::Gauge);
     if (newest != absl::InfinitePast()) last.metric.push_back(GaugeValue(UnixSeconds(newest)));
     out.push_back(std::move(last));
+  }
+
+  void Feed(std::vector<MetricFamily>& out) const {
+    if (sources_.feed == nullptr) return;
+    const FeedCounters::Snapshot f = sources_.feed->Read();
+    MetricFamily messages = NewFamily(
+        "pfxd_feed_messages_total",
+        "feed messages decoded since start, by source (bmp: messages by BMP type; mrt: records)",
+        MetricType::Counter);
+    for (size_t i = 0; i < FeedCounters::kBmpTypes; ++i) {
+      messages.metric.push_back(CounterValue(
+          static_cast<double>(f.bmp_messages[i]),
+          {{"source", "bmp"}, {"type", FeedCounters::BmpTypeLabel(static_cast<BmpType>(i))}}));
+    }
+    messages.metric.push_back(
+        CounterValue(static_cast<double>(f.mrt_records), {{"source", "mrt"}, {"type", "record"}}));
+    out.push_back(std::move(messages));
+    MetricFamily errors =
+        NewFamily("pfxd_feed_decode_errors_total",
+                  "feed messages that did not decode since start, by source (a BMP one closes "
+                  "its connection; an MRT one is a malformed record or a damaged file)",
+                  MetricType::Counter);
+    errors.metric.push_back(
+        CounterValue(static_cast<double>(f.bmp_decode_errors), {{"source", "bmp"}}));
+    errors.metric.push_back(
+        CounterValue(static_cast<double>(f.mrt_decode_errors), {{"source", "mrt"}}));
+    out.push_back(std::move(errors));
   }
 
   void Irr(std::vector<MetricFamily>& out) const {
@@ -338,6 +372,74 @@ class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFacto
 
 }  // namespace
 
+// The status page's way onto the exposer's CivetWeb server (see the header): which Metrics
+// serves /status on which listening port, and the begin_request callback that looks it up.
+class StatusPages {
+ public:
+  static void Add(int port, const Metrics* metrics) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Table()[port] = metrics;
+  }
+  static void Remove(int port) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Table().erase(port);
+  }
+
+  // Non-zero: answered here (the HTTP status, for CivetWeb's access log); 0: CivetWeb goes on
+  // with the request (the Exposer's /metrics, or a 404).
+  static int BeginRequest(mg_connection* conn) {
+    const mg_request_info* request = mg_get_request_info(conn);
+    if (request == nullptr || request->local_uri == nullptr ||
+        absl::string_view(request->local_uri) != "/status") {
+      return 0;
+    }
+    const absl::string_view method = request->request_method;
+    if (method != "GET" && method != "HEAD") {
+      return Send(conn, 405, "text/plain; charset=utf-8", "GET /status\n", true);
+    }
+    const StatusQuery query =
+        ParseStatusQuery(request->query_string == nullptr ? "" : request->query_string);
+    std::string body;
+    int code = 200;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = Table().find(request->server_port);
+      if (it == Table().end()) return 0;
+      absl::StatusOr<StatusSnapshot> snapshot = GatherStatus(it->second->sources_, query);
+      if (snapshot.ok()) {
+        body = RenderStatusPage(*snapshot, query);
+      } else {
+        PFX_LOG(Warning) << "status page: " << snapshot.status();
+        code = 500;
+        body = absl::StrCat("<!DOCTYPE html><title>pfxd status</title><p>",
+                            HtmlEscape(snapshot.status().ToString()), "</p>");
+      }
+    }
+    return Send(conn, code, "text/html; charset=utf-8", body, method == "GET");
+  }
+
+ private:
+  static int Send(mg_connection* conn, int code, absl::string_view type, absl::string_view body,
+                  bool with_body) {
+    // No script may run on the page even if a value escaped its escaping (defence in depth).
+    mg_printf(conn,
+              "HTTP/1.1 %d %s\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
+              "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+              "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+              "form-action 'self'\r\nConnection: close\r\n\r\n",
+              code, mg_get_response_code_text(conn, code), static_cast<int>(type.size()),
+              type.data(), body.size());
+    if (with_body) mg_write(conn, body.data(), body.size());
+    return code;
+  }
+
+  static absl::flat_hash_map<int, const Metrics*>& Table() {
+    static auto* table = new absl::flat_hash_map<int, const Metrics*>();
+    return *table;
+  }
+  static inline std::mutex mu_;
+};
+
 absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& listen_address,
                                                         Sources sources,
                                                         std::vector<std::string> known_methods) {
@@ -345,9 +447,12 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& liste
   metrics->registry_ = std::make_shared<prometheus::Registry>();
   metrics->calls_ = std::make_shared<Calls>(metrics->registry_, std::move(known_methods));
   metrics->collector_ = std::make_shared<ScrapeCollector>(sources);
+  metrics->sources_ = sources;
+  CivetCallbacks callbacks;  // copied by CivetWeb
+  callbacks.begin_request = &StatusPages::BeginRequest;
   try {
     // civetweb takes "HOST:PORT" for IPv4; port 0 lets the kernel pick.
-    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 2);
+    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 2, &callbacks);
   } catch (const std::exception& e) {
     return absl::UnavailableError(
         absl::StrCat("metrics_listen_address ", listen_address, ": cannot listen: ", e.what()));
@@ -356,10 +461,13 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& liste
   metrics->exposer_->RegisterCollectable(metrics->collector_);
   std::vector<int> ports = metrics->exposer_->GetListeningPorts();
   metrics->port_ = ports.empty() ? 0 : ports.front();
+  StatusPages::Add(metrics->port_, metrics.get());
   return metrics;
 }
 
-Metrics::~Metrics() = default;
+Metrics::~Metrics() {
+  if (exposer_ != nullptr) StatusPages::Remove(port_);  // before the server stops
+}
 
 void Metrics::RecordRefusal(absl::string_view path, absl::StatusCode code) {
   calls_->RecordRefusal(path, code);

@@ -13,7 +13,19 @@
 //     kCensusMaxAge so scrapes stay cheap);
 //   - calls the access policy refused, which no interceptor sees (RecordRefusal).
 // docs/operations.md lists every metric and its meaning.
-// Thread-safe: scrapes run on the exposer's threads, the interceptor on gRPC's.
+//
+// The same port serves the ops status page at /status (server/status_page.h, gathered by
+// server/status_snapshot.h from these Sources). prometheus-cpp's Exposer owns its CivetWeb
+// server and offers no way to add a handler that is not a Prometheus collector, but it takes
+// CivetWeb callbacks: a `begin_request` callback sees every request first and answers
+// GET /status itself, leaving every other request (/metrics) to the Exposer. CivetWeb
+// callbacks are plain function pointers with no context argument, so the callback finds its
+// Metrics in a process-wide table keyed by the listening port (entered once the port is bound,
+// removed before the server stops; a request in between gets CivetWeb's 404). Pages are
+// rendered one at a time under that table's lock (each is a scan of the prefix columns), and
+// written after it is released. Like /metrics, /status is unauthenticated: it shows prefixes,
+// names, messages and sessions (never a prefix key), so bind the port to a management address.
+// Thread-safe: scrapes and pages run on the exposer's threads, the interceptor on gRPC's.
 
 #ifndef PFX_SERVER_METRICS_H_
 #define PFX_SERVER_METRICS_H_
@@ -35,6 +47,7 @@ class Registry;
 namespace pfx {
 
 class Database;
+class FeedCounters;
 class GroupCommitter;
 class IrrStore;
 class RouteIndex;
@@ -51,13 +64,14 @@ class Metrics {
     const RouteIndex* routes = nullptr;
     const ValidationEngine* engine = nullptr;
     const IrrStore* irr = nullptr;
+    const FeedCounters* feed = nullptr;  // optional: BMP and MRT messages, decode errors
   };
   // A census is at most this old (a scrape every 15 s would otherwise scan every time).
   static constexpr absl::Duration kCensusMaxAge = absl::Seconds(60);
 
-  // Serves /metrics on `listen_address` (HOST:PORT; port 0 picks one). `known_methods`:
-  // the full method names ("pfx.v1.Peerings/GetPeering") calls are labelled with; any other
-  // path counts as "unknown", so a client cannot grow the label set.
+  // Serves /metrics and /status on `listen_address` (HOST:PORT; port 0 picks one).
+  // `known_methods`: the full method names ("pfx.v1.Peerings/GetPeering") calls are labelled
+  // with; any other path counts as "unknown", so a client cannot grow the label set.
   static absl::StatusOr<std::unique_ptr<Metrics>> Start(const std::string& listen_address,
                                                         Sources sources,
                                                         std::vector<std::string> known_methods);
@@ -74,11 +88,13 @@ class Metrics {
 
  private:
   Metrics() = default;
+  friend class StatusPages;
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<Calls> calls_;
   std::shared_ptr<class ScrapeCollector> collector_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  Sources sources_;
   int port_ = 0;
 };
 

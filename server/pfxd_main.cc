@@ -223,7 +223,7 @@ void WritePortFile(const std::string& path, int port) {
 }
 
 absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& config,
-                                                      RouteIndex& routes) {
+                                                      RouteIndex& routes, FeedCounters* counters) {
   const std::string& listen = config.bmp_listen_address();
   size_t colon = listen.rfind(':');
   int port = 0;
@@ -265,7 +265,8 @@ absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& co
                                    } else {
                                      PFX_LOG(Info) << text;
                                    }
-                                 }};
+                                 },
+                             .counters = counters};
   absl::StatusOr<std::unique_ptr<BmpListener>> listener = BmpListener::Start(options, &routes);
   if (listener.ok()) {
     PFX_LOG(Info) << "BMP station listening on " << host << ":" << (*listener)->port();
@@ -370,6 +371,7 @@ int Serve() {
 
   RealClock clock;
   RouteIndex routes(&clock);
+  FeedCounters feed_counters;  // BMP and MRT messages read, for the metrics and /status
   DependencyIndex dependencies;
   NoticeHub notices;
   TimerQueue timers(&clock);
@@ -437,7 +439,8 @@ int Serve() {
   // sees it up.
   std::unique_ptr<BmpListener> bmp;
   if (config->bmp_listen_address() != "off") {
-    absl::StatusOr<std::unique_ptr<BmpListener>> started = StartBmp(*config, routes);
+    absl::StatusOr<std::unique_ptr<BmpListener>> started =
+        StartBmp(*config, routes, &feed_counters);
     if (!started.ok()) {
       PFX_LOG(Error) << started.status();
       return 1;
@@ -455,7 +458,8 @@ int Serve() {
     for (const RpcRule& rule : RpcRules()) methods.push_back(rule.path.substr(1));
     absl::StatusOr<std::unique_ptr<Metrics>> started = Metrics::Start(
         config->metrics_listen_address(),
-        {db->get(), queue->get(), &committer, &routes, &engine, &irr}, std::move(methods));
+        {db->get(), queue->get(), &committer, &routes, &engine, &irr, &feed_counters},
+        std::move(methods));
     if (!started.ok()) {
       PFX_LOG(Error) << started.status();
       return 1;
@@ -464,7 +468,7 @@ int Serve() {
     WritePortFile(absl::GetFlag(FLAGS_metrics_port_file), metrics->port());
     const std::string& address = config->metrics_listen_address();
     PFX_LOG(Info) << "metrics on http://" << address.substr(0, address.rfind(':')) << ":"
-                  << metrics->port() << "/metrics";
+                  << metrics->port() << "/metrics (status page: /status)";
   }
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -513,7 +517,8 @@ int Serve() {
   std::thread loader([&] {
     for (const v1::MrtSource& m : config->mrt()) {
       absl::Time start = absl::Now();
-      absl::StatusOr<MrtLoadResult> r = LoadMrtFile(m.path(), m.router(), routes);
+      absl::StatusOr<MrtLoadResult> r =
+          LoadMrtFile(m.path(), m.router(), routes, &feed_counters);
       if (!r.ok()) {
         PFX_LOG(Error) << "--mrt " << m.path() << ": " << r.status();
         continue;

@@ -1,6 +1,10 @@
 // Operating pfxd from outside: its Prometheus metrics scraped by a real Prometheus
-// (Debian `prometheus`) and checked with promtool, gRPC health per service, and JSON logs.
+// (Debian `prometheus`) and checked with promtool, the feed's message counts, gRPC health per
+// service (and `pfxctl health`, the probe command), and JSON logs.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,9 +15,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "feed/bgp_update_encoder.h"
+#include "feed/bmp/bmp_writer.h"
 #include "gmock/gmock.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
+#include "tests/common/bmp_socket.h"
 #include "tests/e2e/fixtures.h"
 #include "tests/e2e/gobgpd_process.h"  // FreePort
 
@@ -122,6 +129,99 @@ TEST(OperationsTest, PrometheusScrapesPfxdAndCountsTheVerifiedPrefix) {
   EXPECT_GT(syncs, 0);
 }
 
+// The value of one series in a /metrics exposition (the line "NAME{LABELS} VALUE"), -1 when
+// it is absent.
+double SeriesValue(const std::string& exposition, const std::string& series) {
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    if (!absl::ConsumePrefix(&line, series) || !absl::ConsumePrefix(&line, " ")) continue;
+    double value = 0;
+    return absl::SimpleAtod(line, &value) ? value : -1;
+  }
+  return -1;
+}
+
+// A blocking TCP connection to the BMP station on 127.0.0.1 from `source`.
+int ConnectBmp(int port, const char* source) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &local.sin_addr);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)), 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  return fd;
+}
+
+// pfxd_feed_messages_total and pfxd_feed_decode_errors_total count exactly what the BMP
+// station and the MRT loader read: one router's messages by type, another's broken UPDATE,
+// and an MRT file with one good record, one malformed and a damaged end.
+TEST(OperationsTest, FeedMetricsCountBmpMessagesByTypeAndMrtRecords) {
+  // MRT: a record of a type pfxd does not read (read whole: 1 record), a BGP4MP record cut
+  // short inside (malformed: 1 error), and a header promising more than the file has
+  // (damage: 1 error).
+  const std::string mrt =
+      WriteTempFile("feed_metrics.mrt",
+                    std::string("\0\0\0\1\0\x63\0\1\0\0\0\0"        // type 99, empty
+                                "\0\0\0\1\0\x10\0\4\0\0\0\3\1\2\3"  // BGP4MP, 3 bytes
+                                "\0\0\0\1\0\x10\0\4\0\0\0\x09\1",   // truncated
+                                40));
+  const std::string port_file = WriteTempFile("feed_metrics_port", "");
+  std::filesystem::remove(port_file);
+  PfxdProcess pfxd(
+      {"--mrt=rs=" + mrt, "--metrics_listen=127.0.0.1:0", "--metrics_port_file=" + port_file});
+  ASSERT_TRUE(pfxd.Start());
+  ASSERT_TRUE(WaitFor([&] { return !ReadFile(port_file).empty(); }));
+  const std::string url = absl::StrCat(
+      "http://127.0.0.1:", absl::StripAsciiWhitespace(ReadFile(port_file)), "/metrics");
+
+  BmpPeerHeader peer = Peer("198.51.100.1", 13335);
+  std::string good, broken;
+  AppendBmpInitiation("edge-1", "ops test", good);
+  AppendBmpPeerUp(peer, 8075, good);
+  for (const char* prefix : {"1.1.1.0/24", "1.0.0.0/24", "8.8.8.0/24"}) {
+    std::string update;
+    AppendUpdate({*IpPrefix::Parse(prefix)},
+                 {*AsPath::Parse("13335"), {}, *IpAddress::Parse("198.51.100.1"), 0}, {}, update);
+    AppendBmpRouteMonitoring(peer, update, good);
+  }
+  AppendBmpPeerDown(peer, 2, good);
+  AppendBmpTermination(good);
+  AppendBmpInitiation("edge-2", "ops test", broken);
+  std::string update;
+  AppendUpdate({*IpPrefix::Parse("9.9.9.0/24")},
+               {*AsPath::Parse("13335"), {}, *IpAddress::Parse("198.51.100.1"), 0}, {}, update);
+  AppendBmpRouteMonitoring(peer, update.substr(0, update.size() - 1), broken);  // cut short
+  int a = ConnectBmp(pfxd.bmp_port(), "127.0.0.1");
+  int b = ConnectBmp(pfxd.bmp_port(), "127.0.0.2");
+  Send(a, good);
+  Send(b, broken);
+  EXPECT_TRUE(Closed(a));  // Termination
+  EXPECT_TRUE(Closed(b));  // the UPDATE does not decode
+  close(a);
+  close(b);
+
+  std::string exposition;
+  auto value = [&](const std::string& series) { return SeriesValue(exposition, series); };
+  ASSERT_TRUE(WaitFor([&] {
+    exposition = RunCommand("curl -sf " + url).output;
+    return value("pfxd_feed_decode_errors_total{source=\"bmp\"}") == 1 &&
+           value("pfxd_feed_messages_total{source=\"mrt\",type=\"record\"}") == 1;
+  })) << exposition;
+  EXPECT_EQ(value("pfxd_feed_messages_total{source=\"bmp\",type=\"initiation\"}"), 2);
+  EXPECT_EQ(value("pfxd_feed_messages_total{source=\"bmp\",type=\"peer_up\"}"), 1);
+  EXPECT_EQ(value("pfxd_feed_messages_total{source=\"bmp\",type=\"route_monitoring\"}"), 3);
+  EXPECT_EQ(value("pfxd_feed_messages_total{source=\"bmp\",type=\"peer_down\"}"), 1);
+  EXPECT_EQ(value("pfxd_feed_messages_total{source=\"bmp\",type=\"termination\"}"), 1);
+  EXPECT_EQ(value("pfxd_feed_messages_total{source=\"bmp\",type=\"statistics_report\"}"), 0);
+  EXPECT_EQ(value("pfxd_feed_decode_errors_total{source=\"mrt\"}"), 2);
+  const std::string lint_input = WriteTempFile("feed_exposition.txt", exposition);
+  CommandResult lint = RunCommand(absl::StrCat("promtool check metrics < ", lint_input, " 2>&1"));
+  EXPECT_EQ(lint.exit_code, 0) << lint.output;
+}
+
 // The serving status of `service` ("" for the server as a whole) from grpc.health.v1.Health:
 // 1 SERVING, 2 NOT_SERVING, 3 SERVICE_UNKNOWN; -1 when the call fails. The messages are
 // encoded by hand: HealthCheckRequest { string service = 1 }, HealthCheckResponse { enum
@@ -173,6 +273,48 @@ TEST(OperationsTest, HealthIsNotServingUntilTheInitialLoadIsDone) {
   EXPECT_EQ(HealthStatus(channel, "pfx.v1.RouteInjection"), 3);  // not enabled here
   pfxd.Stop();
   unlink(fifo.c_str());
+}
+
+// `pfxctl health [SERVICE]` (the Dockerfile's HEALTHCHECK, exec probes) prints the status and
+// exits 0 only when SERVING: 1 while the initial load holds pfxd NOT_SERVING, for a service
+// pfxd does not serve, and when nothing answers.
+TEST(OperationsTest, PfxctlHealthExitsZeroOnlyWhenServing) {
+  const std::string fifo = absl::StrCat(::testing::TempDir(), "/ops_health_fifo_", getpid());
+  unlink(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  PfxdProcess pfxd({"--mrt=rs=" + fifo});
+  ASSERT_TRUE(pfxd.Start());
+  const std::string address = pfxd.address();
+  auto health = [&](const std::string& args) {
+    return RunCommand(absl::StrCat(PFX_BINARY_DIR, "/cli/pfxctl --server ", address,
+                                   " --timeout 5 health ", args, " 2>&1"));
+  };
+  CommandResult r = health("");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output, "NOT_SERVING\n");
+  r = health("pfx.v1.Registrations");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output, "NOT_SERVING\n");
+
+  { std::ofstream writer(fifo); }  // an empty MRT file: the load ends at once
+  EXPECT_TRUE(WaitFor([&] { return health("").exit_code == 0; }));
+  r = health("");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "SERVING\n");
+  r = health("pfx.v1.Validation");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "SERVING\n");
+  r = health("pfx.v1.NoSuchService");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output, "SERVICE_UNKNOWN\n");
+  r = health("a b");
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // usage
+
+  pfxd.Stop();
+  unlink(fifo.c_str());
+  r = health("");  // nothing listens any more
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("UNAVAILABLE"));
 }
 
 // --log_format json: every line pfxd writes is one JSON object, and each finished call has
