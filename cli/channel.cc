@@ -41,13 +41,15 @@ void ChannelOptions::FillFromEnvironment() {
   FromEnv(tls_ca, "PFXCTL_TLS_CA");
   FromEnv(tls_cert, "PFXCTL_TLS_CERT");
   FromEnv(tls_key, "PFXCTL_TLS_KEY");
+  FromEnv(tls_server_name, "PFXCTL_TLS_SERVER_NAME");
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ChannelOptions& o) {
   if (o.tls_ca.empty()) {
-    if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    if (!o.tls_cert.empty() || !o.tls_key.empty() || !o.tls_server_name.empty()) {
       return absl::InvalidArgumentError(
-          "--tls-cert/--tls-key need --tls-ca (the CA that signed pfxd's certificate)");
+          "--tls-cert/--tls-key/--tls-server-name need --tls-ca (the CA that signed pfxd's "
+          "certificate)");
     }
     // Replies may carry prefix keys: plaintext only where pfxd itself allows it.
     if (!IsLoopbackHost(HostOf(o.server))) {
@@ -73,7 +75,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ChannelOptions&
     ssl.pem_cert_chain = *cert;
     ssl.pem_private_key = *key;
   }
-  return grpc::CreateChannel(o.server, grpc::SslCredentials(ssl));
+  grpc::ChannelArguments args;
+  if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
+  return grpc::CreateCustomChannel(o.server, grpc::SslCredentials(ssl), args);
 }
 
 }  // namespace pfx::cli

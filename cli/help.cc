@@ -19,6 +19,8 @@ constexpr char kGlobalFlags[] =
     "  --tls-cert FILE        TLS: this client's certificate, whose role pfxd checks\n"
     "                         (default $PFXCTL_TLS_CERT)\n"
     "  --tls-key FILE         TLS: the certificate's key (default $PFXCTL_TLS_KEY)\n"
+    "  --tls-server-name NAME TLS: the name pfxd's certificate must hold, when it is not the\n"
+    "                         --server host (default $PFXCTL_TLS_SERVER_NAME)\n"
     "  --help, --version\n";
 
 const google::protobuf::Descriptor* RequestOf(const Command& c) {
@@ -116,7 +118,7 @@ std::string BashCompletion() {
     std::vector<std::string> next = NextWords(p);
     if (p.empty()) {
       for (const char* g : {"--server", "--output", "--timeout", "--tls-ca", "--tls-cert",
-                            "--tls-key", "--help", "--version"})
+                            "--tls-key", "--tls-server-name", "--help", "--version"})
         next.push_back(g);
     }
     absl::StrAppend(&cases, "    \"", absl::StrJoin(p, " "), "\") opts=\"",
@@ -144,14 +146,15 @@ std::string BashCompletion() {
       "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
       "    w=\"${COMP_WORDS[i]}\"\n"
       "    case \"$w\" in\n"
-      "      --server|--output|--timeout|--tls-ca|--tls-cert|--tls-key) ((i++)) ;;\n"
+      "      --server|--output|--timeout|--tls-ca|--tls-cert|--tls-key|--tls-server-name) "
+      "((i++)) ;;\n"
       "      --*) break ;;\n"
       "      *) words+=(\"$w\") ;;\n"
       "    esac\n"
       "  done\n"
       "  case \"$prev\" in\n"
       "    --output) COMPREPLY=($(compgen -W \"table json\" -- \"$cur\")); return ;;\n"
-      "    --server|--timeout) return ;;\n"
+      "    --server|--timeout|--tls-server-name) return ;;\n"
       "    --tls-ca|--tls-cert|--tls-key) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
       "  esac\n"
       "  local opts=\"\"\n"

@@ -1,5 +1,6 @@
 // pfxctl: the command-line client for pfxd, one command per RPC (see commands.cc).
 //   pfxctl [--server HOST:PORT] [--output table|json] [--tls-ca F --tls-cert F --tls-key F]
+//          [--tls-server-name NAME]
 //          <resource> <verb> [--field value ...]
 //   pfxctl health [SERVICE]     (cli/health.h: exit 0 only when SERVING)
 // Help, completion and suggestions come from the command table and the request descriptors
@@ -256,6 +257,8 @@ int Parse(int argc, char** argv, Options& o, CommandLine& line) {
       o.channel.tls_cert = value;
     } else if (name == "tls-key") {
       o.channel.tls_key = value;
+    } else if (name == "tls-server-name") {
+      o.channel.tls_server_name = value;
     } else if (name == "output") {
       if (value != "json" && value != "table") {
         std::cerr << "error: --output: expected table or json, got '" << value << "'\n";

@@ -317,6 +317,38 @@ TEST(OperationsTest, PfxctlHealthExitsZeroOnlyWhenServing) {
   EXPECT_THAT(r.output, HasSubstr("UNAVAILABLE"));
 }
 
+// The container's HEALTHCHECK (deploy/Dockerfile): pfxctl dials 127.0.0.1 over TLS without a
+// client certificate, configured by the environment, and checks pfxd's certificate against
+// PFXCTL_TLS_SERVER_NAME; a name the certificate does not hold fails the check.
+TEST(OperationsTest, PfxctlHealthOverTlsChecksTheServerName) {
+  const std::string certs = absl::StrCat(::testing::TempDir(), "/ops_health_certs_", getpid());
+  std::filesystem::remove_all(certs);
+  CommandResult made =
+      RunCommand(absl::StrCat(PFX_SOURCE_DIR, "/scripts/make-dev-certs.sh ", certs, " 2>&1"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  PfxdProcess pfxd({"--config=" + certs + "/pfxd-tls.textproto"});
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadFile(certs + "/ca.crt");
+  tls.pem_cert_chain = ReadFile(certs + "/portal.crt");
+  tls.pem_private_key = ReadFile(certs + "/portal.key");
+  pfxd.set_channel_credentials(grpc::SslCredentials(tls));
+  ASSERT_TRUE(pfxd.Start());
+  auto health = [&](const std::string& server_name) {
+    // The dev certificate names localhost and 127.0.0.1 (scripts/make-dev-certs.sh).
+    return RunCommand(absl::StrCat("PFXD_SERVER=", pfxd.address(), " PFXCTL_TLS_CA=", certs,
+                                   "/ca.crt PFXCTL_TLS_SERVER_NAME=", server_name, " ",
+                                   PFX_BINARY_DIR, "/cli/pfxctl --timeout 5 health 2>&1"));
+  };
+  CommandResult r = health("localhost");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "SERVING\n");
+  r = health("pfxd.wrong.example");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("UNAVAILABLE"));
+  pfxd.Stop();
+  std::filesystem::remove_all(certs);
+}
+
 // --log_format json: every line pfxd writes is one JSON object, and each finished call has
 // its rpc, request_id, caller, status and latency_ms.
 TEST(OperationsTest, JsonLogsAreOneObjectPerLineWithTheCallsFields) {
