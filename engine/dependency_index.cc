@@ -1,5 +1,7 @@
 #include "engine/dependency_index.h"
 
+#include <algorithm>
+
 #include "storage/validation_queue.h"
 
 namespace pfx {
@@ -71,6 +73,25 @@ std::vector<v1::ValidationTarget> DependencyIndex::ForSession(const SessionKey& 
   absl::ReaderMutexLock lock(&mu_);
   auto it = by_session_.find(session);
   return it == by_session_.end() ? std::vector<v1::ValidationTarget>{} : Resolve(it->second);
+}
+
+std::vector<v1::ValidationTarget> DependencyIndex::ForCoveredBy(
+    const std::vector<IpPrefix>& changed) const {
+  if (changed.empty()) return {};
+  absl::flat_hash_set<IpPrefix> roots(changed.begin(), changed.end());
+  int shortest = 128;
+  for (const IpPrefix& p : changed) shortest = std::min(shortest, p.length());
+  absl::ReaderMutexLock lock(&mu_);
+  absl::flat_hash_set<std::string> keys;
+  for (const auto& [prefix, holders] : by_prefix_) {
+    for (int length = prefix.length(); length >= shortest; --length) {
+      if (roots.contains(IpPrefix(prefix.address(), length))) {
+        keys.insert(holders.begin(), holders.end());
+        break;
+      }
+    }
+  }
+  return Resolve(keys);
 }
 
 size_t DependencyIndex::size() const {

@@ -29,6 +29,10 @@ class DependencyIndex final : public PrefixTracker {
 
   std::vector<v1::ValidationTarget> ForPrefix(const IpPrefix& prefix) const;
   std::vector<v1::ValidationTarget> ForSession(const SessionKey& session) const;
+  // The targets whose prefix equals or is more specific than one of `changed` (reference
+  // data changed there: route objects, VRPs). One pass over the tracked prefixes, each
+  // probing its covering prefixes (<= 33 or 129 hash lookups).
+  std::vector<v1::ValidationTarget> ForCoveredBy(const std::vector<IpPrefix>& changed) const;
   size_t size() const;
 
  private:

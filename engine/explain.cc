@@ -34,6 +34,8 @@ v1::CheckOutcome ToProtoOutcome(Outcome o) {
       return v1::CHECK_OUTCOME_NOT_EVALUATED;
     case Outcome::kUndetermined:
       return v1::CHECK_OUTCOME_UNDETERMINED;
+    case Outcome::kWarn:
+      return v1::CHECK_OUTCOME_WARN;
   }
   return v1::CHECK_OUTCOME_UNSPECIFIED;
 }

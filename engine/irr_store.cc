@@ -6,7 +6,7 @@
 
 namespace pfx {
 
-absl::Status IrrStore::Reload(const std::vector<std::string>& paths) {
+absl::StatusOr<std::vector<IpPrefix>> IrrStore::Reload(const std::vector<std::string>& paths) {
   auto index = std::make_shared<IrrIndex>(accepted_);
   for (const std::string& path : paths) {
     absl::StatusOr<RpslLoadStats> stats = LoadRpslFile(path, *index);
@@ -16,10 +16,12 @@ absl::Status IrrStore::Reload(const std::vector<std::string>& paths) {
                   << " from sources outside the policy, " << stats->malformed << " malformed"
                   << (stats->first_error.empty() ? "" : " (first: " + stats->first_error + ")");
   }
+  std::shared_ptr<const IrrIndex> before = Get();
+  std::vector<IpPrefix> changed = IrrIndex::ChangedPrefixes(*before, *index);
   absl::MutexLock lock(&mu_);
   current_ = std::move(index);
   loaded_at_ = absl::Now();
-  return absl::OkStatus();
+  return changed;
 }
 
 }  // namespace pfx

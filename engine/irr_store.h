@@ -22,7 +22,8 @@ class IrrStore {
       : accepted_(std::move(accepted_sources)), current_(std::make_shared<IrrIndex>(accepted_)) {}
 
   // Loads every file into a fresh index and swaps it in; on error the old index stays.
-  absl::Status Reload(const std::vector<std::string>& paths);
+  // Returns the prefixes whose route objects changed (IrrIndex::ChangedPrefixes).
+  absl::StatusOr<std::vector<IpPrefix>> Reload(const std::vector<std::string>& paths);
   std::shared_ptr<const IrrIndex> Get() const {
     absl::MutexLock lock(&mu_);
     return current_;

@@ -30,6 +30,24 @@ v1::RouteValidationState OriginValidation(const IrrIndex& irr, const Route& rout
   return v1::ROUTE_VALIDATION_STATE_NOT_FOUND;
 }
 
+// RFC 6811 state of a route; NOT_EVALUATED without RPKI data. `trust_anchor` (optional)
+// receives the matching VRP's trust anchor when Valid.
+v1::RouteValidationState RpkiValidation(const VrpIndex* vrps, const Route& route,
+                                        std::string* trust_anchor = nullptr) {
+  if (vrps == nullptr) return v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED;
+  RpkiVerdict v = vrps->Lookup(route.prefix, route.attributes.as_path.Origin());
+  switch (v.state) {
+    case RpkiState::kValid:
+      if (trust_anchor != nullptr) *trust_anchor = v.covering.front().trust_anchor;
+      return v1::ROUTE_VALIDATION_STATE_VALID;
+    case RpkiState::kInvalid:
+      return v1::ROUTE_VALIDATION_STATE_INVALID;
+    case RpkiState::kNotFound:
+      return v1::ROUTE_VALIDATION_STATE_NOT_FOUND;
+  }
+  return v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED;
+}
+
 // The listing a page token is bound to: the request without its paging fields.
 std::string Listing(const v1::ListReceivedRoutesRequest& request) {
   v1::ListReceivedRoutesRequest filters = request;
@@ -92,6 +110,7 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
     if (auto s = DecodeToken(tokens_, request, &first_session, &after); !s.ok()) return s;
   }
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
+  std::shared_ptr<const VrpIndex> vrps = rpki_ != nullptr ? rpki_->Get() : nullptr;
   auto filter = [&](const Route& r) {
     if (exact.has_value() && !(r.prefix == *exact)) return false;
     if (!request.as_path().empty() &&
@@ -103,7 +122,7 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
       return false;
     }
     if (request.rpki_validation_state() != v1::ROUTE_VALIDATION_STATE_UNSPECIFIED &&
-        request.rpki_validation_state() != v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED) {
+        RpkiValidation(vrps.get(), r) != request.rpki_validation_state()) {
       return false;
     }
     return true;
@@ -138,7 +157,9 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
     ToProtoSegments(r.attributes.as_path, out->mutable_as_path_segments());
     for (uint32_t c : r.attributes.communities) out->add_communities(CommunityToString(c));
     out->set_origin_as_validation_state(OriginValidation(*irr, r));
-    out->set_rpki_validation_state(v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED);
+    std::string trust_anchor;
+    out->set_rpki_validation_state(RpkiValidation(vrps.get(), r, &trust_anchor));
+    out->set_trust_anchor(trust_anchor);
     *out->mutable_received_timestamp() = ToTimestamp(r.received);
     out->mutable_session()->set_router(session.router);
     out->mutable_session()->set_peer_address(session.peer.ToString());

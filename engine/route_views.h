@@ -2,16 +2,18 @@
 // -----------------------------------------------------------------------------
 // RouteViews: what the route feed holds, as the Routes API shows it, without the network.
 //   ListReceivedRoutes  a peering's sessions' routes (optionally one connection), filtered by
-//                       exact prefix, AS path text, origin (IRR) validation state; paged in
+//                       exact prefix, AS path text, origin (IRR) and RPKI (RFC 6811) validation
+//                       state; paged in
 //                       (session, prefix) order with HMAC page tokens bound to the filters.
 //   ListSessions        every feed session, or a peering's, with state and route counts.
-// Errors name the request field. Thread-safe: reads only (RouteIndex and IrrStore lock).
+// Errors name the request field. Thread-safe: reads only (RouteIndex, IrrStore and RpkiStore lock).
 
 #ifndef PFX_ENGINE_ROUTE_VIEWS_H_
 #define PFX_ENGINE_ROUTE_VIEWS_H_
 
 #include "absl/status/statusor.h"
 #include "engine/irr_store.h"
+#include "engine/rpki_store.h"
 #include "feed/route_index.h"
 #include "pfx/v1/routes.pb.h"
 #include "registry/registry.h"
@@ -25,8 +27,8 @@ class RouteViews {
   static constexpr int kMaxPageSize = 1000;
 
   RouteViews(const PageTokens& tokens, const Registry* registry, const RouteIndex* routes,
-             const IrrStore* irr)
-      : tokens_(tokens), registry_(registry), routes_(routes), irr_(irr) {}
+             const IrrStore* irr, const RpkiStore* rpki = nullptr)
+      : tokens_(tokens), registry_(registry), routes_(routes), irr_(irr), rpki_(rpki) {}
 
   absl::StatusOr<v1::ListReceivedRoutesResponse> ListReceivedRoutes(
       const v1::ListReceivedRoutesRequest& request) const;
@@ -38,6 +40,7 @@ class RouteViews {
   const Registry* registry_;
   const RouteIndex* routes_;
   const IrrStore* irr_;
+  const RpkiStore* rpki_;  // null or not configured: every route NOT_EVALUATED
 };
 
 }  // namespace pfx

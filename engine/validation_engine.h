@@ -3,7 +3,7 @@
 // ValidationEngine: validates one queued prefix against the route feed and stores the
 // outcome. For a target it
 //   1. reads the resource and what the checks need (peering, provider peerings, candidate
-//      keys, the IRR snapshot, what each required session advertises) without locks;
+//      keys, the IRR and RPKI snapshots, what each required session advertises) without locks;
 //   2. runs the pure check pipeline (validator/checks.h) and the hold-down rule;
 //   3. under the store's write lock makes sure the resource is still as read (re-reading it
 //      when a registry mutation was applied since), then in one batch writes the new state,
@@ -19,18 +19,21 @@
 #include "absl/status/statusor.h"
 #include "engine/dependency_index.h"
 #include "engine/irr_store.h"
+#include "engine/rpki_store.h"
 #include "engine/notices.h"
 #include "engine/timer_queue.h"
 #include "engine/validation_stats.h"
 #include "pfx/v1/validation.pb.h"
 #include "registry/registry.h"
 #include "validator/check_result.h"
+#include "validator/checks.h"
 #include "validator/prefix_key.h"
 
 namespace pfx {
 
 struct EngineOptions {
   absl::Duration hold_down = absl::Minutes(5);
+  RpkiPolicy rpki_policy = RpkiPolicy::kAdvisory;
 };
 
 class ValidationEngine {
@@ -39,12 +42,13 @@ class ValidationEngine {
   // prefixes; the engine of the sessions each validation required).
   // `registered` is the registry's table of registered prefixes (covering lookups).
   ValidationEngine(StoreContext ctx, const RegisteredPrefixTable* registered,
-                   DependencyIndex* dependencies, const IrrStore* irr, NoticeHub* notices,
-                   TimerQueue* timers, EngineOptions options)
+                   DependencyIndex* dependencies, const IrrStore* irr, const RpkiStore* rpki,
+                   NoticeHub* notices, TimerQueue* timers, EngineOptions options)
       : ctx_(ctx),
         registered_(registered),
         dependencies_(dependencies),
         irr_(irr),
+        rpki_(rpki),
         notices_(notices),
         timers_(timers),
         options_(options) {}
@@ -116,6 +120,7 @@ class ValidationEngine {
   const RegisteredPrefixTable* registered_;
   DependencyIndex* dependencies_;
   const IrrStore* irr_;
+  const RpkiStore* rpki_;  // null: no RPKI (rpki-origin NOT_EVALUATED)
   NoticeHub* notices_;
   TimerQueue* timers_;
   EngineOptions options_;

@@ -35,7 +35,9 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckRegistered(const IpPrefi
   std::vector<RequiredSession> required;
   if (*peering != nullptr) required = SessionsOfPeering(**peering, prefix.family());
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  return CheckRegisteredPrefix({prefix, Observe(*ctx_.routes, required, prefix), irr.get()});
+  std::shared_ptr<const VrpIndex> vrps = rpki_ != nullptr ? rpki_->Get() : nullptr;
+  return CheckRegisteredPrefix({prefix, Observe(*ctx_.routes, required, prefix), irr.get(),
+                                {vrps.get(), options_.rpki_policy}});
 }
 
 absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
@@ -50,11 +52,13 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
 
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
+  std::shared_ptr<const VrpIndex> vrps = rpki_ != nullptr ? rpki_->Get() : nullptr;
   ServicePrefixInput in;
   in.prefix = prefix;
   in.given_key = query.given_key;
   in.provider_found = !provider.empty();
   in.irr = irr.get();
+  in.rpki = {vrps.get(), options_.rpki_policy};
   in.has_backup_location = !query.backup_location.empty();
   in.primary_sessions =
       Observe(*ctx_.routes,

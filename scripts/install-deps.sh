@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   libssl-dev openssl nodejs npm
   prometheus-cpp-dev prometheus curl python3-yaml
+  librtr-dev stayrtr nlohmann-json3-dev
 )
 
 missing=()

@@ -52,7 +52,8 @@ std::vector<RpcRule> BuildRules() {
   add("Validation", {"Explain", "WatchValidation"}, kReaders);
   add("Routes", {"ListReceivedRoutes", "ListSessions"}, kReaders);
   add("RouteInjection", {"AnnounceRoutes", "WithdrawRoutes", "SetSessionState"}, kFeedAdmin);
-  add("Admin", {"ListAuditRecords"}, RoleSet{Role::kOps});
+  add("Admin", {"ListAuditRecords", "CreateBackup"}, RoleSet{Role::kOps});
+  add("Admin", {"ReloadReferenceData"}, RoleSet{Role::kFeedAdmin, Role::kOps});
   return rules;
 }
 

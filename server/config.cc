@@ -156,6 +156,12 @@ void FillDefaults(v1::ServerConfig& c) {
   if (c.accepted_irr_sources().empty()) {
     for (const std::string& s : DefaultIrrSources()) c.add_accepted_irr_sources(s);
   }
+  v1::RpkiConfig& rpki = *c.mutable_rpki();
+  if (!rpki.has_rtr_refresh_seconds()) rpki.set_rtr_refresh_seconds(300);
+  if (!rpki.has_rtr_retry_seconds()) rpki.set_rtr_retry_seconds(30);
+  if (!rpki.has_rtr_expire_seconds()) rpki.set_rtr_expire_seconds(3600);
+  if (c.rpki_policy() == v1::RPKI_POLICY_UNSPECIFIED) c.set_rpki_policy(v1::RPKI_POLICY_ADVISORY);
+  if (!c.has_reference_reload_seconds()) c.set_reference_reload_seconds(0);
 }
 
 absl::Status ValidateConfig(const v1::ServerConfig& c) {
@@ -186,6 +192,37 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
       return Invalid(absl::StrCat("accepted_irr_sources[", i, "]"),
                      absl::StrCat("'", name, "' is not an IRR source pfxd knows (one of ",
                                   absl::StrJoin(known, " "), "; names are upper case)"));
+    }
+  }
+  for (int i = 0; i < c.rpki().json_file_size(); ++i) {
+    if (auto s = CheckReadable(absl::StrCat("rpki.json_file[", i, "]"), c.rpki().json_file(i));
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!c.rpki().rtr_server().empty()) {
+    if (auto s = CheckHostPort("rpki.rtr_server", c.rpki().rtr_server()); !s.ok()) return s;
+  }
+  if (auto s = CheckRange("rpki.rtr_refresh_seconds", c.rpki().rtr_refresh_seconds(), 1, 86400);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("rpki.rtr_retry_seconds", c.rpki().rtr_retry_seconds(), 1, 7200);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("rpki.rtr_expire_seconds", c.rpki().rtr_expire_seconds(), 600, 172800);
+      !s.ok()) {
+    return s;
+  }
+  if (!v1::RpkiPolicy_IsValid(c.rpki_policy())) {
+    return Invalid("rpki_policy", "must be ADVISORY, WARN or REJECT_INVALID");
+  }
+  if (c.reference_reload_seconds() != 0) {
+    if (auto s = CheckRange("reference_reload_seconds", c.reference_reload_seconds(), 10, 86400,
+                            " (0: reload only on SIGHUP or the admin RPC)");
+        !s.ok()) {
+      return s;
     }
   }
   if (c.bmp_listen_address() != "off") {

@@ -11,6 +11,7 @@
 #ifndef PFX_SERVER_GRPC_SERVICES_H_
 #define PFX_SERVER_GRPC_SERVICES_H_
 
+#include "engine/admin_operations.h"
 #include "engine/irr_store.h"
 #include "engine/notices.h"
 #include "engine/route_injection.h"
@@ -227,13 +228,20 @@ class RoutesService final : public v1::Routes::CallbackService {
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  AdminService(const AuditLog* audit, const AccessControl* access)
-      : audit_(audit), access_(access) {}
+  AdminService(const AuditLog* audit, ReferenceReloader* reloader, Database* db,
+               const AccessControl* access)
+      : audit_(audit), reloader_(reloader), db_(db), access_(access) {}
   PFX_UNARY(Admin, ListAuditRecords, v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse,
             audit_->List(*request))
+  PFX_UNARY(Admin, ReloadReferenceData, v1::ReloadReferenceDataRequest,
+            v1::ReloadReferenceDataResponse, pfx::ReloadReferenceData(*reloader_))
+  PFX_UNARY(Admin, CreateBackup, v1::CreateBackupRequest, v1::CreateBackupResponse,
+            pfx::CreateBackup(*db_, *request))
 
  private:
   const AuditLog* audit_;
+  ReferenceReloader* reloader_;
+  Database* db_;
   const AccessControl* access_;
 };
 

@@ -28,10 +28,13 @@
 #include "base/log.h"
 #include "base/serial_executor.h"
 #include "engine/recovery.h"
+#include "engine/reference_reload.h"
+#include "engine/rpki_store.h"
 #include "engine/revalidation_trigger.h"
 #include "engine/worker_pool.h"
 #include "feed/bmp/bmp_listener.h"
 #include "feed/mrt_loader.h"
+#include "feed/rtr_client.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -89,6 +92,14 @@ ABSL_FLAG(std::vector<std::string>, key_encryption_key, {},
           "key-encryption keys sealing prefix keys at rest, ID=FILE, comma separated; the first "
           "seals, all open");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving");
+ABSL_FLAG(std::vector<std::string>, rpki_json, {},
+          "rpki-client JSON files of validated ROA payloads (plain, .gz, .bz2), comma separated");
+ABSL_FLAG(std::string, rpki_rtr, "", "HOST:PORT of an RTR cache (stayrtr, Routinator)");
+ABSL_FLAG(std::string, rpki_policy, "advisory",
+          "what an RPKI-invalid route does: advisory (evidence only), warn (VERIFIED becomes "
+          "WARNING) or reject_invalid (FAILED)");
+ABSL_FLAG(int, reference_reload_seconds, 0,
+          "re-read IRR and RPKI files that changed this often (0: on SIGHUP only)");
 ABSL_FLAG(std::string, metrics_listen, pfx::kDefaultMetricsListen,
           "Prometheus metrics HTTP address (HOST:PORT, port 0 picks one); off disables");
 ABSL_FLAG(std::string, metrics_port_file, "", "write the bound metrics port here once listening");
@@ -162,6 +173,23 @@ void ApplyFlags(v1::ServerConfig& c) {
     m->set_path(parts.back());
   }
   for (const std::string& path : absl::GetFlag(FLAGS_irr)) c.add_irr()->set_path(path);
+  for (const std::string& path : absl::GetFlag(FLAGS_rpki_json)) {
+    c.mutable_rpki()->add_json_file(path);
+  }
+  if (Given("rpki_rtr")) c.mutable_rpki()->set_rtr_server(absl::GetFlag(FLAGS_rpki_rtr));
+  if (Given("rpki_policy")) {
+    v1::RpkiPolicy policy = v1::RPKI_POLICY_UNSPECIFIED;
+    // An unknown name stays UNSPECIFIED... which means ADVISORY: refuse it here instead.
+    if (!v1::RpkiPolicy_Parse(
+            absl::StrCat("RPKI_POLICY_", absl::AsciiStrToUpper(absl::GetFlag(FLAGS_rpki_policy))),
+            &policy)) {
+      policy = static_cast<v1::RpkiPolicy>(-1);
+    }
+    c.set_rpki_policy(policy);
+  }
+  if (Given("reference_reload_seconds")) {
+    c.set_reference_reload_seconds(absl::GetFlag(FLAGS_reference_reload_seconds));
+  }
   if (Given("tls_cert")) c.mutable_tls()->set_cert_file(absl::GetFlag(FLAGS_tls_cert));
   if (Given("tls_key")) c.mutable_tls()->set_key_file(absl::GetFlag(FLAGS_tls_key));
   if (Given("tls_client_ca"))
@@ -200,6 +228,26 @@ bool IsRegistryMutation(absl::string_view path) {
 }
 
 bool TlsConfigured(const v1::ServerConfig& config) { return !config.tls().cert_file().empty(); }
+
+RpkiPolicy ToRpkiPolicy(const v1::ServerConfig& config) {
+  switch (config.rpki_policy()) {
+    case v1::RPKI_POLICY_WARN:
+      return RpkiPolicy::kWarn;
+    case v1::RPKI_POLICY_REJECT_INVALID:
+      return RpkiPolicy::kRejectInvalid;
+    default:
+      return RpkiPolicy::kAdvisory;
+  }
+}
+
+// rpki.rtr_server is HOST:PORT (ValidateConfig checked it); an IPv6 host is in brackets.
+RtrClientOptions RtrOptions(const v1::RpkiConfig& rpki) {
+  const std::string& server = rpki.rtr_server();
+  std::string host = server.substr(0, server.rfind(':'));
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return {host, server.substr(server.rfind(':') + 1), rpki.rtr_refresh_seconds(),
+          rpki.rtr_retry_seconds(), rpki.rtr_expire_seconds()};
+}
 
 // The credentials of the gRPC port: TLS with the access policy when configured, otherwise
 // plaintext (ValidateConfig allowed it on loopback only).
@@ -364,9 +412,19 @@ int Serve() {
   IrrStore irr(accepted);
   std::vector<std::string> irr_paths;
   for (const v1::IrrSource& s : config->irr()) irr_paths.push_back(s.path());
-  if (absl::Status s = irr.Reload(irr_paths); !s.ok()) {
-    PFX_LOG(Error) << "--irr: " << s;
+  if (absl::StatusOr<std::vector<IpPrefix>> loaded = irr.Reload(irr_paths); !loaded.ok()) {
+    PFX_LOG(Error) << "--irr: " << loaded.status();
     return 2;
+  }
+  std::vector<std::string> rpki_paths(config->rpki().json_file().begin(),
+                                      config->rpki().json_file().end());
+  RpkiStore rpki(!rpki_paths.empty() || !config->rpki().rtr_server().empty());
+  if (!rpki_paths.empty()) {
+    if (absl::StatusOr<std::vector<IpPrefix>> loaded = rpki.ReloadFiles(rpki_paths);
+        !loaded.ok()) {
+      PFX_LOG(Error) << "rpki.json_file: " << loaded.status();
+      return 2;
+    }
   }
 
   RealClock clock;
@@ -393,8 +451,28 @@ int Serve() {
     PFX_LOG(Error) << "recovery failed: " << s;
     return 1;
   }
-  ValidationEngine engine(ctx, &registry.registered_prefixes(), &dependencies, &irr, &notices,
-                          &timers, {absl::Seconds(config->hold_down_seconds())});
+  ValidationEngine engine(ctx, &registry.registered_prefixes(), &dependencies, &irr, &rpki,
+                          &notices, &timers,
+                          {absl::Seconds(config->hold_down_seconds()), ToRpkiPolicy(*config)});
+  // Live reload of IRR and RPKI (SIGHUP, Admin.ReloadReferenceData, the optional timer); RTR
+  // updates requeue through the same path.
+  ReferenceReloader reloader(&irr, irr_paths, &rpki, rpki_paths, &dependencies, queue->get());
+  rpki.SetListener([&reloader](const std::vector<IpPrefix>& changed) {
+    reloader.Requeue(changed, "RPKI change");
+  });
+  if (config->reference_reload_seconds() > 0) {
+    reloader.StartTimer(absl::Seconds(config->reference_reload_seconds()));
+  }
+  std::unique_ptr<RtrClient> rtr;
+  if (!config->rpki().rtr_server().empty()) {
+    absl::StatusOr<std::unique_ptr<RtrClient>> started = RtrClient::Start(
+        RtrOptions(config->rpki()), [&rpki](std::vector<Vrp> vrps) { rpki.SetRtrVrps(std::move(vrps)); });
+    if (!started.ok()) {
+      PFX_LOG(Error) << "rpki.rtr_server: " << started.status();
+      return 2;
+    }
+    rtr = std::move(*started);
+  }
   RevalidationTrigger trigger(&routes, &dependencies, queue->get(), &clock,
                               absl::Milliseconds(config->debounce_millis()),
                               absl::Seconds(config->settle_seconds()));
@@ -429,11 +507,11 @@ int Serve() {
   ValidationService validation_service(
       &engine, {db->get(), &registry, &notices, &timers, &revalidate_selector, &clock},
       static_cast<size_t>(config->watch_buffer()), access.get());
-  RouteViews route_views(db->get()->page_tokens(), &registry, &routes, &irr);
+  RouteViews route_views(db->get()->page_tokens(), &registry, &routes, &irr, &rpki);
   RoutesService routes_service(&route_views, access.get());
   RouteInjection route_injection(&routes, &clock);
   RouteInjectionService injection_service(&route_injection, access.get());
-  AdminService admin_service(audit->get(), access.get());
+  AdminService admin_service(audit->get(), &reloader, db->get(), access.get());
 
   // The BMP station binds before gRPC serves: a taken BMP port stops pfxd before any client
   // sees it up.
@@ -541,11 +619,12 @@ int Serve() {
     loaded.Notify();
   });
 
-  // SIGHUP re-reads the TLS files; SIGINT and SIGTERM stop pfxd.
+  // SIGHUP re-reads the TLS files and the reference data; SIGINT and SIGTERM stop pfxd.
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    reloader.ReloadNow();  // logs what changed, or the error (the old data stays)
     if (tls == nullptr) {
-      PFX_LOG(Info) << "SIGHUP: nothing to reload (no TLS configured)";
+      PFX_LOG(Info) << "SIGHUP: no TLS files to reload";
     } else if (absl::Status s = tls->Reload(); !s.ok()) {
       PFX_LOG(Error) << "SIGHUP: TLS files not reloaded, the previous ones keep serving: " << s;
     } else {

@@ -1,5 +1,6 @@
 #include "storage/database.h"
 
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -11,6 +12,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/data_dir.h"
 
@@ -286,6 +288,41 @@ absl::Status Database::Compact(const std::vector<Column>& columns) {
     if (rocksdb::Status s = db_->CompactRange(options, Handle(column), nullptr, nullptr); !s.ok()) {
       return ToAbsl(s, absl::StrCat("RocksDB CompactRange of ", ColumnName(column)));
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Database::Checkpoint(const std::string& directory) {
+  if (directory.empty()) return absl::InvalidArgumentError("directory: is required");
+  std::error_code ec;
+  if (std::filesystem::exists(directory, ec)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("directory: ", directory, " exists; a backup goes to a new directory"));
+  }
+  std::filesystem::path parent = std::filesystem::path(directory).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("directory: the parent ", parent.string(), " is not a directory"));
+  }
+  Hold hold(*this);
+  if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
+  rocksdb::Checkpoint* raw = nullptr;
+  if (rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw); !s.ok()) {
+    return ToAbsl(s, "RocksDB Checkpoint");
+  }
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: memtables are always flushed, so the copy needs no WAL replay.
+  if (rocksdb::Status s = checkpoint->CreateCheckpoint(directory, /*log_size_for_flush=*/0);
+      !s.ok()) {
+    return ToAbsl(s, absl::StrCat("RocksDB CreateCheckpoint into ", directory));
+  }
+  std::filesystem::permissions(directory, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    std::filesystem::permissions(entry.path(),
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace, ec);
   }
   return absl::OkStatus();
 }

@@ -151,6 +151,12 @@ class Database {
   // Rewrites the files of `columns` so that no overwritten or deleted value of theirs stays
   // on disk, after flushing every column (which retires the WAL files that held them).
   absl::Status Compact(const std::vector<Column>& columns);
+  // Writes a consistent copy of every column as of now into `directory`, which must not exist
+  // (its parent must): a RocksDB checkpoint (memtables flushed, table files hard-linked where
+  // the file system allows, copied otherwise), openable as a data dir. Writes continue
+  // meanwhile. The directory is made owner-only (0700, files 0600) like the data dir.
+  // Errors: ALREADY_EXISTS, a missing parent, I/O (UNAVAILABLE).
+  absl::Status Checkpoint(const std::string& directory);
   // Records that the data is now in `version`'s format (synced), in one batch with `with`
   // (optional) when a migration's rewrite must not be applied twice.
   absl::Status SetSchemaVersion(int version, WriteSet* with = nullptr);

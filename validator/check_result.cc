@@ -32,6 +32,8 @@ const char* OutcomeName(Outcome outcome) {
       return "NOT_EVALUATED";
     case Outcome::kUndetermined:
       return "UNDETERMINED";
+    case Outcome::kWarn:
+      return "WARN";
   }
   return "?";
 }
@@ -86,6 +88,13 @@ void Summarize(ValidationResult& result) {
       }
     }
     return;
+  }
+  for (const CheckReport& c : result.checks) {
+    if (c.outcome == Outcome::kWarn && c.warns) {
+      result.state = ValidationState::kWarning;
+      result.error_message = absl::StrCat(c.heading, ": ", c.reason);
+      return;
+    }
   }
   result.state = ValidationState::kVerified;
   result.error_message.clear();

@@ -21,7 +21,9 @@ namespace pfx {
 enum class ValidationState { kPending, kVerified, kFailed, kInvalid, kWarning, kUnknown };
 const char* ValidationStateName(ValidationState state);
 
-enum class Outcome { kPass, kFail, kNotEvaluated, kUndetermined };
+// kWarn: passed with a remark (CHECK_OUTCOME_WARN); it turns the state to WARNING only when
+// the report `warns` (an RPKI-invalid route under rpki_policy WARN).
+enum class Outcome { kPass, kFail, kNotEvaluated, kUndetermined, kWarn };
 const char* OutcomeName(Outcome outcome);
 
 // What the feed says about one route of one session.
@@ -62,6 +64,8 @@ struct CheckReport {
   std::string heading;
   // A failure no route change can fix: the state becomes INVALID rather than FAILED.
   bool invalidates = false;
+  // A kWarn that makes an otherwise VERIFIED prefix WARNING (SPEC §3: an advisory check failed).
+  bool warns = false;
   // Indexes into ValidationResult::sessions: the sessions (and their routes) this check used.
   std::vector<uint16_t> evidence;
   std::vector<std::string> matched_objects;

@@ -1,5 +1,6 @@
 #include "validator/checks.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "absl/container/btree_set.h"
@@ -108,6 +109,64 @@ CheckReport IrrOrigin(const IpPrefix& prefix, const std::vector<SessionObservati
     r.reason = absl::StrJoin(problems, "; ");
   } else {
     r.reason = absl::StrJoin(passes, "; ");
+  }
+  return r;
+}
+
+// RFC 6811 origin validation of each route seen; what an Invalid one does is the policy's.
+CheckReport RpkiOrigin(const IpPrefix& prefix, const std::vector<SessionObservation>& sessions,
+                       const RpkiInput& rpki) {
+  CheckReport r{.check = "rpki-origin", .heading = "RPKI origin invalid"};
+  if (rpki.vrps == nullptr) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = "no RPKI source configured";
+    return r;
+  }
+  std::vector<std::string> invalid;
+  absl::btree_set<std::string> states;
+  for (uint16_t i : Indices(sessions, true)) {
+    const SessionObservation& s = sessions[i];
+    r.evidence.push_back(i);
+    std::optional<uint32_t> origin = s.route->as_path.Origin();
+    RpkiVerdict v = rpki.vrps->Lookup(prefix, origin);
+    std::vector<std::string> vrps;
+    for (const Vrp& vrp : v.covering) vrps.push_back(vrp.ToString());
+    for (std::string& text : vrps) {
+      if (std::find(r.matched_objects.begin(), r.matched_objects.end(), text) ==
+          r.matched_objects.end()) {
+        r.matched_objects.push_back(text);
+      }
+    }
+    std::string origin_text = origin.has_value() ? absl::StrCat("AS", *origin) : "no single origin";
+    states.insert(absl::StrCat(origin_text, " ", RpkiStateName(v.state)));
+    if (v.state == RpkiState::kInvalid) {
+      invalid.push_back(absl::StrCat("route on session ", s.Label(), " from ", origin_text,
+                                     " is RPKI invalid (covering VRPs: ", absl::StrJoin(vrps, "; "),
+                                     ")"));
+    }
+  }
+  if (r.evidence.empty()) {
+    r.outcome = Outcome::kNotEvaluated;
+    r.reason = "no route seen, so no origin AS to validate";
+    return r;
+  }
+  if (invalid.empty()) {
+    r.reason = absl::StrJoin(states, "; ");
+    return r;
+  }
+  r.reason = absl::StrJoin(invalid, "; ");
+  switch (rpki.policy) {
+    case RpkiPolicy::kAdvisory:
+      r.outcome = Outcome::kWarn;
+      absl::StrAppend(&r.reason, " (rpki_policy ADVISORY: evidence only)");
+      break;
+    case RpkiPolicy::kWarn:
+      r.outcome = Outcome::kWarn;
+      r.warns = true;
+      break;
+    case RpkiPolicy::kRejectInvalid:
+      r.outcome = Outcome::kFail;
+      break;
   }
   return r;
 }
@@ -345,6 +404,7 @@ ValidationResult CheckRegisteredPrefix(RegisteredPrefixInput in) {
   result.checks.push_back(std::move(advertise));
   result.checks.push_back(Community(in.required_sessions));
   result.checks.push_back(AsPathRule(in.required_sessions));
+  result.checks.push_back(RpkiOrigin(in.prefix, in.required_sessions, in.rpki));
   result.learned_via_provider = !SessionsWithRoutes(in.required_sessions).empty();
   result.sessions = std::move(in.required_sessions);
   Summarize(result);
@@ -362,6 +422,7 @@ ValidationResult CheckServicePrefix(const ServicePrefixInput& in) {
   result.checks.push_back(PrimaryAndBackup(in));
   result.checks.push_back(Community(all));
   result.checks.push_back(AsPathRule(all));
+  result.checks.push_back(RpkiOrigin(in.prefix, all, in.rpki));
   result.learned_via_provider = !SessionsWithRoutes(all).empty();
   result.sessions = std::move(all);
   Summarize(result);

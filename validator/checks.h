@@ -17,18 +17,33 @@
 #include "validator/check_result.h"
 #include "validator/irr_index.h"
 #include "validator/prefix_key.h"
+#include "validator/vrp_index.h"
 
 namespace pfx {
+
+// What an RPKI-invalid route does to the prefix (config rpki_policy): kAdvisory shows it as
+// evidence only (check outcome WARN, state unchanged); kWarn turns an otherwise VERIFIED
+// prefix WARNING; kRejectInvalid fails the check (FAILED: a route change can fix it).
+enum class RpkiPolicy { kAdvisory, kWarn, kRejectInvalid };
+
+// The rpki-origin check's data: `vrps` null when no RPKI source is configured (the check is
+// NOT_EVALUATED and decides nothing).
+struct RpkiInput {
+  const VrpIndex* vrps = nullptr;
+  RpkiPolicy policy = RpkiPolicy::kAdvisory;
+};
 
 struct RegisteredPrefixInput {
   IpPrefix prefix;
   // Every session of every ACTIVE connection of the parent peering.
   std::vector<SessionObservation> required_sessions;
   const IrrIndex* irr = nullptr;  // null: no IRR data loaded (irr-origin fails)
+  RpkiInput rpki;
 };
 
-// Checks: not-private, irr-origin, all-sessions-advertise, community, as-path. INVALID only
-// for a private prefix; every other failure can be fixed by the routes, so it is FAILED.
+// Checks: not-private, irr-origin, all-sessions-advertise, community, as-path, rpki-origin.
+// INVALID only for a private prefix; every other failure can be fixed by the routes, so it is
+// FAILED.
 ValidationResult CheckRegisteredPrefix(RegisteredPrefixInput input);
 
 // The registration a key belongs to, e.g. "registered prefix voice-1/r1 (203.0.112.0/23)".
@@ -58,10 +73,11 @@ struct ServicePrefixInput {
   // ROUTE SERVER: registered ASNs on the provider's peerings, by customer ASN.
   absl::flat_hash_map<uint32_t, KeyCandidate> registered_asn_keys;
   const IrrIndex* irr = nullptr;
+  RpkiInput rpki;
 };
 
 // Checks: not-private, irr-origin, provider, key-match, primary-and-backup-advertise, community,
-// as-path. INVALID (no route change can fix it) only for: a private prefix, no peering with
+// as-path, rpki-origin. INVALID (no route change can fix it) only for: a private prefix, no peering with
 // the provider ASN, and a key that no route can make match (it belongs to no registration of
 // the provider, or to a registered prefix of the provider that does not cover this prefix).
 // A key of one of the provider's registered ASNs waits for a route from that ASN: FAILED

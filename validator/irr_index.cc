@@ -63,4 +63,25 @@ IrrVerdict IrrIndex::Lookup(const IpPrefix& prefix, uint32_t origin) const {
   return verdict;
 }
 
+std::vector<std::pair<uint32_t, std::string>> IrrIndex::Signature(const IpPrefix& prefix) const {
+  std::vector<std::pair<uint32_t, std::string>> out;
+  auto it = objects_.find(prefix);
+  if (it == objects_.end()) return out;
+  for (const Entry& e : it->second) out.emplace_back(e.origin, source_names_[e.source_id]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<IpPrefix> IrrIndex::ChangedPrefixes(const IrrIndex& before, const IrrIndex& after) {
+  std::vector<IpPrefix> changed;
+  for (const auto& [prefix, entries] : before.objects_) {
+    if (before.Signature(prefix) != after.Signature(prefix)) changed.push_back(prefix);
+  }
+  for (const auto& [prefix, entries] : after.objects_) {
+    if (!before.objects_.contains(prefix)) changed.push_back(prefix);
+  }
+  std::sort(changed.begin(), changed.end());
+  return changed;
+}
+
 }  // namespace pfx

@@ -49,6 +49,10 @@ class IrrIndex {
   IrrVerdict Lookup(const IpPrefix& prefix, uint32_t origin) const;
 
   size_t object_count() const { return object_count_; }
+  // The prefixes whose objects differ between `before` and `after` (an object added or
+  // removed there, origin and source compared): the irr-origin verdict can change only for
+  // prefixes they cover. Sorted.
+  static std::vector<IpPrefix> ChangedPrefixes(const IrrIndex& before, const IrrIndex& after);
   const absl::flat_hash_set<std::string>& accepted_sources() const { return accepted_; }
 
  private:
@@ -57,6 +61,8 @@ class IrrIndex {
     uint16_t source_id;
   };
   IrrObject ToObject(const IpPrefix& prefix, const Entry& e) const;
+  // The (origin, source) pairs at `prefix`, sorted; empty when none.
+  std::vector<std::pair<uint32_t, std::string>> Signature(const IpPrefix& prefix) const;
 
   absl::flat_hash_set<std::string> accepted_;
   std::vector<std::string> source_names_;

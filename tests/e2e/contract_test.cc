@@ -190,7 +190,7 @@ TEST_F(ContractTest, DryRunOfARegisteredPrefixExplainsAndStoresNothing) {
   EXPECT_TRUE(e.dry_run());
   EXPECT_EQ(e.state(), v1::PREFIX_VALIDATION_STATE_FAILED);
   EXPECT_THAT(e.error_message(), HasSubstr("198.51.100.5 on router sea-2 at Seattle"));
-  ASSERT_EQ(e.checks_size(), 6);
+  ASSERT_EQ(e.checks_size(), 7);
   EXPECT_EQ(e.checks(0).check(), "registrable");
   EXPECT_EQ(e.checks(0).outcome(), v1::CHECK_OUTCOME_PASS);
   EXPECT_EQ(e.checks(2).check(), "irr-origin");

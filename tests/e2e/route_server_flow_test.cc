@@ -181,7 +181,7 @@ TEST_F(RouteServerFlowTest, ProviderWithoutPeeringIsReportedFirst) {
   explain.mutable_target()->set_name("p1");
   v1::ExplainResponse e;
   ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), explain, &e).ok());
-  EXPECT_EQ(e.checks_size(), 7);
+  EXPECT_EQ(e.checks_size(), 8);
   EXPECT_EQ(e.provider_peerings_size(), 0);
 }
 

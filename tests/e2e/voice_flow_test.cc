@@ -98,7 +98,7 @@ TEST_F(VoiceFlowTest, FailedOnOneSessionThenVerifiedOnBoth) {
   explain.mutable_target()->set_name("r1");
   v1::ExplainResponse why;
   ASSERT_TRUE(pfxd_->validation().Explain(Ctx().get(), explain, &why).ok());
-  ASSERT_EQ(why.checks_size(), 5);
+  ASSERT_EQ(why.checks_size(), 6);  // ... as-path, rpki-origin
   EXPECT_EQ(why.checks(2).check(), "all-sessions-advertise");
   EXPECT_EQ(why.checks(2).evidence_size(), 2);
   EXPECT_EQ(why.checks(2).evidence(0).routes(0).communities(0), "8075:8007");

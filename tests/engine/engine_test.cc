@@ -90,8 +90,8 @@ class EngineTest : public testing::Test {
   void StartEngine(absl::Duration hold_down, absl::Duration debounce = kDebounce,
                    absl::Duration settle = kSettle) {
     engine_ = std::make_unique<ValidationEngine>(ctx_, &registry_->registered_prefixes(),
-                                                 &dependencies_, &irr_, &notices_, timers_.get(),
-                                                 EngineOptions{hold_down});
+                                                 &dependencies_, &irr_, &rpki_, &notices_,
+                                                 timers_.get(), EngineOptions{hold_down, rpki_policy_});
     trigger_ = std::make_unique<RevalidationTrigger>(routes_.get(), &dependencies_, queue_,
                                                      &clock_, debounce, settle);
   }
@@ -211,6 +211,8 @@ class EngineTest : public testing::Test {
   ValidationQueue* queue_ = nullptr;
   EventLog* events_ = nullptr;
   IrrStore irr_{{"RADB"}};
+  RpkiStore rpki_{true};  // configured, no VRPs until a test sets them
+  RpkiPolicy rpki_policy_ = RpkiPolicy::kAdvisory;
   DependencyIndex dependencies_;
   NoticeHub notices_;
   absl::Mutex write_mu_;

@@ -46,7 +46,10 @@ TEST_F(RegisteredPrefixChecks, VerifiedWhenEverySessionAdvertisesCorrectly) {
   auto r = Run({Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
                 Session("10.0.0.2", "Seattle", "1.1.1.0/24", "13335")});
   EXPECT_EQ(r.state, ValidationState::kVerified) << r.error_message;
-  EXPECT_EQ(r.checks.size(), 5u);
+  ASSERT_EQ(r.checks.size(), 6u);
+  // Without RPKI data the advisory check decides nothing.
+  EXPECT_EQ(r.checks.back().check, "rpki-origin");
+  EXPECT_EQ(r.checks.back().outcome, Outcome::kNotEvaluated);
   EXPECT_TRUE(r.error_message.empty());
 }
 
@@ -172,7 +175,8 @@ TEST_F(ServicePrefixChecks, VerifiedViaRegisteredAsn) {
   std::vector<std::string> names;
   for (const CheckReport& c : r.checks) names.push_back(c.check);
   EXPECT_THAT(names, testing::ElementsAre("not-private", "irr-origin", "provider", "key-match",
-                                          "primary-and-backup-advertise", "community", "as-path"));
+                                          "primary-and-backup-advertise", "community", "as-path",
+                                          "rpki-origin"));
 }
 
 TEST_F(ServicePrefixChecks, VerifiedViaCoveringRegisteredPrefix) {
@@ -298,7 +302,84 @@ TEST_F(ServicePrefixChecks, ProviderNotFound) {
   EXPECT_EQ(Find(r, "provider").outcome, Outcome::kFail);
   EXPECT_EQ(Find(r, "key-match").outcome, Outcome::kNotEvaluated);
   EXPECT_EQ(Find(r, "primary-and-backup-advertise").outcome, Outcome::kNotEvaluated);
-  EXPECT_EQ(r.checks.size(), 7u);
+  EXPECT_EQ(r.checks.size(), 8u);
+}
+
+}  // namespace
+}  // namespace pfx
+
+namespace pfx {
+namespace {
+
+// rpki-origin at each rpki_policy: the same RPKI-invalid route (AS13335 where the ROA names
+// AS64500) is evidence only, a WARNING, or a failure.
+class RpkiOriginCheck : public testing::Test {
+ protected:
+  RpkiOriginCheck() {
+    irr_.Add(P("1.1.1.0/24"), 13335, "RADB");
+    vrps_.Add({P("1.1.0.0/16"), 24, 64500, "apnic"});
+  }
+  ValidationResult Run(RpkiPolicy policy, const char* origin = "13335") {
+    return CheckRegisteredPrefix({P("1.1.1.0/24"),
+                                  {Session("10.0.0.1", "Seattle", "1.1.1.0/24", origin),
+                                   Session("10.0.0.2", "Seattle", "1.1.1.0/24", origin)},
+                                  &irr_,
+                                  {&vrps_, policy}});
+  }
+  IrrIndex irr_;
+  VrpIndex vrps_;
+};
+
+TEST_F(RpkiOriginCheck, AdvisoryKeepsVerifiedAndShowsTheEvidence) {
+  ValidationResult r = Run(RpkiPolicy::kAdvisory);
+  EXPECT_EQ(r.state, ValidationState::kVerified) << r.error_message;
+  const CheckReport& c = Find(r, "rpki-origin");
+  EXPECT_EQ(c.outcome, Outcome::kWarn);
+  EXPECT_FALSE(c.warns);
+  EXPECT_THAT(c.reason, testing::HasSubstr("from AS13335 is RPKI invalid"));
+  EXPECT_THAT(c.matched_objects, testing::ElementsAre("AS64500 1.1.0.0/16-24 (apnic)"));
+  EXPECT_EQ(c.evidence.size(), 2u);
+}
+
+TEST_F(RpkiOriginCheck, WarnTurnsAnOtherwiseVerifiedPrefixWarning) {
+  ValidationResult r = Run(RpkiPolicy::kWarn);
+  EXPECT_EQ(r.state, ValidationState::kWarning);
+  EXPECT_THAT(r.error_message, testing::StartsWith("RPKI origin invalid: route on session"));
+  EXPECT_FALSE(r.only_missing_routes);
+}
+
+TEST_F(RpkiOriginCheck, RejectInvalidFails) {
+  ValidationResult r = Run(RpkiPolicy::kRejectInvalid);
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_THAT(r.error_message, testing::StartsWith("RPKI origin invalid: "));
+  EXPECT_FALSE(r.only_missing_routes);  // hold-down does not soften it
+}
+
+TEST_F(RpkiOriginCheck, ValidAndNotFoundPassAtEveryPolicy) {
+  vrps_.Add({P("1.1.0.0/16"), 24, 13335, "apnic"});
+  for (RpkiPolicy policy : {RpkiPolicy::kAdvisory, RpkiPolicy::kWarn, RpkiPolicy::kRejectInvalid}) {
+    ValidationResult r = Run(policy);
+    EXPECT_EQ(r.state, ValidationState::kVerified) << r.error_message;
+    EXPECT_EQ(Find(r, "rpki-origin").outcome, Outcome::kPass);
+    EXPECT_EQ(Find(r, "rpki-origin").reason, "AS13335 Valid");
+  }
+  VrpIndex empty;
+  vrps_ = empty;
+  ValidationResult r = Run(RpkiPolicy::kRejectInvalid);
+  EXPECT_EQ(r.state, ValidationState::kVerified);
+  EXPECT_EQ(Find(r, "rpki-origin").reason, "AS13335 NotFound");
+}
+
+TEST_F(RpkiOriginCheck, AWarningPrefixStillFailsOnARealFailure) {
+  // Another failing check decides: FAILED (not WARNING) under WARN.
+  ValidationResult r = CheckRegisteredPrefix(
+      {P("1.1.1.0/24"),
+       {Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335", {}),
+        Session("10.0.0.2", "Seattle", "1.1.1.0/24", "13335", {})},
+       &irr_,
+       {&vrps_, RpkiPolicy::kWarn}});
+  EXPECT_EQ(r.state, ValidationState::kFailed);
+  EXPECT_THAT(r.error_message, testing::HasSubstr("MAPS community"));
 }
 
 }  // namespace

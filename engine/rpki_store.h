@@ -1,0 +1,70 @@
+// File: rpki_store.h
+// -----------------------------------------------------------------------------
+// RpkiStore: the current RPKI index (validator/vrp_index.h), the union of the VRPs of the
+// configured rpki-client JSON files and of an RTR cache (feed/rtr_client.h). Either source
+// replaces its own part whole (ReloadFiles, SetRtrVrps); the store then builds a new index
+// aside and swaps it in, so a validation always sees one consistent snapshot, and tells the
+// listener which prefixes' VRPs changed (the prefixes they cover may validate differently).
+// Not configured (no source at all): Get() is null and routes are NOT_EVALUATED.
+// Thread-safe.
+
+#ifndef PFX_ENGINE_RPKI_STORE_H_
+#define PFX_ENGINE_RPKI_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "validator/vrp_index.h"
+
+namespace pfx {
+
+class RpkiStore {
+ public:
+  using ChangeListener = std::function<void(const std::vector<IpPrefix>& changed)>;
+
+  // `configured`: some RPKI source is configured; Get() is non-null (empty until the first
+  // load) exactly when it is.
+  explicit RpkiStore(bool configured);
+
+  // Called after every swap that changed some prefix's VRPs, on the reloading thread, one
+  // call at a time; readers are not blocked meanwhile. It must not reload the store itself.
+  void SetListener(ChangeListener listener);
+
+  // Loads every file (all or nothing: one bad file keeps the whole previous file part) and
+  // swaps the new index in. Returns the changed prefixes.
+  absl::StatusOr<std::vector<IpPrefix>> ReloadFiles(const std::vector<std::string>& paths);
+  // The RTR cache's whole current set.
+  std::vector<IpPrefix> SetRtrVrps(std::vector<Vrp> vrps);
+
+  std::shared_ptr<const VrpIndex> Get() const {
+    absl::MutexLock lock(&mu_);
+    return current_;
+  }
+  bool configured() const { return configured_; }
+  // When the index in use was built (InfinitePast before the first load).
+  absl::Time loaded_at() const {
+    absl::MutexLock lock(&mu_);
+    return loaded_at_;
+  }
+
+ private:
+  std::vector<IpPrefix> Rebuild() ABSL_EXCLUSIVE_LOCKS_REQUIRED(rebuild_mu_);
+
+  const bool configured_;
+  absl::Mutex rebuild_mu_;  // one rebuild at a time; held while building, not while reading
+  std::vector<Vrp> file_vrps_ ABSL_GUARDED_BY(rebuild_mu_);
+  std::vector<Vrp> rtr_vrps_ ABSL_GUARDED_BY(rebuild_mu_);
+  ChangeListener listener_ ABSL_GUARDED_BY(rebuild_mu_);
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const VrpIndex> current_ ABSL_GUARDED_BY(mu_);
+  absl::Time loaded_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace pfx
+
+#endif  // PFX_ENGINE_RPKI_STORE_H_
