@@ -128,6 +128,8 @@ cat <<EOT
   $PFXCTL received-route list --peering-name jinx-voice --page-size 5
   $PFXCTL session list
   curl -s http://127.0.0.1:$(cat "$RUN_DIR/mport" 2>/dev/null)/metrics | grep '^pfxd_prefixes'   # Prometheus metrics
+  # the ops status page, in a browser: http://127.0.0.1:$(cat "$RUN_DIR/mport" 2>/dev/null)/status
+  $PFXCTL health                       # SERVING: exit 0
   $PFXCTL --help                       # every command; 'pfxctl <command> --help' for its flags
   source <($PFXCTL completion bash)    # tab completion
 Ctrl-C stops pfxd.

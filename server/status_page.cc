@@ -177,8 +177,8 @@ void Sessions(std::string& out, const StatusSnapshot& s) {
   }
 }
 
+// The queue, the feed and the reference data, side by side.
 void Freshness(std::string& out, const StatusSnapshot& s) {
-  absl::StrAppend(&out, "<div class=\"grid\">");
   // The queue.
   absl::StrAppend(&out, "<div><h2 id=\"queue\">Validation queue</h2><table>",
                   "<tr><th>waiting</th><td class=\"n\" id=\"queue-depth\">", s.queue_depth,
@@ -213,7 +213,7 @@ void Freshness(std::string& out, const StatusSnapshot& s) {
   } else {
     absl::StrAppend(&out, "<tr><th>RPKI</th><td id=\"rpki\">RPKI: not configured</td></tr>");
   }
-  absl::StrAppend(&out, "</table></div></div>\n");
+  absl::StrAppend(&out, "</table></div>\n");
 }
 
 }  // namespace
@@ -281,10 +281,14 @@ std::string RenderStatusPage(const StatusSnapshot& s, const StatusQuery& q) {
                   kStyle, "</style></head>\n<body>\n<h1>pfxd status</h1>\n<p class=\"meta\">pfxd ",
                   HtmlEscape(s.version), " &middot; ", HtmlEscape(Time(s.taken)),
                   " &middot; refreshes every 30 s &middot; <a href=\"/metrics\">metrics</a></p>\n");
+  // At a glance first (counts and freshness fit one screen), then the lists.
+  absl::StrAppend(&out, "<div class=\"grid\"><div>");
   Counts(out, s);
+  absl::StrAppend(&out, "</div>\n");
+  Freshness(out, s);
+  absl::StrAppend(&out, "</div>\n");
   Problems(out, s, q);
   Sessions(out, s);
-  Freshness(out, s);
   absl::StrAppend(&out, "</body></html>\n");
   return out;
 }
