@@ -12,7 +12,8 @@ packages=(
   bgpdump gobgpd bc
   clang libclang-rt-14-dev
   libssl-dev openssl nodejs npm
-  prometheus-cpp-dev prometheus curl python3-yaml
+  prometheus-cpp-dev libcivetweb-dev prometheus curl python3-yaml
+  chromium
   librtr-dev stayrtr nlohmann-json3-dev
 )
 
