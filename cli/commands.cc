@@ -102,6 +102,13 @@ const std::vector<Command>& Commands() {
       {"audit list", "pfx.v1.Admin", "ListAuditRecords",
        "the audit trail of mutations, newest first (ops role)",
        "--resource peerings/contoso-voice --caller 'CN=portal,O=Example'"},
+      {"admin reload", "pfx.v1.Admin", "ReloadReferenceData",
+       "re-read the IRR and RPKI files now and requeue what changed (feed-admin or ops role)",
+       ""},
+      {"admin backup", "pfx.v1.Admin", "CreateBackup",
+       "a consistent copy of the data dir, written by pfxd into a new directory on its host "
+       "(ops role)",
+       "--directory /var/backups/pfxd/2026-11-28"},
   };
   return *commands;
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <tuple>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -162,6 +163,13 @@ void FillDefaults(v1::ServerConfig& c) {
   if (!rpki.has_rtr_expire_seconds()) rpki.set_rtr_expire_seconds(3600);
   if (c.rpki_policy() == v1::RPKI_POLICY_UNSPECIFIED) c.set_rpki_policy(v1::RPKI_POLICY_ADVISORY);
   if (!c.has_reference_reload_seconds()) c.set_reference_reload_seconds(0);
+  v1::RetentionConfig& keep = *c.mutable_retention();
+  if (!keep.has_event_max_age_days()) keep.set_event_max_age_days(365);
+  if (!keep.has_events_per_prefix()) keep.set_events_per_prefix(1000);
+  if (!keep.has_request_reply_max_age_hours()) keep.set_request_reply_max_age_hours(168);
+  if (!keep.has_max_request_replies()) keep.set_max_request_replies(1000000);
+  if (!keep.has_audit_max_age_days()) keep.set_audit_max_age_days(400);
+  if (!keep.has_sweep_interval_seconds()) keep.set_sweep_interval_seconds(600);
 }
 
 absl::Status ValidateConfig(const v1::ServerConfig& c) {
@@ -212,6 +220,23 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
     return s;
   }
   if (auto s = CheckRange("rpki.rtr_expire_seconds", c.rpki().rtr_expire_seconds(), 600, 172800);
+      !s.ok()) {
+    return s;
+  }
+  const v1::RetentionConfig& keep = c.retention();
+  for (auto [field, value, max] :
+       {std::tuple{"retention.event_max_age_days", keep.event_max_age_days(), 36500},
+        std::tuple{"retention.events_per_prefix", keep.events_per_prefix(), 10000000},
+        std::tuple{"retention.request_reply_max_age_hours", keep.request_reply_max_age_hours(),
+                   87600},
+        std::tuple{"retention.audit_max_age_days", keep.audit_max_age_days(), 36500}}) {
+    if (auto s = CheckRange(field, value, 0, max, " (0 keeps them forever)"); !s.ok()) return s;
+  }
+  if (keep.max_request_replies() < 0) {
+    return Invalid("retention.max_request_replies", "must be 0 (no limit) or more");
+  }
+  if (auto s = CheckRange("retention.sweep_interval_seconds", keep.sweep_interval_seconds(), 1,
+                          86400);
       !s.ok()) {
     return s;
   }

@@ -48,6 +48,7 @@
 #include "server/metrics.h"
 #include "server/tls_credentials.h"
 #include "storage/reseal.h"
+#include "storage/retention.h"
 
 // A flag overrides the config field it names only when given on the command line; the
 // defaults shown by --help are the real ones (server/config.h), used when neither sets it.
@@ -463,6 +464,14 @@ int Serve() {
   if (config->reference_reload_seconds() > 0) {
     reloader.StartTimer(absl::Seconds(config->reference_reload_seconds()));
   }
+  const v1::RetentionConfig& keep = config->retention();
+  RetentionSweeper retention(
+      db->get(), {absl::Hours(24) * keep.event_max_age_days(),
+                  static_cast<uint64_t>(keep.events_per_prefix()),
+                  absl::Hours(keep.request_reply_max_age_hours()),
+                  static_cast<uint64_t>(keep.max_request_replies()),
+                  absl::Hours(24) * keep.audit_max_age_days()});
+  retention.Start(absl::Seconds(keep.sweep_interval_seconds()));
   std::unique_ptr<RtrClient> rtr;
   if (!config->rpki().rtr_server().empty()) {
     absl::StatusOr<std::unique_ptr<RtrClient>> started = RtrClient::Start(

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "absl/time/clock.h"
 #include "storage/messages.h"
 
 namespace pfx {
@@ -31,6 +32,7 @@ absl::Status PutRequestReply(const Database& db, WriteSet& writes, absl::string_
   storage::RequestReplyRecord record;
   record.set_request_sha256(std::move(request_sha256));
   record.set_reply(SerializeDeterministically(reply));
+  record.set_stored_micros(absl::ToUnixMicros(absl::Now()));
   return PutMessage(db, writes, Column::kIdxRequest, key, record);
 }
 
