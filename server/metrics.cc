@@ -16,6 +16,8 @@
 #include "civetweb.h"
 #include "engine/irr_store.h"
 #include "engine/prefix_census.h"
+#include "engine/reference_reload.h"
+#include "engine/rpki_store.h"
 #include "engine/validation_engine.h"
 #include "feed/feed_counters.h"
 #include "feed/route_index.h"
@@ -30,6 +32,7 @@
 #include "server/status_snapshot.h"
 #include "storage/database.h"
 #include "storage/group_committer.h"
+#include "storage/retention.h"
 #include "storage/validation_queue.h"
 
 namespace pfx {
@@ -96,6 +99,7 @@ class ScrapeCollector : public prometheus::Collectable {
     Sessions(out);
     Feed(out);
     Irr(out);
+    ReferenceData(out);
     out.push_back(HistogramFamily("pfxd_commit_group_size",
                                   "mutations made durable by one WAL sync (group commit; groups "
                                   "that wrote nothing are not counted)",
@@ -254,6 +258,50 @@ class ScrapeCollector : public prometheus::Collectable {
       loaded.metric.push_back(GaugeValue(UnixSeconds(at)));
     }
     out.push_back(std::move(loaded));
+  }
+
+  // RPKI data (when configured), live reloads of IRR and RPKI, and the retention sweep.
+  void ReferenceData(std::vector<MetricFamily>& out) const {
+    if (sources_.rpki != nullptr && sources_.rpki->configured()) {
+      MetricFamily vrps = NewFamily("pfxd_rpki_vrps",
+                                    "validated ROA payloads in the RPKI index in use (files and "
+                                    "RTR cache together)",
+                                    MetricType::Gauge);
+      vrps.metric.push_back(GaugeValue(static_cast<double>(sources_.rpki->Get()->size())));
+      out.push_back(std::move(vrps));
+      MetricFamily loaded =
+          NewFamily("pfxd_rpki_loaded_timestamp_seconds",
+                    "unix time the RPKI index in use was built (a file reload or an RTR update)",
+                    MetricType::Gauge);
+      if (absl::Time at = sources_.rpki->loaded_at(); at != absl::InfinitePast()) {
+        loaded.metric.push_back(GaugeValue(UnixSeconds(at)));
+      }
+      out.push_back(std::move(loaded));
+    }
+    if (sources_.reloader != nullptr) {
+      MetricFamily reloads = NewFamily("pfxd_reference_reloads_total",
+                                       "reloads of the IRR and RPKI files since start (SIGHUP, "
+                                       "Admin.ReloadReferenceData, the timer)",
+                                       MetricType::Counter);
+      reloads.metric.push_back(CounterValue(static_cast<double>(sources_.reloader->reloads()), {}));
+      out.push_back(std::move(reloads));
+      MetricFamily failures = NewFamily(
+          "pfxd_reference_reload_failures_total",
+          "reloads in which a source kept its old data (a file missing or broken), and "
+          "requeues that failed",
+          MetricType::Counter);
+      failures.metric.push_back(CounterValue(static_cast<double>(sources_.reloader->failures()), {}));
+      out.push_back(std::move(failures));
+    }
+    if (sources_.retention != nullptr) {
+      MetricFamily deleted = NewFamily("pfxd_retention_deleted_rows_total",
+                                       "events, request_id replies and audit records the "
+                                       "retention sweep deleted since start",
+                                       MetricType::Counter);
+      deleted.metric.push_back(
+          CounterValue(static_cast<double>(sources_.retention->deleted_total()), {}));
+      out.push_back(std::move(deleted));
+    }
   }
 
   void RocksDb(std::vector<MetricFamily>& out) const {

@@ -50,6 +50,9 @@ class Database;
 class FeedCounters;
 class GroupCommitter;
 class IrrStore;
+class ReferenceReloader;
+class RetentionSweeper;
+class RpkiStore;
 class RouteIndex;
 class ValidationEngine;
 class ValidationQueue;
@@ -65,6 +68,9 @@ class Metrics {
     const ValidationEngine* engine = nullptr;
     const IrrStore* irr = nullptr;
     const FeedCounters* feed = nullptr;  // optional: BMP and MRT messages, decode errors
+    const RpkiStore* rpki = nullptr;     // optional: VRP count and age (when configured)
+    const ReferenceReloader* reloader = nullptr;  // optional: reloads and failed reloads
+    const RetentionSweeper* retention = nullptr;  // optional: rows the sweep deleted
   };
   // A census is at most this old (a scrape every 15 s would otherwise scan every time).
   static constexpr absl::Duration kCensusMaxAge = absl::Seconds(60);

@@ -545,7 +545,8 @@ int Serve() {
     for (const RpcRule& rule : RpcRules()) methods.push_back(rule.path.substr(1));
     absl::StatusOr<std::unique_ptr<Metrics>> started = Metrics::Start(
         config->metrics_listen_address(),
-        {db->get(), queue->get(), &committer, &routes, &engine, &irr, &feed_counters},
+        {db->get(), queue->get(), &committer, &routes, &engine, &irr, &feed_counters, &rpki,
+         &reloader, &retention},
         std::move(methods));
     if (!started.ok()) {
       PFX_LOG(Error) << started.status();

@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "engine/irr_store.h"
+#include "engine/rpki_store.h"
 #include "engine/validation_stats.h"
 #include "feed/route_index.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -123,8 +124,9 @@ absl::StatusOr<StatusSnapshot> GatherStatus(const Metrics::Sources& sources,
   s.queue_oldest = sources.queue->oldest_queued_at();
   if (sources.feed != nullptr) s.feed = sources.feed->Read();
   s.irr = {sources.irr->Get()->object_count(), sources.irr->loaded_at()};
-  // s.rpki, the RPKI slot, stays nullopt ("RPKI: not configured") until Sources has an RPKI
-  // store to read it from.
+  if (sources.rpki != nullptr && sources.rpki->configured()) {
+    s.rpki = {sources.rpki->Get()->size(), sources.rpki->loaded_at()};
+  }
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -41,10 +42,15 @@ class ReferenceDataTest : public ::testing::Test {
   void StartAndAnnounce(std::vector<std::string> args) {
     irr_ = WriteTempFile("reference.rpsl",
                          RouteObjects({{"1.1.1.0/24", 13335}, {"9.9.9.0/24", 13335}}));
-    args.insert(args.end(), {"--enable_route_injection", "--debounce_millis=20", "--irr=" + irr_});
+    const std::string port_file = WriteTempFile("reference_metrics_port", "");
+    std::filesystem::remove(port_file);
+    args.insert(args.end(), {"--enable_route_injection", "--debounce_millis=20", "--irr=" + irr_,
+                             "--metrics_listen=127.0.0.1:0", "--metrics_port_file=" + port_file});
     pfxd_ = std::make_unique<PfxdProcess>(args);
     pfxd_->set_capture_log(true);
     ASSERT_TRUE(pfxd_->Start()) << pfxd_->Log();
+    for (int i = 0; i < 100 && ReadFile(port_file).empty(); ++i) absl::SleepFor(absl::Milliseconds(50));
+    metrics_ = absl::StrCat("http://127.0.0.1:", absl::StripAsciiWhitespace(ReadFile(port_file)));
     ASSERT_TRUE(CreateActivePeering(
                     *pfxd_, MakePeering("voice-1", 13335, v1::PEERING_KIND_VOICE,
                                         {{"Seattle", "sea-1", {"198.51.100.1"}},
@@ -98,7 +104,13 @@ class ReferenceDataTest : public ::testing::Test {
     return admin_->ReloadReferenceData(Ctx().get(), v1::ReloadReferenceDataRequest(), out);
   }
 
+  // The metrics port's /metrics or /status.
+  std::string Http(const std::string& path) {
+    return RunCommand(absl::StrCat("curl -sf ", metrics_, path)).output;
+  }
+
   std::string irr_;
+  std::string metrics_;  // http://127.0.0.1:PORT
   std::unique_ptr<PfxdProcess> pfxd_;
   std::unique_ptr<v1::Admin::Stub> admin_;
 };
@@ -108,6 +120,8 @@ TEST_F(ReferenceDataTest, WithoutRpkiRoutesAreNotEvaluatedAndTheCheckDecidesNoth
   ASSERT_TRUE(WaitFor("r1", v1::PREFIX_VALIDATION_STATE_VERIFIED));
   EXPECT_EQ(Route().rpki_validation_state(), v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED);
   EXPECT_EQ(RpkiCheck("r1").outcome(), v1::CHECK_OUTCOME_NOT_EVALUATED);
+  EXPECT_THAT(Http("/metrics"), ::testing::Not(HasSubstr("pfxd_rpki_vrps")));
+  EXPECT_THAT(Http("/status"), HasSubstr("RPKI: not configured"));
 }
 
 TEST_F(ReferenceDataTest, AdvisoryShowsAnInvalidRouteAsEvidenceOnly) {
@@ -155,6 +169,13 @@ TEST_F(ReferenceDataTest, WarnTurnsVerifiedIntoWarningAndSighupReloadsTheFile) {
   EXPECT_EQ(Route().rpki_validation_state(), v1::ROUTE_VALIDATION_STATE_VALID);
   EXPECT_EQ(GetRegistered(*pfxd_, "voice-1", "r1").prefix_validation_state(),
             v1::PREFIX_VALIDATION_STATE_VERIFIED);
+  // Counted: two reloads (SIGHUP, the RPC), one of them failed; the index in use has 1 VRP.
+  const std::string metrics = Http("/metrics");
+  EXPECT_THAT(metrics, HasSubstr("\npfxd_reference_reloads_total 2\n"));
+  EXPECT_THAT(metrics, HasSubstr("\npfxd_reference_reload_failures_total 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("\npfxd_rpki_vrps 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("\npfxd_rpki_loaded_timestamp_seconds "));
+  EXPECT_THAT(Http("/status"), HasSubstr("id=\"rpki\">1<"));
 }
 
 TEST_F(ReferenceDataTest, RejectInvalidFailsThePrefix) {
