@@ -125,20 +125,27 @@ rq=$(echo "$read_json" | json_field qps); erq=$(echo "$echo_read_json" | json_fi
 micro=$($B/micro_bench --benchmark_min_time=0.2 2>/dev/null | grep '^BM_')
 
 r() { printf '%.2f' "$1"; }
+# A JSON number from bc's or awk's output (".065" -> 0.065, "12" -> 12).
+j() { awk -v x="$1" 'BEGIN { printf "%.10g", x + 0 }'; }
 mkdir -p bench/results
 cat > bench/results/latest.json <<EOT
 {
   "machine": "$(nproc) cores",
   "runs": $RUNS,
-  "mrt_load": {"routes": $routes, "pfxd_s": $load_med, "bgpdump_s": $ref_med, "speedup": $(r "$(echo "$ref_med / $load_med" | bc -l)"), "target": ">= 3"},
-  "update_stream": {"pfxd_s": $upd_med, "bgpdump_s": $uref_med, "speedup": $(r "$(echo "$uref_med / $upd_med" | bc -l)"), "target": ">= 3"},
+  "mrt_load": {"routes": $(j "$routes"), "pfxd_s": $(j "$load_med"), "bgpdump_s": $(j "$ref_med"), "speedup": $(r "$(echo "$ref_med / $load_med" | bc -l)"), "target": ">= 3"},
+  "update_stream": {"pfxd_s": $(j "$upd_med"), "bgpdump_s": $(j "$uref_med"), "speedup": $(r "$(echo "$uref_med / $upd_med" | bc -l)"), "target": ">= 3"},
   "route_memory": {"pfxd_bytes_per_route": $(r "$pfx_bpr"), "gobgpd_bytes_per_route": $(r "$gobgpd_bpr"), "ratio": $(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)"), "target": "<= 64 B and <= 0.25"},
-  "bmp_ingest": {"routes_per_s": $bmp_med, "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.5"},
-  "revalidation": {"prefixes": 100000, "revalidate_s": $rv_med, "in_process_s": $pl_med, "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "target": "< 1 s and >= 0.5"},
-  "api_writes": {"pfxd_qps": $wq, "pfxd_p99_ms": $wp99, "echo_qps": $ewq, "ratio": $(r "$(echo "$wq / $ewq" | bc -l)"), "target": ">= 0.5 and p99 < 10 ms"},
-  "api_reads": {"pfxd_qps": $rq, "echo_qps": $erq, "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.8"}
+  "bmp_ingest": {"routes_per_s": $(j "$bmp_med"), "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.5"},
+  "revalidation": {"prefixes": 100000, "revalidate_s": $(j "$rv_med"), "in_process_s": $(j "$pl_med"), "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "target": "< 1 s and >= 0.5"},
+  "api_writes": {"pfxd_qps": $(j "$wq"), "pfxd_p99_ms": $(j "$wp99"), "echo_qps": $(j "$ewq"), "ratio": $(r "$(echo "$wq / $ewq" | bc -l)"), "target": ">= 0.5 and p99 < 10 ms"},
+  "api_reads": {"pfxd_qps": $(j "$rq"), "echo_qps": $(j "$erq"), "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.8"}
 }
 EOT
+# Every number above went through r or j, so JSON parsers accept it (bc prints ".065").
+python3 -m json.tool bench/results/latest.json >/dev/null || {
+  echo "compare.sh: bench/results/latest.json is not valid JSON" >&2
+  exit 1
+}
 printf '%-16s %-42s %-42s %s\n' case pfxd reference ratio
 printf '%-16s %-42s %-42s %s\n' "MRT full table" "$(r "$load_med") s ($routes routes)" "bgpdump -m $(r "$ref_med") s" "$(r "$(echo "$ref_med / $load_med" | bc -l)")x faster (target >= 3x)"
 printf '%-16s %-42s %-42s %s\n' "update stream" "$(r "$upd_med") s" "bgpdump -m $(r "$uref_med") s" "$(r "$(echo "$uref_med / $upd_med" | bc -l)")x faster (target >= 3x)"
