@@ -23,7 +23,11 @@ class IrrStore {
 
   // Loads every file into a fresh index and swaps it in; on error the old index stays.
   // Returns the prefixes whose route objects changed (IrrIndex::ChangedPrefixes).
-  absl::StatusOr<std::vector<IpPrefix>> Reload(const std::vector<std::string>& paths);
+  // `refuse_damaged`: a dump damaged part-way (cut short, corrupt compression) is an error
+  // (DATA_LOSS) instead of contributing the objects before the damage (the start-up load
+  // keeps them, with a warning; a live reload must not swap a partial index in).
+  absl::StatusOr<std::vector<IpPrefix>> Reload(const std::vector<std::string>& paths,
+                                               bool refuse_damaged = false);
   std::shared_ptr<const IrrIndex> Get() const {
     absl::MutexLock lock(&mu_);
     return current_;

@@ -25,6 +25,9 @@ ReferenceReloader::ReferenceReloader(IrrStore* irr, std::vector<std::string> irr
       rpki_paths_(std::move(rpki_paths)),
       dependencies_(dependencies),
       queue_(queue) {
+  // File reloads requeue here, once for IRR and RPKI together (RTR updates still go through
+  // the store's listener).
+  if (rpki_ != nullptr) rpki_->set_notify_file_changes(false);
   absl::MutexLock lock(&reload_mu_);
   last_signature_ = FilesSignature();
 }
@@ -58,7 +61,7 @@ ReloadReport ReferenceReloader::ReloadNow() {
   last_signature_ = FilesSignature();
   ReloadReport report;
   std::vector<IpPrefix> changed;
-  absl::StatusOr<std::vector<IpPrefix>> irr = irr_->Reload(irr_paths_);
+  absl::StatusOr<std::vector<IpPrefix>> irr = irr_->Reload(irr_paths_, /*refuse_damaged=*/true);
   if (irr.ok()) {
     report.irr_changed_prefixes = irr->size();
     changed = std::move(*irr);
@@ -66,15 +69,15 @@ ReloadReport ReferenceReloader::ReloadNow() {
     report.irr = irr.status();
   }
   if (rpki_ != nullptr && !rpki_paths_.empty()) {
-    // The store's listener requeues what the RPKI change touched (the same path as RTR).
     absl::StatusOr<std::vector<IpPrefix>> rpki = rpki_->ReloadFiles(rpki_paths_);
     if (rpki.ok()) {
       report.rpki_changed_prefixes = rpki->size();
+      changed.insert(changed.end(), rpki->begin(), rpki->end());
     } else {
       report.rpki = rpki.status();
     }
   }
-  report.requeued = Requeue(changed, "IRR reload");
+  report.requeued = Requeue(changed, "reference data reload");
   reloads_.fetch_add(1, std::memory_order_relaxed);
   if (!report.irr.ok() || !report.rpki.ok()) {
     failures_.fetch_add(1, std::memory_order_relaxed);
@@ -104,6 +107,7 @@ void ReferenceReloader::StartTimer(absl::Duration interval) {
 }
 
 void ReferenceReloader::RunTimer(absl::Duration interval) {
+  std::string previous_check = FilesSignature();
   while (true) {
     {
       absl::MutexLock lock(&timer_mu_);
@@ -113,12 +117,16 @@ void ReferenceReloader::RunTimer(absl::Duration interval) {
       };
       if (timer_mu_.AwaitWithTimeout(absl::Condition(&stopping), interval)) return;
     }
-    bool changed;
+    // A file being rewritten in place is not read half-written: reload only when the
+    // signature differs from the last load's and is the same as at the previous check.
+    std::string now = FilesSignature();
+    bool reload;
     {
       absl::MutexLock lock(&reload_mu_);
-      changed = FilesSignature() != last_signature_;
+      reload = now != last_signature_ && now == previous_check;
     }
-    if (changed) ReloadNow();
+    previous_check = std::move(now);
+    if (reload) ReloadNow();
   }
 }
 

@@ -9,7 +9,9 @@
 // or VRPs changed (DependencyIndex::ForCoveredBy). RTR updates take the same requeue path
 // through the RpkiStore's listener (Requeue).
 // Triggers: ReloadNow() (SIGHUP, Admin.ReloadReferenceData) and an optional timer that
-// reloads when a file's size or modification time changed.
+// reloads when a file's size or modification time changed and then stayed the same for one
+// more interval (a file rewritten in place is not read half-written). A damaged IRR dump
+// (cut short, corrupt compression) fails the reload: its objects are never swapped in.
 // Thread-safe: one reload at a time.
 
 #ifndef PFX_ENGINE_REFERENCE_RELOAD_H_
@@ -36,7 +38,7 @@ struct ReloadReport {
   absl::Status rpki;  // OK (also when no RPKI file is configured), or why not
   size_t irr_changed_prefixes = 0;
   size_t rpki_changed_prefixes = 0;
-  size_t requeued = 0;
+  size_t requeued = 0;  // for IRR and RPKI together (a prefix counted once)
   std::string ToString() const;  // one line for the log and the RPC reply
 };
 

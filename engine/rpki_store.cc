@@ -6,8 +6,13 @@
 
 namespace pfx {
 
-RpkiStore::RpkiStore(bool configured) : configured_(configured) {
-  if (configured_) current_ = std::make_shared<VrpIndex>();
+RpkiStore::RpkiStore(bool files, bool rtr) : files_(files), rtr_(rtr) {
+  if (configured()) current_ = std::make_shared<VrpIndex>();
+}
+
+void RpkiStore::set_notify_file_changes(bool notify) {
+  absl::MutexLock lock(&rebuild_mu_);
+  notify_file_changes_ = notify;
 }
 
 void RpkiStore::SetListener(ChangeListener listener) {
@@ -25,17 +30,31 @@ absl::StatusOr<std::vector<IpPrefix>> RpkiStore::ReloadFiles(const std::vector<s
   }
   absl::MutexLock lock(&rebuild_mu_);
   file_vrps_ = std::move(vrps);
-  return Rebuild();
+  std::vector<IpPrefix> changed = Rebuild();
+  if (!changed.empty() && listener_ && notify_file_changes_) listener_(changed);
+  return changed;
 }
 
-std::vector<IpPrefix> RpkiStore::SetRtrVrps(std::vector<Vrp> vrps) {
+std::vector<IpPrefix> RpkiStore::SetRtrVrps(std::vector<Vrp> vrps, bool in_sync) {
   absl::MutexLock lock(&rebuild_mu_);
+  const bool was_usable = usable();
   rtr_vrps_ = std::move(vrps);
-  return Rebuild();
+  rtr_in_sync_.store(in_sync, std::memory_order_release);
+  std::vector<IpPrefix> changed = Rebuild();
+  if (was_usable != usable()) {
+    // Every prefix's answer changed (to or from "RPKI data unavailable", which concerns
+    // prefixes no VRP covers too): the whole address space, both families.
+    changed = {*IpPrefix::Parse("0.0.0.0/0"), *IpPrefix::Parse("::/0")};
+    PFX_LOG(Warning) << "RPKI: the RTR cache is " << (in_sync ? "in sync again" : "out of sync")
+                     << "; routes are " << (usable() ? "validated" : "NOT_EVALUATED")
+                     << " until it changes";
+  }
+  if (!changed.empty() && listener_) listener_(changed);
+  return changed;
 }
 
 std::vector<IpPrefix> RpkiStore::Rebuild() {
-  if (!configured_) return {};
+  if (!configured()) return {};
   auto index = std::make_shared<VrpIndex>();
   for (const Vrp& v : file_vrps_) index->Add(v);
   for (const Vrp& v : rtr_vrps_) index->Add(v);
@@ -48,7 +67,6 @@ std::vector<IpPrefix> RpkiStore::Rebuild() {
   PFX_LOG(Info) << "RPKI: " << Get()->size() << " VRPs (" << file_vrps_.size() << " from files, "
                 << rtr_vrps_.size() << " from RTR); VRPs changed at " << changed.size()
                 << " prefixes";
-  if (!changed.empty() && listener_) listener_(changed);
   return changed;
 }
 

@@ -5,12 +5,14 @@
 // replaces its own part whole (ReloadFiles, SetRtrVrps); the store then builds a new index
 // aside and swaps it in, so a validation always sees one consistent snapshot, and tells the
 // listener which prefixes' VRPs changed (the prefixes they cover may validate differently).
-// Not configured (no source at all): Get() is null and routes are NOT_EVALUATED.
+// Not configured (no source at all): Get() is null and routes are NOT_EVALUATED; see usable()
+// for an RTR cache that is out of sync.
 // Thread-safe.
 
 #ifndef PFX_ENGINE_RPKI_STORE_H_
 #define PFX_ENGINE_RPKI_STORE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,9 +29,9 @@ class RpkiStore {
  public:
   using ChangeListener = std::function<void(const std::vector<IpPrefix>& changed)>;
 
-  // `configured`: some RPKI source is configured; Get() is non-null (empty until the first
-  // load) exactly when it is.
-  explicit RpkiStore(bool configured);
+  // `files`: rpki-client JSON files are configured (loaded before use); `rtr`: an RTR cache.
+  // Get() is non-null (empty until the first load) exactly when either is.
+  explicit RpkiStore(bool files, bool rtr = false);
 
   // Called after every swap that changed some prefix's VRPs, on the reloading thread, one
   // call at a time; readers are not blocked meanwhile. It must not reload the store itself.
@@ -38,14 +40,21 @@ class RpkiStore {
   // Loads every file (all or nothing: one bad file keeps the whole previous file part) and
   // swaps the new index in. Returns the changed prefixes.
   absl::StatusOr<std::vector<IpPrefix>> ReloadFiles(const std::vector<std::string>& paths);
-  // The RTR cache's whole current set.
-  std::vector<IpPrefix> SetRtrVrps(std::vector<Vrp> vrps);
+  // The RTR cache's whole current set, and whether it is complete and unexpired.
+  std::vector<IpPrefix> SetRtrVrps(std::vector<Vrp> vrps, bool in_sync);
+  // `notify` false: ReloadFiles does not call the listener (the caller requeues itself).
+  void set_notify_file_changes(bool notify);
 
   std::shared_ptr<const VrpIndex> Get() const {
     absl::MutexLock lock(&mu_);
     return current_;
   }
-  bool configured() const { return configured_; }
+  bool configured() const { return files_ || rtr_; }
+  // The index answers for RPKI: files are configured, or the RTR cache is in sync. When an
+  // RTR cache is the only source and it is not (never reached, reset, expired), routes are
+  // not evaluated rather than NotFound, so an outage cannot pass Invalid routes as NotFound.
+  bool usable() const { return files_ || rtr_in_sync_.load(std::memory_order_acquire); }
+  bool rtr_in_sync() const { return rtr_in_sync_.load(std::memory_order_acquire); }
   // When the index in use was built (InfinitePast before the first load).
   absl::Time loaded_at() const {
     absl::MutexLock lock(&mu_);
@@ -55,7 +64,10 @@ class RpkiStore {
  private:
   std::vector<IpPrefix> Rebuild() ABSL_EXCLUSIVE_LOCKS_REQUIRED(rebuild_mu_);
 
-  const bool configured_;
+  const bool files_;
+  const bool rtr_;
+  std::atomic<bool> rtr_in_sync_{false};
+  bool notify_file_changes_ ABSL_GUARDED_BY(rebuild_mu_) = true;
   absl::Mutex rebuild_mu_;  // one rebuild at a time; held while building, not while reading
   std::vector<Vrp> file_vrps_ ABSL_GUARDED_BY(rebuild_mu_);
   std::vector<Vrp> rtr_vrps_ ABSL_GUARDED_BY(rebuild_mu_);

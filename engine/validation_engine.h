@@ -89,6 +89,10 @@ class ValidationEngine {
     std::string primary_location;
     std::string backup_location;  // empty: none
   };
+  // The RPKI index when it can answer (null: not configured, or an RTR cache out of sync),
+  // and whether it is configured but cannot answer.
+  std::shared_ptr<const VrpIndex> Vrps() const;
+  bool RpkiUnavailable() const;
   absl::StatusOr<ValidationResult> CheckRegistered(const IpPrefix& prefix,
                                                    const std::string& peering_name,
                                                    BatchReads& reads) const;

@@ -27,6 +27,14 @@ absl::StatusOr<PrefixKey> StoredKey(absl::string_view text, absl::string_view re
 
 }  // namespace
 
+std::shared_ptr<const VrpIndex> ValidationEngine::Vrps() const {
+  return rpki_ != nullptr && rpki_->usable() ? rpki_->Get() : nullptr;
+}
+
+bool ValidationEngine::RpkiUnavailable() const {
+  return rpki_ != nullptr && rpki_->configured() && !rpki_->usable();
+}
+
 absl::StatusOr<ValidationResult> ValidationEngine::CheckRegistered(const IpPrefix& prefix,
                                                                    const std::string& peering_name,
                                                                    BatchReads& reads) const {
@@ -35,9 +43,9 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckRegistered(const IpPrefi
   std::vector<RequiredSession> required;
   if (*peering != nullptr) required = SessionsOfPeering(**peering, prefix.family());
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  std::shared_ptr<const VrpIndex> vrps = rpki_ != nullptr ? rpki_->Get() : nullptr;
+  std::shared_ptr<const VrpIndex> vrps = Vrps();
   return CheckRegisteredPrefix({prefix, Observe(*ctx_.routes, required, prefix), irr.get(),
-                                {vrps.get(), options_.rpki_policy}});
+                                {vrps.get(), options_.rpki_policy, RpkiUnavailable()}});
 }
 
 absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
@@ -52,13 +60,13 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
 
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  std::shared_ptr<const VrpIndex> vrps = rpki_ != nullptr ? rpki_->Get() : nullptr;
+  std::shared_ptr<const VrpIndex> vrps = Vrps();
   ServicePrefixInput in;
   in.prefix = prefix;
   in.given_key = query.given_key;
   in.provider_found = !provider.empty();
   in.irr = irr.get();
-  in.rpki = {vrps.get(), options_.rpki_policy};
+  in.rpki = {vrps.get(), options_.rpki_policy, RpkiUnavailable()};
   in.has_backup_location = !query.backup_location.empty();
   in.primary_sessions =
       Observe(*ctx_.routes,

@@ -47,7 +47,7 @@ using VrpKey = std::tuple<IpPrefix, uint8_t, uint32_t>;
 
 class RtrClient::Impl {
  public:
-  Impl(RtrClientOptions options, std::function<void(std::vector<Vrp>)> on_change)
+  Impl(RtrClientOptions options, std::function<void(std::vector<Vrp>, bool)> on_change)
       : options_(std::move(options)), on_change_(std::move(on_change)) {}
 
   absl::Status Start() {
@@ -85,19 +85,19 @@ class RtrClient::Impl {
 
   void Stop() {
     if (config_ == nullptr) return;
-    rtr_mgr_stop(config_);  // purges the records: OnRecord sees removals, Publish does not run
     {
+      // First, so the purge below is never published as the cache's set.
       absl::MutexLock lock(&mu_);
       stopping_ = true;
     }
     if (publisher_.joinable()) publisher_.join();
+    rtr_mgr_stop(config_);  // purges the records (OnRecord sees removals, nobody publishes)
     {
       absl::MutexLock lock(&registry_mu);
       Registry().erase(config_->pfx_table);
     }
-    rtr_mgr_free(config_);
+    rtr_mgr_free(config_);  // frees the transport too (its free_fp): no FreeTransport here
     config_ = nullptr;
-    FreeTransport();
   }
 
   std::string endpoint() const { return absl::StrCat(options_.host, ":", options_.port); }
@@ -139,30 +139,42 @@ class RtrClient::Impl {
     last_record_ = absl::Now();
   }
 
-  // Hands the whole set to on_change once records have paused for kSettle.
+  // Hands the whole set to on_change once records have paused for kSettle, and whenever
+  // RTRlib's in-sync answer changed since the last call (the first sync completes after its
+  // records; an expiry or a reset takes it away).
   void Publish() {
+    bool published_sync = false;
     while (true) {
-      std::vector<Vrp> snapshot;
       {
         absl::MutexLock lock(&mu_);
         auto ready = [this] {
           mu_.AssertHeld();
           return stopping_ || (dirty_ && absl::Now() - last_record_ >= kSettle);
         };
-        while (!ready()) mu_.AwaitWithTimeout(absl::Condition(&ready), kSettle / 2);
+        mu_.AwaitWithTimeout(absl::Condition(&ready), kSettle / 2);
         if (stopping_) return;
+      }
+      // Outside mu_: RTRlib takes its own locks here, and its thread calls OnRecord (mu_).
+      const bool sync = rtr_mgr_conf_in_sync(config_);
+      std::vector<Vrp> snapshot;
+      {
+        absl::MutexLock lock(&mu_);
+        if (stopping_) return;
+        if (dirty_ && absl::Now() - last_record_ < kSettle) continue;  // a burst still arriving
+        if (!dirty_ && sync == published_sync) continue;
         dirty_ = false;
         snapshot.reserve(vrps_.size());
         for (const auto& [prefix, max_length, asn] : vrps_) {
           snapshot.push_back({prefix, max_length, asn, ""});
         }
       }
-      on_change_(std::move(snapshot));
+      published_sync = sync;
+      on_change_(std::move(snapshot), sync);
     }
   }
 
   RtrClientOptions options_;
-  std::function<void(std::vector<Vrp>)> on_change_;
+  std::function<void(std::vector<Vrp>, bool)> on_change_;
   tr_socket transport_{};
   rtr_socket socket_{};
   rtr_socket* sockets_[1] = {nullptr};
@@ -178,7 +190,7 @@ class RtrClient::Impl {
 };
 
 absl::StatusOr<std::unique_ptr<RtrClient>> RtrClient::Start(
-    RtrClientOptions options, std::function<void(std::vector<Vrp>)> on_change) {
+    RtrClientOptions options, std::function<void(std::vector<Vrp>, bool)> on_change) {
   auto impl = std::make_unique<Impl>(std::move(options), std::move(on_change));
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<RtrClient>(new RtrClient(std::move(impl)));

@@ -5,10 +5,12 @@
 // librtr-dev): RTRlib speaks the protocol (reset and serial queries, notify, retry, expiry);
 // this class mirrors the cache's VRP set and hands a copy of the whole set to `on_change`
 // each time it changed, once the updates have paused for kSettle (a cache answers a query
-// with a burst of records; the store rebuilds its index once per burst, not per record).
+// with a burst of records; the store rebuilds its index once per burst, not per record),
+// with `in_sync`: whether RTRlib holds the cache's complete, unexpired set (it is called
+// again when only that answer changes).
 // When the cache is unreachable RTRlib retries every retry interval; VRPs already received
 // stay until the expire interval passes without a refresh, then RTRlib withdraws them (and
-// `on_change` sees the emptier set).
+// `on_change` sees the emptier set, not in sync).
 // Thread-safe; `on_change` runs on the client's own thread, never concurrently with itself.
 
 #ifndef PFX_FEED_RTR_CLIENT_H_
@@ -40,7 +42,7 @@ class RtrClient {
   // Starts the connection (asynchronously: an unreachable cache is not an error here, RTRlib
   // keeps retrying). Errors: options RTRlib refuses (intervals out of range).
   static absl::StatusOr<std::unique_ptr<RtrClient>> Start(
-      RtrClientOptions options, std::function<void(std::vector<Vrp>)> on_change);
+      RtrClientOptions options, std::function<void(std::vector<Vrp>, bool in_sync)> on_change);
   ~RtrClient();  // closes the connection and joins the thread
 
   std::string endpoint() const;  // "127.0.0.1:8282"

@@ -269,6 +269,13 @@ class ScrapeCollector : public prometheus::Collectable {
                                     MetricType::Gauge);
       vrps.metric.push_back(GaugeValue(static_cast<double>(sources_.rpki->Get()->size())));
       out.push_back(std::move(vrps));
+      MetricFamily usable = NewFamily(
+          "pfxd_rpki_usable",
+          "1 when the RPKI data can answer (files configured, or the RTR cache in sync); 0 "
+          "while routes are NOT_EVALUATED because the only source, an RTR cache, is not",
+          MetricType::Gauge);
+      usable.metric.push_back(GaugeValue(sources_.rpki->usable() ? 1 : 0));
+      out.push_back(std::move(usable));
       MetricFamily loaded =
           NewFamily("pfxd_rpki_loaded_timestamp_seconds",
                     "unix time the RPKI index in use was built (a file reload or an RTR update)",

@@ -419,7 +419,7 @@ int Serve() {
   }
   std::vector<std::string> rpki_paths(config->rpki().json_file().begin(),
                                       config->rpki().json_file().end());
-  RpkiStore rpki(!rpki_paths.empty() || !config->rpki().rtr_server().empty());
+  RpkiStore rpki(!rpki_paths.empty(), !config->rpki().rtr_server().empty());
   if (!rpki_paths.empty()) {
     if (absl::StatusOr<std::vector<IpPrefix>> loaded = rpki.ReloadFiles(rpki_paths);
         !loaded.ok()) {
@@ -475,7 +475,7 @@ int Serve() {
   std::unique_ptr<RtrClient> rtr;
   if (!config->rpki().rtr_server().empty()) {
     absl::StatusOr<std::unique_ptr<RtrClient>> started = RtrClient::Start(
-        RtrOptions(config->rpki()), [&rpki](std::vector<Vrp> vrps) { rpki.SetRtrVrps(std::move(vrps)); });
+        RtrOptions(config->rpki()), [&rpki](std::vector<Vrp> vrps, bool in_sync) { rpki.SetRtrVrps(std::move(vrps), in_sync); });
     if (!started.ok()) {
       PFX_LOG(Error) << "rpki.rtr_server: " << started.status();
       return 2;

@@ -319,6 +319,8 @@ absl::Status Database::Checkpoint(const std::string& directory) {
   std::filesystem::permissions(directory, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
+    // A hard link shares its inode (and mode) with the live data dir's file, already 0600.
+    if (entry.hard_link_count(ec) > 1) continue;
     std::filesystem::permissions(entry.path(),
                                  std::filesystem::perms::owner_read |
                                      std::filesystem::perms::owner_write,

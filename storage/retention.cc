@@ -35,6 +35,7 @@ uint64_t RetentionSweeper::deleted_total() const {
 absl::Status RetentionSweeper::Delete(WriteSet& batch, size_t& pending, Column column,
                                       absl::string_view key) {
   batch.Delete(column, key);
+  ++deletes_in_batch_;
   if (++pending < kBatch) return absl::OkStatus();
   return Flush(batch, pending);
 }
@@ -43,10 +44,11 @@ absl::Status RetentionSweeper::Flush(WriteSet& batch, size_t& pending) {
   if (pending == 0) return absl::OkStatus();
   absl::Status s = db_->Commit(batch, Durability::kBuffered);
   batch = WriteSet();
-  {
+  if (s.ok()) {
     absl::MutexLock lock(&mu_);
-    deleted_total_ += pending;
+    deleted_total_ += deletes_in_batch_;  // stamps rewrite rows; they are not counted
   }
+  deletes_in_batch_ = 0;
   pending = 0;
   return s;
 }

@@ -58,16 +58,22 @@ class RetentionSweeper {
   uint64_t deleted_total() const;
 
  private:
-  absl::Status SweepEvents(absl::Time now, SweepReport& report);
-  absl::Status SweepRequestReplies(absl::Time now, SweepReport& report);
-  absl::Status SweepAudit(absl::Time now, SweepReport& report);
+  absl::Status SweepEvents(absl::Time now, SweepReport& report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
+  absl::Status SweepRequestReplies(absl::Time now, SweepReport& report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
+  absl::Status SweepAudit(absl::Time now, SweepReport& report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
   // Adds a delete to `batch`, committing it when it holds kBatch rows.
-  absl::Status Delete(WriteSet& batch, size_t& pending, Column column, absl::string_view key);
-  absl::Status Flush(WriteSet& batch, size_t& pending);
+  absl::Status Delete(WriteSet& batch, size_t& pending, Column column, absl::string_view key)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
+  absl::Status Flush(WriteSet& batch, size_t& pending)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
 
   Database* db_;
   const RetentionPolicy policy_;
   absl::Mutex sweep_mu_;
+  size_t deletes_in_batch_ ABSL_GUARDED_BY(sweep_mu_) = 0;  // of the batch being filled
   mutable absl::Mutex mu_;
   uint64_t deleted_total_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

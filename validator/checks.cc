@@ -118,8 +118,10 @@ CheckReport RpkiOrigin(const IpPrefix& prefix, const std::vector<SessionObservat
                        const RpkiInput& rpki) {
   CheckReport r{.check = "rpki-origin", .heading = "RPKI origin invalid"};
   if (rpki.vrps == nullptr) {
-    r.outcome = Outcome::kNotEvaluated;
-    r.reason = "no RPKI source configured";
+    r.outcome = rpki.unavailable && rpki.policy != RpkiPolicy::kAdvisory ? Outcome::kUndetermined
+                                                                          : Outcome::kNotEvaluated;
+    r.reason = rpki.unavailable ? "RPKI data unavailable: the RTR cache is not in sync"
+                                : "no RPKI source configured";
     return r;
   }
   std::vector<std::string> invalid;

@@ -27,10 +27,14 @@ namespace pfx {
 enum class RpkiPolicy { kAdvisory, kWarn, kRejectInvalid };
 
 // The rpki-origin check's data: `vrps` null when no RPKI source is configured (the check is
-// NOT_EVALUATED and decides nothing).
+// NOT_EVALUATED and decides nothing), or when the configured source cannot answer now
+// (`unavailable`: an RTR cache out of sync): then UNDETERMINED under WARN and REJECT_INVALID
+// (state UNKNOWN rather than a VERIFIED that no RPKI data backs), NOT_EVALUATED under
+// ADVISORY.
 struct RpkiInput {
   const VrpIndex* vrps = nullptr;
   RpkiPolicy policy = RpkiPolicy::kAdvisory;
+  bool unavailable = false;
 };
 
 struct RegisteredPrefixInput {

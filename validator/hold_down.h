@@ -1,6 +1,7 @@
 // File: hold_down.h
 // -----------------------------------------------------------------------------
-// The hold-down rule of SPEC §3: a VERIFIED prefix (or one already WARNING in hold-down)
+// The hold-down rule of SPEC §3: a VERIFIED prefix (or one WARNING for an advisory check, or
+// one already WARNING in hold-down)
 // whose only failures are missing routes on required sessions goes to WARNING until the
 // deadline, and to FAILED only when the route has not come back by then. Any other failure,
 // or a prefix that was never VERIFIED, takes the pipeline's state at once.

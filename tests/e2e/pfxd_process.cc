@@ -175,6 +175,12 @@ void PfxdProcess::Stop() {
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
     ADD_FAILURE() << "pfxd did not stop on SIGTERM";
+  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    // A clean shutdown exits 0; a crash on the way out (an abort, a double free) is a bug.
+    ADD_FAILURE() << "pfxd did not exit 0 on SIGTERM: "
+                  << (WIFSIGNALED(status) ? absl::StrCat("killed by signal ", WTERMSIG(status))
+                                          : absl::StrCat("exit ", WEXITSTATUS(status)))
+                  << "\n" << Log();
   }
   pid_ = -1;
 }

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "pfx/v1/admin.grpc.pb.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/e2e/gobgpd_process.h"  // FreePort
 #include "tests/e2e/stayrtr_process.h"
 
 namespace pfx::testing {
@@ -157,7 +158,20 @@ TEST_F(ReferenceDataTest, WarnTurnsVerifiedIntoWarningAndSighupReloadsTheFile) {
   v1::ReceivedRoute route = Route();
   EXPECT_EQ(route.rpki_validation_state(), v1::ROUTE_VALIDATION_STATE_VALID);
   EXPECT_EQ(route.trust_anchor(), "apnic");
-  EXPECT_THAT(pfxd_->Log(), HasSubstr("RPKI change: 1 changed prefixes touch 1 registered"));
+  EXPECT_THAT(pfxd_->Log(),
+              HasSubstr("reference data reload: 1 changed prefixes touch 1 registered"));
+
+  // Back to AS64500 through the RPC: the reply counts the RPKI change and its one requeue.
+  Rewrite(vrps, Vrps(64500));
+  v1::ReloadReferenceDataResponse changed;
+  ASSERT_TRUE(Reload(&changed).ok());
+  EXPECT_EQ(changed.irr_changed_prefixes(), 0);
+  EXPECT_EQ(changed.rpki_changed_prefixes(), 1);
+  EXPECT_EQ(changed.requeued_prefixes(), 1);  // r1; r9 is not covered by 1.1.0.0/16
+  ASSERT_TRUE(WaitFor("r1", v1::PREFIX_VALIDATION_STATE_WARNING, "RPKI origin invalid"));
+  Rewrite(vrps, Vrps(13335));
+  ASSERT_TRUE(Reload(&changed).ok());
+  ASSERT_TRUE(WaitFor("r1", v1::PREFIX_VALIDATION_STATE_VERIFIED));
 
   // A broken file: the reload fails naming it, the old VRPs stay (the route is still VALID).
   Rewrite(vrps, R"({"roas":[{"asn":13335,"prefix":"1.1.0.0/16","maxLength":8}]})");
@@ -169,9 +183,9 @@ TEST_F(ReferenceDataTest, WarnTurnsVerifiedIntoWarningAndSighupReloadsTheFile) {
   EXPECT_EQ(Route().rpki_validation_state(), v1::ROUTE_VALIDATION_STATE_VALID);
   EXPECT_EQ(GetRegistered(*pfxd_, "voice-1", "r1").prefix_validation_state(),
             v1::PREFIX_VALIDATION_STATE_VERIFIED);
-  // Counted: two reloads (SIGHUP, the RPC), one of them failed; the index in use has 1 VRP.
+  // Counted: four reloads (SIGHUP, three RPCs), one of them failed; the index has 1 VRP.
   const std::string metrics = Http("/metrics");
-  EXPECT_THAT(metrics, HasSubstr("\npfxd_reference_reloads_total 2\n"));
+  EXPECT_THAT(metrics, HasSubstr("\npfxd_reference_reloads_total 4\n"));
   EXPECT_THAT(metrics, HasSubstr("\npfxd_reference_reload_failures_total 1\n"));
   EXPECT_THAT(metrics, HasSubstr("\npfxd_rpki_vrps 1\n"));
   EXPECT_THAT(metrics, HasSubstr("\npfxd_rpki_loaded_timestamp_seconds "));
@@ -199,6 +213,17 @@ TEST_F(ReferenceDataTest, IrrReloadRequeuesExactlyTheChangedPrefixes) {
   EXPECT_EQ(reply.irr_changed_prefixes(), 1);
   EXPECT_EQ(reply.requeued_prefixes(), 1);
   ASSERT_TRUE(WaitFor("r1", v1::PREFIX_VALIDATION_STATE_FAILED, "IRR origin mismatch"));
+  EXPECT_EQ(GetRegistered(*pfxd_, "voice-1", "r9").prefix_validation_state(),
+            v1::PREFIX_VALIDATION_STATE_VERIFIED);
+
+  // A dump cut short (a copy caught half-written): refused, the objects stay as they were.
+  ASSERT_EQ(RunCommand(absl::StrCat("gzip -c ", irr_, " > ", irr_, ".gz && head -c 40 ", irr_,
+                                    ".gz > ", irr_))
+                .exit_code,
+            0);
+  grpc::Status cut = Reload(&reply);
+  EXPECT_EQ(cut.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(cut.error_message(), HasSubstr("a half-written or corrupt dump is not loaded"));
   EXPECT_EQ(GetRegistered(*pfxd_, "voice-1", "r9").prefix_validation_state(),
             v1::PREFIX_VALIDATION_STATE_VERIFIED);
 
@@ -236,8 +261,20 @@ TEST_F(ReferenceDataTest, RtrCacheChangesReachValidation) {
   Rewrite(vrps, Vrps(13335));
   ASSERT_TRUE(WaitFor("r1", v1::PREFIX_VALIDATION_STATE_VERIFIED)) << pfxd_->Log() << cache.Log();
   EXPECT_EQ(Route().rpki_validation_state(), v1::ROUTE_VALIDATION_STATE_VALID);
+  // Exactly r1 was requeued by the change (r9 is not under 1.1.0.0/16).
+  EXPECT_THAT(pfxd_->Log(), HasSubstr("RPKI change: 1 changed prefixes touch 1 registered"));
   EXPECT_EQ(GetRegistered(*pfxd_, "voice-1", "r9").prefix_validation_state(),
             v1::PREFIX_VALIDATION_STATE_VERIFIED);
+}
+
+// An RTR cache that cannot be reached: under REJECT_INVALID the prefix is UNKNOWN (no RPKI
+// data backs a verdict) and routes NOT_EVALUATED, rather than NotFound passing everything.
+TEST_F(ReferenceDataTest, AnUnreachableRtrCacheDecidesNothing) {
+  StartAndAnnounce({"--rpki_rtr=127.0.0.1:" + std::to_string(FreePort()),
+                    "--rpki_policy=reject_invalid"});
+  ASSERT_TRUE(WaitFor("r1", v1::PREFIX_VALIDATION_STATE_UNKNOWN, "RTR cache is not in sync"));
+  EXPECT_EQ(Route().rpki_validation_state(), v1::ROUTE_VALIDATION_STATE_NOT_EVALUATED);
+  EXPECT_THAT(Http("/metrics"), HasSubstr("\npfxd_rpki_usable 0\n"));
 }
 
 }  // namespace

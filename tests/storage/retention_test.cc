@@ -101,6 +101,7 @@ TEST_F(RetentionTest, RequestRepliesByAgeAndCountAndOldRowsStamped) {
   EXPECT_TRUE(HasReply("young-2"));
   EXPECT_TRUE(HasReply("young-3"));
   EXPECT_TRUE(HasReply("unstamped"));
+  EXPECT_EQ(sweeper.deleted_total(), 2u);  // the stamp rewrote a row; it deleted none
   // At kNow + 22 h young-2 is exactly 24 h old: kept. One second past 24 h for the stamped
   // row (stamped at kNow, it ages from there), everything left is older: all three go.
   EXPECT_EQ(sweeper.SweepOnce(kNow + absl::Hours(22))->request_replies_deleted, 0u);

@@ -370,6 +370,27 @@ TEST_F(RpkiOriginCheck, ValidAndNotFoundPassAtEveryPolicy) {
   EXPECT_EQ(Find(r, "rpki-origin").reason, "AS13335 NotFound");
 }
 
+TEST_F(RpkiOriginCheck, UnavailableDataIsUndeterminedUnlessAdvisory) {
+  for (RpkiPolicy policy : {RpkiPolicy::kWarn, RpkiPolicy::kRejectInvalid}) {
+    ValidationResult r = CheckRegisteredPrefix(
+        {P("1.1.1.0/24"),
+         {Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+          Session("10.0.0.2", "Seattle", "1.1.1.0/24", "13335")},
+         &irr_,
+         {nullptr, policy, /*unavailable=*/true}});
+    EXPECT_EQ(r.state, ValidationState::kUnknown);
+    EXPECT_THAT(r.error_message, testing::HasSubstr("RTR cache is not in sync"));
+  }
+  ValidationResult r = CheckRegisteredPrefix(
+      {P("1.1.1.0/24"),
+       {Session("10.0.0.1", "Seattle", "1.1.1.0/24", "13335"),
+        Session("10.0.0.2", "Seattle", "1.1.1.0/24", "13335")},
+       &irr_,
+       {nullptr, RpkiPolicy::kAdvisory, /*unavailable=*/true}});
+  EXPECT_EQ(r.state, ValidationState::kVerified);
+  EXPECT_EQ(Find(r, "rpki-origin").outcome, Outcome::kNotEvaluated);
+}
+
 TEST_F(RpkiOriginCheck, AWarningPrefixStillFailsOnARealFailure) {
   // Another failing check decides: FAILED (not WARNING) under WARN.
   ValidationResult r = CheckRegisteredPrefix(

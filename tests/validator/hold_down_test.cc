@@ -82,3 +82,19 @@ TEST(HoldDownTest, ZeroMeansNoHoldDown) {
 
 }  // namespace
 }  // namespace pfx
+
+namespace pfx {
+namespace {
+
+// A prefix WARNING for an advisory check (rpki_policy WARN: no deadline) was verified: losing
+// a route starts the hold-down instead of failing at once.
+TEST(HoldDownTest, AdvisoryWarningEarnsTheHoldDownLikeVerified) {
+  absl::Time t0 = absl::FromUnixSeconds(1000);
+  auto d = ApplyHoldDown(ValidationState::kWarning, std::nullopt, Missing(), t0, absl::Minutes(5));
+  EXPECT_EQ(d.state, ValidationState::kWarning);
+  ASSERT_TRUE(d.deadline.has_value());
+  EXPECT_EQ(*d.deadline, t0 + absl::Minutes(5));
+}
+
+}  // namespace
+}  // namespace pfx
