@@ -110,8 +110,7 @@ absl::StatusOr<v1::ListReceivedRoutesResponse> RouteViews::ListReceivedRoutes(
     if (auto s = DecodeToken(tokens_, request, &first_session, &after); !s.ok()) return s;
   }
   std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  std::shared_ptr<const VrpIndex> vrps =
-      rpki_ != nullptr && rpki_->usable() ? rpki_->Get() : nullptr;
+  std::shared_ptr<const VrpIndex> vrps = rpki_ != nullptr ? rpki_->GetIfUsable() : nullptr;
   auto filter = [&](const Route& r) {
     if (exact.has_value() && !(r.prefix == *exact)) return false;
     if (!request.as_path().empty() &&

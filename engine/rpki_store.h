@@ -55,6 +55,8 @@ class RpkiStore {
   // not evaluated rather than NotFound, so an outage cannot pass Invalid routes as NotFound.
   bool usable() const { return files_ || rtr_in_sync_.load(std::memory_order_acquire); }
   bool rtr_in_sync() const { return rtr_in_sync_.load(std::memory_order_acquire); }
+  // The index when it can answer (usable()); null otherwise, and when not configured.
+  std::shared_ptr<const VrpIndex> GetIfUsable() const { return usable() ? Get() : nullptr; }
   // When the index in use was built (InfinitePast before the first load).
   absl::Time loaded_at() const {
     absl::MutexLock lock(&mu_);

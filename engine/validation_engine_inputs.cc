@@ -28,7 +28,7 @@ absl::StatusOr<PrefixKey> StoredKey(absl::string_view text, absl::string_view re
 }  // namespace
 
 std::shared_ptr<const VrpIndex> ValidationEngine::Vrps() const {
-  return rpki_ != nullptr && rpki_->usable() ? rpki_->Get() : nullptr;
+  return rpki_ != nullptr ? rpki_->GetIfUsable() : nullptr;
 }
 
 bool ValidationEngine::RpkiUnavailable() const {

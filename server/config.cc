@@ -45,6 +45,20 @@ absl::Status CheckRange(absl::string_view field, int64_t value, int64_t low, int
   return Invalid(field, absl::StrCat("must be ", low, "-", high, note, ", got ", value));
 }
 
+}  // namespace
+
+HostPort SplitHostPort(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  absl::string_view host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return {std::string(host),
+          std::string(colon == absl::string_view::npos ? "" : address.substr(colon + 1))};
+}
+
+namespace {
+
 // HOST:PORT with a numeric port 0-65535 and a host that is an IP address or a name
 // ("[::1]:50051", "localhost:50051", "0.0.0.0:0").
 absl::Status CheckHostPort(absl::string_view field, const std::string& value) {
@@ -258,9 +272,7 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
       return s;
     }
     // The metrics HTTP server (civetweb) binds numeric addresses only.
-    std::string host = c.metrics_listen_address().substr(0, c.metrics_listen_address().rfind(':'));
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    if (!IpAddress::Parse(host).ok()) {
+    if (!IpAddress::Parse(SplitHostPort(c.metrics_listen_address()).host).ok()) {
       return Invalid("metrics_listen_address",
                      absl::StrCat("'", c.metrics_listen_address(),
                                   "' needs an IP address, not a name (e.g. 127.0.0.1:9464)"));

@@ -45,6 +45,14 @@ void FillDefaults(v1::ServerConfig& config);
 // Every field in range and well-formed; files named readable. INVALID_ARGUMENT naming the
 // field ("hold_down_seconds: must be 0-86400 (0: no hold-down), got -5").
 absl::Status ValidateConfig(const v1::ServerConfig& config);
+
+// An address ValidateConfig accepted ("[::1]:50051", "127.0.0.1:0", "localhost:8282") split
+// into its host, without IPv6 brackets ("::1"), and its port as written.
+struct HostPort {
+  std::string host;
+  std::string port;
+};
+HostPort SplitHostPort(absl::string_view address);
 // The sealer of the configured key-encryption keys (off when none), their files read now;
 // the error names the field ("key_encryption_key[0].file: ... chmod 600 ...").
 absl::StatusOr<KeySealer> LoadKeySealer(const v1::ServerConfig& config);

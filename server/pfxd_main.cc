@@ -241,13 +241,10 @@ RpkiPolicy ToRpkiPolicy(const v1::ServerConfig& config) {
   }
 }
 
-// rpki.rtr_server is HOST:PORT (ValidateConfig checked it); an IPv6 host is in brackets.
 RtrClientOptions RtrOptions(const v1::RpkiConfig& rpki) {
-  const std::string& server = rpki.rtr_server();
-  std::string host = server.substr(0, server.rfind(':'));
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  return {host, server.substr(server.rfind(':') + 1), rpki.rtr_refresh_seconds(),
-          rpki.rtr_retry_seconds(), rpki.rtr_expire_seconds()};
+  HostPort server = SplitHostPort(rpki.rtr_server());
+  return {server.host, server.port, rpki.rtr_refresh_seconds(), rpki.rtr_retry_seconds(),
+          rpki.rtr_expire_seconds()};
 }
 
 // The credentials of the gRPC port: TLS with the access policy when configured, otherwise
@@ -274,14 +271,12 @@ void WritePortFile(const std::string& path, int port) {
 absl::StatusOr<std::unique_ptr<BmpListener>> StartBmp(const v1::ServerConfig& config,
                                                       RouteIndex& routes, FeedCounters* counters) {
   const std::string& listen = config.bmp_listen_address();
-  size_t colon = listen.rfind(':');
+  auto [host, port_text] = SplitHostPort(listen);
   int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
+  if (!absl::SimpleAtoi(port_text, &port)) {
     return absl::InvalidArgumentError(
         absl::StrCat("bmp_listen_address: expected HOST:PORT, got '", listen, "'"));
   }
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
   absl::flat_hash_map<IpAddress, std::string> names;
   for (const v1::BmpRouter& r : config.bmp_routers()) {
     absl::StatusOr<IpAddress> a = IpAddress::Parse(r.address());

@@ -32,26 +32,42 @@ uint64_t RetentionSweeper::deleted_total() const {
   return deleted_total_;
 }
 
-absl::Status RetentionSweeper::Delete(WriteSet& batch, size_t& pending, Column column,
-                                      absl::string_view key) {
-  batch.Delete(column, key);
-  ++deletes_in_batch_;
-  if (++pending < kBatch) return absl::OkStatus();
-  return Flush(batch, pending);
-}
+// Deletes (and the stamps' rewrites) of one column, committed every kBatch rows with
+// buffered durability; deletes are counted into the sweeper's total once committed.
+class RetentionSweeper::Batch {
+ public:
+  Batch(RetentionSweeper* sweeper, Column column) : sweeper_(sweeper), column_(column) {}
 
-absl::Status RetentionSweeper::Flush(WriteSet& batch, size_t& pending) {
-  if (pending == 0) return absl::OkStatus();
-  absl::Status s = db_->Commit(batch, Durability::kBuffered);
-  batch = WriteSet();
-  if (s.ok()) {
-    absl::MutexLock lock(&mu_);
-    deleted_total_ += deletes_in_batch_;  // stamps rewrite rows; they are not counted
+  absl::Status Delete(absl::string_view key) {
+    writes_.Delete(column_, key);
+    ++deletes_;
+    return Added();
   }
-  deletes_in_batch_ = 0;
-  pending = 0;
-  return s;
-}
+  absl::Status Put(absl::string_view key, absl::string_view value) {
+    writes_.Put(column_, key, value);
+    return Added();
+  }
+  absl::Status Flush() {
+    if (rows_ == 0) return absl::OkStatus();
+    absl::Status s = sweeper_->db_->Commit(writes_, Durability::kBuffered);
+    if (s.ok()) {
+      absl::MutexLock lock(&sweeper_->mu_);
+      sweeper_->deleted_total_ += deletes_;  // stamps rewrite rows; they are not counted
+    }
+    writes_ = WriteSet();
+    rows_ = deletes_ = 0;
+    return s;
+  }
+
+ private:
+  absl::Status Added() { return ++rows_ < kBatch ? absl::OkStatus() : Flush(); }
+
+  RetentionSweeper* sweeper_;
+  Column column_;
+  WriteSet writes_;
+  size_t rows_ = 0;
+  uint64_t deletes_ = 0;
+};
 
 absl::StatusOr<SweepReport> RetentionSweeper::SweepOnce(absl::Time now) {
   absl::MutexLock lock(&sweep_mu_);
@@ -72,8 +88,7 @@ absl::Status RetentionSweeper::SweepEvents(absl::Time now, SweepReport& report) 
   };
   std::vector<Row> resource_rows;
   std::string resource;  // the key without its 8-byte sequence
-  WriteSet batch;
-  size_t pending = 0;
+  Batch batch(this, Column::kEvents);
   absl::Status failed;
   auto finish_resource = [&]() -> absl::Status {
     const size_t keep = policy_.events_per_prefix == 0
@@ -82,8 +97,7 @@ absl::Status RetentionSweeper::SweepEvents(absl::Time now, SweepReport& report) 
     const size_t first_kept = resource_rows.size() - keep;
     for (size_t i = 0; i < resource_rows.size(); ++i) {
       if (i < first_kept || (by_age && resource_rows[i].time < cutoff)) {
-        if (absl::Status s = Delete(batch, pending, Column::kEvents, resource_rows[i].key); !s.ok())
-          return s;
+        if (absl::Status s = batch.Delete(resource_rows[i].key); !s.ok()) return s;
         ++report.events_deleted;
       }
     }
@@ -110,7 +124,7 @@ absl::Status RetentionSweeper::SweepEvents(absl::Time now, SweepReport& report) 
   if (!scan.ok()) return scan;
   if (!failed.ok()) return failed;
   if (absl::Status s = finish_resource(); !s.ok()) return s;
-  return Flush(batch, pending);
+  return batch.Flush();
 }
 
 absl::Status RetentionSweeper::SweepRequestReplies(absl::Time now, SweepReport& report) {
@@ -119,8 +133,7 @@ absl::Status RetentionSweeper::SweepRequestReplies(absl::Time now, SweepReport& 
                              ? absl::ToUnixMicros(now - policy_.request_reply_max_age)
                              : INT64_MIN;
   std::vector<std::pair<int64_t, std::string>> kept;  // (stored_micros, key)
-  WriteSet batch;
-  size_t pending = 0;
+  Batch batch(this, Column::kIdxRequest);
   absl::Status failed;
   absl::Status scan =
       db_->Scan(Column::kIdxRequest, "", "", [&](absl::string_view key, absl::string_view value) {
@@ -129,11 +142,10 @@ absl::Status RetentionSweeper::SweepRequestReplies(absl::Time now, SweepReport& 
         if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
         if (record.stored_micros() == 0) {
           record.set_stored_micros(now_micros);
-          batch.Put(Column::kIdxRequest, key, record.SerializeAsString());
+          if (failed = batch.Put(key, record.SerializeAsString()); !failed.ok()) return false;
           ++report.request_replies_stamped;
-          if (++pending >= kBatch && !(failed = Flush(batch, pending)).ok()) return false;
         } else if (record.stored_micros() < cutoff) {
-          if (failed = Delete(batch, pending, Column::kIdxRequest, key); !failed.ok()) return false;
+          if (failed = batch.Delete(key); !failed.ok()) return false;
           ++report.request_replies_deleted;
           return true;
         }
@@ -146,34 +158,32 @@ absl::Status RetentionSweeper::SweepRequestReplies(absl::Time now, SweepReport& 
     const size_t excess = kept.size() - policy_.max_request_replies;
     std::nth_element(kept.begin(), kept.begin() + static_cast<ptrdiff_t>(excess), kept.end());
     for (size_t i = 0; i < excess; ++i) {
-      if (absl::Status s = Delete(batch, pending, Column::kIdxRequest, kept[i].second); !s.ok())
-        return s;
+      if (absl::Status s = batch.Delete(kept[i].second); !s.ok()) return s;
       ++report.request_replies_deleted;
     }
   }
-  return Flush(batch, pending);
+  return batch.Flush();
 }
 
 // Audit keys are ~sequence: newest first, so the old records are the column's tail.
 absl::Status RetentionSweeper::SweepAudit(absl::Time now, SweepReport& report) {
   if (policy_.audit_max_age <= absl::ZeroDuration()) return absl::OkStatus();
   const absl::Time cutoff = now - policy_.audit_max_age;
-  WriteSet batch;
-  size_t pending = 0;
+  Batch batch(this, Column::kAudit);
   absl::Status failed;
   absl::Status scan =
       db_->Scan(Column::kAudit, "", "", [&](absl::string_view key, absl::string_view value) {
         v1::AuditRecord record;
         if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
         if (absl::FromUnixSeconds(record.time().seconds()) < cutoff) {
-          if (failed = Delete(batch, pending, Column::kAudit, key); !failed.ok()) return false;
+          if (failed = batch.Delete(key); !failed.ok()) return false;
           ++report.audit_records_deleted;
         }
         return true;
       });
   if (!scan.ok()) return scan;
   if (!failed.ok()) return failed;
-  return Flush(batch, pending);
+  return batch.Flush();
 }
 
 void RetentionSweeper::Start(absl::Duration interval) {

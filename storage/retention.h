@@ -64,16 +64,11 @@ class RetentionSweeper {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
   absl::Status SweepAudit(absl::Time now, SweepReport& report)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
-  // Adds a delete to `batch`, committing it when it holds kBatch rows.
-  absl::Status Delete(WriteSet& batch, size_t& pending, Column column, absl::string_view key)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
-  absl::Status Flush(WriteSet& batch, size_t& pending)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(sweep_mu_);
+  class Batch;  // the rows one sweep deletes or rewrites, committed kBatch at a time
 
   Database* db_;
   const RetentionPolicy policy_;
   absl::Mutex sweep_mu_;
-  size_t deletes_in_batch_ ABSL_GUARDED_BY(sweep_mu_) = 0;  // of the batch being filled
   mutable absl::Mutex mu_;
   uint64_t deleted_total_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

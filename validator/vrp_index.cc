@@ -1,9 +1,8 @@
 #include "validator/vrp_index.h"
 
 #include <algorithm>
-#include <tuple>
+#include <utility>
 
-#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 
 namespace pfx {
@@ -65,44 +64,23 @@ RpkiVerdict VrpIndex::Lookup(const IpPrefix& prefix, std::optional<uint32_t> ori
   return verdict;
 }
 
-std::vector<Vrp> VrpIndex::All() const {
-  std::vector<Vrp> out;
-  out.reserve(size_);
-  for (const auto& [prefix, entries] : by_prefix_) {
-    for (const Entry& e : entries) out.push_back(ToVrp(prefix, e));
-  }
-  return out;
-}
-
-namespace {
-
-// What decides a verdict at one prefix: (AS, max length) pairs; the trust anchor does not.
-absl::btree_set<std::pair<uint32_t, uint8_t>> Decisive(const std::vector<Vrp>& at_prefix) {
-  absl::btree_set<std::pair<uint32_t, uint8_t>> out;
-  for (const Vrp& v : at_prefix) out.insert({v.asn, v.max_length});
-  return out;
-}
-
-absl::flat_hash_map<IpPrefix, std::vector<Vrp>> ByPrefix(const VrpIndex& index) {
-  absl::flat_hash_map<IpPrefix, std::vector<Vrp>> out;
-  for (Vrp& v : index.All()) out[v.prefix].push_back(std::move(v));
-  return out;
-}
-
-}  // namespace
-
 std::vector<IpPrefix> ChangedVrpPrefixes(const VrpIndex& before, const VrpIndex& after) {
-  absl::flat_hash_map<IpPrefix, std::vector<Vrp>> old_vrps = ByPrefix(before);
-  absl::flat_hash_map<IpPrefix, std::vector<Vrp>> new_vrps = ByPrefix(after);
+  // What decides a verdict at one prefix: its (AS, max length) pairs; the trust anchor does not.
+  auto decisive = [](const std::vector<VrpIndex::Entry>& entries) {
+    std::vector<std::pair<uint32_t, uint8_t>> out;
+    for (const VrpIndex::Entry& e : entries) out.emplace_back(e.asn, e.max_length);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
   std::vector<IpPrefix> changed;
-  for (const auto& [prefix, vrps] : old_vrps) {
-    auto it = new_vrps.find(prefix);
-    if (it == new_vrps.end() || Decisive(vrps) != Decisive(it->second)) {
+  for (const auto& [prefix, entries] : before.by_prefix_) {
+    auto it = after.by_prefix_.find(prefix);
+    if (it == after.by_prefix_.end() || decisive(entries) != decisive(it->second)) {
       changed.push_back(prefix);
     }
   }
-  for (const auto& [prefix, vrps] : new_vrps) {
-    if (!old_vrps.contains(prefix)) changed.push_back(prefix);
+  for (const auto& [prefix, entries] : after.by_prefix_) {
+    if (!before.by_prefix_.contains(prefix)) changed.push_back(prefix);
   }
   std::sort(changed.begin(), changed.end());
   return changed;

@@ -52,10 +52,10 @@ class VrpIndex {
   RpkiVerdict Lookup(const IpPrefix& prefix, std::optional<uint32_t> origin) const;
 
   size_t size() const { return size_; }
-  // Every VRP, in no particular order.
-  std::vector<Vrp> All() const;
 
  private:
+  friend std::vector<IpPrefix> ChangedVrpPrefixes(const VrpIndex& before, const VrpIndex& after);
+
   struct Entry {
     uint32_t asn;
     uint8_t max_length;
