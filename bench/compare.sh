@@ -6,11 +6,35 @@
 # (vs gobgpd after `gobgp mrt inject global`), BMP ingest (pfxctl bmp-replay into pfxd vs the
 # MRT load), revalidation of 100k prefixes (vs the in-process pipeline), API writes and reads
 # (vs an echo server, same client), plus Google Benchmark micro benchmarks.
+#
+# The growth curve (issue 11; bench/growth.sh, README "Growth curve"): how the cost
+# grows with the feed and the registry. The default run has the feed at 1x and 4x the JINX
+# table (with its IPv6 share, as distinct sessions) and the registry at 100k (case 5).
+#   bash bench/compare.sh --scale   adds the large sizes: the feed at 16x and 64x (64x: one
+#                                   run, BIG_RUNS), Revalidate of 300k and 1M registrations,
+#                                   start-up with the 16x feed and 1M registrations, and the
+#                                   live change latency under a BMP update stream. About
+#                                   10 more minutes on the 2-core development machine; a size
+#                                   that memory, disk or GROWTH_TIMEOUT (900 s a step) rules
+#                                   out is skipped, said so, and the curve stops there.
+# Environment: RUNS (3), DURATION (10 s of API load), BUILD_DIR (build), BIG_RUNS (1),
+# GROWTH_TIMEOUT (900), LIVE_RATE (10000 UPDATEs/s), LIVE_SAMPLES (200), LIVE_DEBOUNCE_MS (10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SCALE=0
+for arg in "$@"; do
+  case "$arg" in
+    --scale) SCALE=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare.sh: unknown argument '$arg' (--scale, --help)" >&2; exit 2 ;;
+  esac
+done
 RUNS=${RUNS:-3}
-make build >/dev/null
-B=build/bench
+BUILD_DIR=${BUILD_DIR:-build}
+make build BUILD_DIR="$BUILD_DIR" >/dev/null
+B=$BUILD_DIR/bench
+PFXD_BIN=$BUILD_DIR/server/pfxd
+PFXCTL=$BUILD_DIR/cli/pfxctl
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -19,6 +43,9 @@ trap cleanup EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 seconds_of() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 json_field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+r() { printf '%.2f' "$1"; }
+# A JSON number from bc's or awk's output (".065" -> 0.065, "12" -> 12).
+j() { awk -v x="$1" 'BEGIN { printf "%.10g", x + 0 }'; }
 
 RIB="$WORK/rib.mrt"
 bzcat testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2 > "$RIB"
@@ -64,13 +91,13 @@ kill "$GOBGPD"; wait "$GOBGPD" 2>/dev/null || true
 gobgpd_bpr=$(echo "$gobgpd_rss / $routes" | bc -l)
 
 # 4. BMP ingest: the same table replayed over loopback into a running pfxd.
-"$B/../server/pfxd" --listen 127.0.0.1:0 --data_dir "$WORK/data" --bmp_listen 127.0.0.1:0 \
+"$PFXD_BIN" --listen 127.0.0.1:0 --data_dir "$WORK/data" --bmp_listen 127.0.0.1:0 \
   --bmp_port_file "$WORK/bmp_port" --log_level warning &
 PFXD=$!; PIDS+=("$PFXD")
 for _ in $(seq 100); do [ -s "$WORK/bmp_port" ] && break; sleep 0.1; done
 BMP_PORT=$(cat "$WORK/bmp_port")
 bmp_rate=(); for _ in $(seq "$RUNS"); do
-  bmp_rate+=("$(build/cli/pfxctl bmp-replay "$RIB" --to "127.0.0.1:$BMP_PORT" | sed -n 's/.*s: \([0-9]*\) routes\/s/\1/p')")
+  bmp_rate+=("$("$PFXCTL" bmp-replay "$RIB" --to "127.0.0.1:$BMP_PORT" | sed -n 's/.*s: \([0-9]*\) routes\/s/\1/p')")
 done
 kill "$PFXD"; wait "$PFXD" 2>/dev/null || true
 bmp_med=$(printf '%s\n' "${bmp_rate[@]}" | median)
@@ -80,16 +107,16 @@ mrt_rate=$(echo "$routes / $load_med" | bc -l)
 # a full Revalidate through the API, vs one in-process pass of the check pipeline.
 IRR_FILES=(testdata/irr/*.db.gz)
 $B/pfx_bench seed "$WORK/rdata" "$RIB" 100000 >/dev/null
-"$B/../server/pfxd" --listen 127.0.0.1:0 --port_file "$WORK/rport" --data_dir "$WORK/rdata" \
+"$PFXD_BIN" --listen 127.0.0.1:0 --port_file "$WORK/rport" --data_dir "$WORK/rdata" \
   --bmp_listen off --mrt "jinx=$RIB" --irr "$(IFS=,; echo "${IRR_FILES[*]}")" --log_level warning &
 RPFXD=$!; PIDS+=("$RPFXD")
 for _ in $(seq 100); do [ -s "$WORK/rport" ] && break; sleep 0.1; done
 export PFXD_SERVER="127.0.0.1:$(cat "$WORK/rport")"
 for _ in $(seq 100); do
-  build/cli/pfxctl session list 2>/dev/null | grep -q "196.223.14.55 .*ESTABLISHED *true" && break; sleep 0.2
+  "$PFXCTL" session list 2>/dev/null | grep -q "196.223.14.55 .*ESTABLISHED *true" && break; sleep 0.2
 done
-build/cli/pfxctl revalidate >/dev/null  # warm-up: also drains the requeues of the MRT load
-rv_s=(); for _ in $(seq "$RUNS"); do rv_s+=("$(seconds_of build/cli/pfxctl revalidate)"); done
+"$PFXCTL" revalidate >/dev/null  # warm-up: also drains the requeues of the MRT load
+rv_s=(); for _ in $(seq "$RUNS"); do rv_s+=("$(seconds_of "$PFXCTL" revalidate)"); done
 kill "$RPFXD"; wait "$RPFXD" 2>/dev/null || true
 rv_med=$(printf '%s\n' "${rv_s[@]}" | median)
 pl_s=(); for _ in $(seq "$RUNS"); do pl_s+=("$($B/pfx_bench pipeline "$RIB" 100000 "${IRR_FILES[@]}" | json_field seconds)"); done
@@ -103,7 +130,7 @@ ECHO=$!; PIDS+=("$ECHO")
 for _ in $(seq 50); do [ -s "$WORK/echo_port" ] && break; sleep 0.1; done
 ECHO_ADDR="127.0.0.1:$(cat "$WORK/echo_port")"
 start_pfxd() {  # DATA_DIR PORT_FILE
-  "$B/../server/pfxd" --listen 127.0.0.1:0 --port_file "$2" --data_dir "$1" --bmp_listen off \
+  "$PFXD_BIN" --listen 127.0.0.1:0 --port_file "$2" --data_dir "$1" --bmp_listen off \
     --log_level warning &
   PIDS+=("$!"); LAST_PFXD=$!
   for _ in $(seq 100); do [ -s "$2" ] && break; sleep 0.1; done
@@ -124,9 +151,14 @@ rq=$(echo "$read_json" | json_field qps); erq=$(echo "$echo_read_json" | json_fi
 # 7. Micro benchmarks.
 micro=$($B/micro_bench --benchmark_min_time=0.2 2>/dev/null | grep '^BM_')
 
-r() { printf '%.2f' "$1"; }
-# A JSON number from bc's or awk's output (".065" -> 0.065, "12" -> 12).
-j() { awk -v x="$1" 'BEGIN { printf "%.10g", x + 0 }'; }
+# 8. The growth curve (bench/growth.sh): feed 1x/4x and registry 100k; --scale adds the rest.
+# shellcheck source=bench/growth.sh
+source bench/growth.sh
+growth_feed
+growth_registry
+growth_startup
+growth_live
+
 mkdir -p bench/results
 cat > bench/results/latest.json <<EOT
 {
@@ -138,7 +170,8 @@ cat > bench/results/latest.json <<EOT
   "bmp_ingest": {"routes_per_s": $(j "$bmp_med"), "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.5"},
   "revalidation": {"prefixes": 100000, "revalidate_s": $(j "$rv_med"), "in_process_s": $(j "$pl_med"), "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "target": "< 1 s and >= 0.5"},
   "api_writes": {"pfxd_qps": $(j "$wq"), "pfxd_p99_ms": $(j "$wp99"), "echo_qps": $(j "$ewq"), "ratio": $(r "$(echo "$wq / $ewq" | bc -l)"), "target": ">= 0.5 and p99 < 10 ms"},
-  "api_reads": {"pfxd_qps": $(j "$rq"), "echo_qps": $(j "$erq"), "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.8"}
+  "api_reads": {"pfxd_qps": $(j "$rq"), "echo_qps": $(j "$erq"), "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.8"},
+  "growth": $(growth_json)
 }
 EOT
 # Every number above went through r or j, so JSON parsers accept it (bc prints ".065").
@@ -155,5 +188,11 @@ printf '%-16s %-42s %-42s %s\n' "revalidation" "Revalidate 100k: $(r "$rv_med") 
 printf '%-16s %-42s %-42s %s\n' "API writes" "$wq calls/s, p99 $wp99 ms" "echo $ewq calls/s" "$(r "$(echo "$wq / $ewq" | bc -l)") (target >= 0.5, p99 < 10 ms)"
 printf '%-16s %-42s %-42s %s\n' "API reads" "$rq calls/s" "echo $erq calls/s" "$(r "$(echo "$rq / $erq" | bc -l)") (target >= 0.8)"
 echo
+echo "growth curve$([ "$SCALE" = 1 ] || echo " (1x/4x feed and 100k only; the large sizes: --scale)"):"
+printf '%s\n' "${GROWTH_ROWS[@]}"
+for s in "${GROWTH_STOPPED[@]:-}"; do [ -n "$s" ] && echo "stopped: $s"; done
+echo
 echo "micro benchmarks:"
 echo "$micro"
+echo
+echo "compare.sh$([ "$SCALE" = 1 ] && echo " --scale"): $SECONDS s"
