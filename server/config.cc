@@ -165,6 +165,7 @@ void FillDefaults(v1::ServerConfig& c) {
     c.set_bmp_incomplete_message_timeout_millis(kDefaultBmpIncompleteMessageTimeoutMillis);
   }
   if (!c.has_bmp_buffer_budget_bytes()) c.set_bmp_buffer_budget_bytes(kDefaultBmpBufferBudgetBytes);
+  if (!c.has_resource_cache_bytes()) c.set_resource_cache_bytes(kDefaultResourceCacheBytes);
   if (!c.has_bmp_silence_timeout_millis()) {
     c.set_bmp_silence_timeout_millis(kDefaultBmpSilenceTimeoutMillis);
   }
@@ -293,6 +294,11 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
   }
   if (auto s = CheckRange("bmp_buffer_budget_bytes", c.bmp_buffer_budget_bytes(), int64_t{1} << 16,
                           int64_t{16} << 30);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckRange("resource_cache_bytes", c.resource_cache_bytes(), int64_t{0},
+                          int64_t{1} << 40);
       !s.ok()) {
     return s;
   }

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "pfx/v1/config.pb.h"
+#include "storage/database.h"
 #include "storage/key_sealer.h"
 
 namespace pfx {
@@ -33,6 +34,8 @@ inline constexpr int kDefaultBmpMaxConnections = 256;
 inline constexpr int kDefaultBmpInitiationTimeoutMillis = 5000;
 inline constexpr int kDefaultBmpIncompleteMessageTimeoutMillis = 30000;
 inline constexpr int64_t kDefaultBmpBufferBudgetBytes = int64_t{64} << 20;
+inline constexpr int64_t kDefaultResourceCacheBytes =
+    static_cast<int64_t>(DatabaseOptions::kDefaultResourceCacheBytes);
 inline constexpr int kDefaultBmpSilenceTimeoutMillis = 90000;
 // The registries accepted unless the configuration names others.
 const std::vector<std::string>& DefaultIrrSources();

@@ -334,6 +334,18 @@ class ScrapeCollector : public prometheus::Collectable {
       family.metric.push_back(GaugeValue(static_cast<double>(*value)));
       out.push_back(std::move(family));
     }
+    const ResourceCache& cache = sources_.db->resource_cache();
+    MetricFamily entries = NewFamily("pfxd_resource_cache_resources",
+                                     "resources whose stored bytes reads find in memory",
+                                     MetricType::Gauge);
+    entries.metric.push_back(GaugeValue(static_cast<double>(cache.entries())));
+    out.push_back(std::move(entries));
+    MetricFamily bytes = NewFamily("pfxd_resource_cache_bytes",
+                                   "memory those resources count for (resource_cache_bytes "
+                                   "bounds it)",
+                                   MetricType::Gauge);
+    bytes.metric.push_back(GaugeValue(static_cast<double>(cache.bytes())));
+    out.push_back(std::move(bytes));
   }
 
   const Metrics::Sources sources_;

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -74,6 +75,8 @@ ABSL_FLAG(int, bmp_incomplete_message_timeout_millis,
           "a BMP connection holding part of a message this long is closed, 100-3600000");
 ABSL_FLAG(int64_t, bmp_buffer_budget_bytes, pfx::kDefaultBmpBufferBudgetBytes,
           "bytes of incomplete BMP messages held across connections, 65536-17179869184");
+ABSL_FLAG(int64_t, resource_cache_bytes, pfx::kDefaultResourceCacheBytes,
+          "memory for resources kept in front of RocksDB for reads, 0-1099511627776 (0: off)");
 ABSL_FLAG(int, bmp_silence_timeout_millis, pfx::kDefaultBmpSilenceTimeoutMillis,
           "a router's new BMP connection replaces its open one only after this much silence, "
           "100-86400000");
@@ -162,6 +165,9 @@ void ApplyFlags(v1::ServerConfig& c) {
   if (Given("bmp_buffer_budget_bytes")) {
     c.set_bmp_buffer_budget_bytes(absl::GetFlag(FLAGS_bmp_buffer_budget_bytes));
   }
+  if (Given("resource_cache_bytes")) {
+    c.set_resource_cache_bytes(absl::GetFlag(FLAGS_resource_cache_bytes));
+  }
   if (Given("bmp_silence_timeout_millis")) {
     c.set_bmp_silence_timeout_millis(absl::GetFlag(FLAGS_bmp_silence_timeout_millis));
   }
@@ -213,6 +219,7 @@ absl::StatusOr<DatabaseOptions> StorageOptions(const v1::ServerConfig& config) {
   if (!sealer.ok()) return sealer.status();
   DatabaseOptions options;
   options.key_sealer = std::move(*sealer);
+  options.resource_cache_bytes = static_cast<size_t>(config.resource_cache_bytes());
   return options;
 }
 
@@ -597,6 +604,7 @@ int Serve() {
 
   // Bulk route sources load in the background; their sessions read as UNKNOWN meanwhile.
   absl::Notification loaded;
+  std::atomic<bool> stopping{false};
   std::thread loader([&] {
     for (const v1::MrtSource& m : config->mrt()) {
       absl::Time start = absl::Now();
@@ -622,6 +630,18 @@ int Serve() {
     set_health(true);
     PFX_LOG(Info) << "initial load done: health SERVING";
     loaded.Notify();
+    // Serving already; the first reads would otherwise each pay a RocksDB lookup.
+    absl::Time warm_start = absl::Now();
+    absl::StatusOr<size_t> warmed =
+        db->get()->WarmResourceCache([&] { return !stopping.load(); });
+    if (!warmed.ok()) {
+      PFX_LOG(Warning) << "warming the resource cache stopped: " << warmed.status();
+    } else {
+      const ResourceCache& cache = db->get()->resource_cache();
+      PFX_LOG(Info) << "resource cache: " << cache.entries() << " resources, " << cache.bytes()
+                    << " bytes, warmed from " << *warmed << " stored rows in "
+                    << absl::FormatDuration(absl::Now() - warm_start);
+    }
   });
 
   // SIGHUP re-reads the TLS files and the reference data; SIGINT and SIGTERM stop pfxd.
@@ -637,6 +657,7 @@ int Serve() {
     }
   }
   PFX_LOG(Info) << "signal " << received << ": shutting down";
+  stopping.store(true);
   health->Shutdown();  // NOT_SERVING everywhere, and no later change (the loader's) undoes it
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   PFX_LOG(Debug) << "gRPC server stopped";

@@ -56,6 +56,27 @@ absl::Status ToAbsl(const rocksdb::Status& s, absl::string_view what) {
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
+// The columns whose values the resource cache holds: the resources themselves, read by key.
+bool CachedColumn(Column column) {
+  switch (column) {
+    case Column::kPeerings:
+    case Column::kRegisteredPrefixes:
+    case Column::kRegisteredAsns:
+    case Column::kPeeringServices:
+    case Column::kServicePrefixes:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A resource cache key: the column's number, then the key.
+std::string CacheKey(Column column, absl::string_view key) {
+  std::string k(1, static_cast<char>(column));
+  k.append(key.data(), key.size());
+  return k;
+}
+
 }  // namespace
 
 const char* ColumnName(Column column) { return kColumnNames[static_cast<int>(column)]; }
@@ -168,6 +189,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db->path_ = path;
   db->env_ = options.env;
   db->key_sealer_ = std::move(options.key_sealer);
+  db->resource_cache_ = std::make_unique<ResourceCache>(options.resource_cache_bytes);
   db->data_dir_tightened_ = dir->tightened;
   {
     absl::WriterMutexLock lock(&db->instance_mu_);
@@ -221,12 +243,21 @@ Database::~Database() {
 
 absl::StatusOr<std::optional<std::string>> Database::Get(Column column,
                                                          absl::string_view key) const {
+  const bool cached = CachedColumn(column);
+  std::string cache_key;
+  uint64_t token = 0;
+  if (cached) {
+    cache_key = CacheKey(column, key);
+    if (std::optional<std::string> hit = resource_cache_->Find(cache_key)) return hit;
+    token = resource_cache_->Token(cache_key);
+  }
   Hold hold(*this);
   if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(column), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return ToAbsl(s, "RocksDB Get");
+  if (cached) resource_cache_->Fill(cache_key, value, token);
   return std::optional<std::string>(std::move(value));
 }
 
@@ -244,6 +275,18 @@ absl::Status Database::Commit(WriteSet& writes, Durability durability) {
   options.sync = durability == Durability::kSynced;
   if (durability == Durability::kBuffered) unsynced_.store(true);
   absl::Status written = ToAbsl(db_->Write(options, &batch), "RocksDB Write");
+  // Cached resources follow the batch: its values once RocksDB took it; after a failure its
+  // outcome is unknown (it may be in the WAL), so whatever was cached for its keys goes.
+  for (const WriteSet::Op& op : writes.ops_) {
+    if (!CachedColumn(op.column)) continue;
+    std::string cache_key = CacheKey(op.column, op.key);
+    if (!written.ok()) {
+      resource_cache_->Forget(cache_key);
+    } else {
+      resource_cache_->Apply(cache_key, op.put ? std::optional<absl::string_view>(op.value)
+                                               : std::nullopt);
+    }
+  }
   if (!written.ok()) return NoteFailure(written);
   for (absl::AnyInvocable<void()>& hook : writes.on_applied_) hook();
   writes.on_applied_.clear();
@@ -377,6 +420,7 @@ absl::Status Database::ResumeAfterFailure() {
   absl::WriterMutexLock lock(&instance_mu_);
   if (unsynced_.exchange(false)) lost_sync_.store(true);
   CloseInstance();
+  resource_cache_->Clear();  // the reopen replays the WAL, maybe with batches that failed
   absl::Status opened = OpenInstance(/*read_only=*/false);
   read_only_ = !opened.ok();
   if (!opened.ok()) {
@@ -387,6 +431,27 @@ absl::Status Database::ResumeAfterFailure() {
                                 read_only.ok() ? "" : read_only.message()));
   }
   return recovered();
+}
+
+absl::StatusOr<size_t> Database::WarmResourceCache(const std::function<bool()>& keep_going) {
+  size_t rows = 0;
+  for (int c = 0; c < static_cast<int>(Column::kCount); ++c) {
+    const Column column = static_cast<Column>(c);
+    if (!CachedColumn(column)) continue;
+    const ResourceCache::Tokens tokens = resource_cache_->AllTokens();
+    bool full = false;
+    absl::Status scanned = Scan(column, "", "", [&](absl::string_view key, absl::string_view value) {
+      if (!keep_going()) return false;
+      ++rows;
+      std::string cache_key = CacheKey(column, key);
+      resource_cache_->FillFromScan(cache_key, value, tokens);
+      full = resource_cache_->full();
+      return !full;
+    });
+    if (!scanned.ok()) return scanned;
+    if (full || !keep_going()) break;
+  }
+  return rows;
 }
 
 absl::Status Database::Scan(

@@ -44,6 +44,7 @@
 #include "absl/time/time.h"
 #include "storage/key_sealer.h"
 #include "storage/page_token.h"
+#include "storage/resource_cache.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -115,6 +116,10 @@ struct DatabaseOptions {
   // Seals secret fields at rest; storage/messages.h applies it to every typed read and write.
   // Default: off.
   KeySealer key_sealer;
+  // Memory for the stored bytes of resources kept in front of RocksDB (storage/
+  // resource_cache.h): peerings, registrations, peering services and their prefixes. 0: none.
+  size_t resource_cache_bytes = kDefaultResourceCacheBytes;
+  static constexpr size_t kDefaultResourceCacheBytes = size_t{512} << 20;
 };
 
 class Database {
@@ -145,6 +150,13 @@ class Database {
   // Issues and checks List page tokens under this database's secret (made on first open).
   const PageTokens& page_tokens() const { return *page_tokens_; }
   const KeySealer& key_sealer() const { return key_sealer_; }
+  // Fills the resource cache from the stored resources, up to its budget, while `keep_going`
+  // says so (checked between rows); returns how many rows it read. For start-up: run in the
+  // background, it costs the first reads after a start the trip to RocksDB; concurrent
+  // writes are safe (a row of a shard written since the scan began is not cached).
+  absl::StatusOr<size_t> WarmResourceCache(const std::function<bool()>& keep_going);
+  // The resources whose stored bytes Get answers from memory (metrics, tests).
+  const ResourceCache& resource_cache() const { return *resource_cache_; }
   // A RocksDB integer property summed over every column family (e.g.
   // "rocksdb.estimate-pending-compaction-bytes"); nullopt when RocksDB does not know it.
   std::optional<uint64_t> AggregatedProperty(const std::string& name) const;
@@ -207,6 +219,7 @@ class Database {
   int data_dir_tightened_ = 0;
   std::unique_ptr<PageTokens> page_tokens_;
   KeySealer key_sealer_;
+  std::unique_ptr<ResourceCache> resource_cache_;
 };
 
 }  // namespace pfx
