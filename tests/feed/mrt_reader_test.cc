@@ -105,6 +105,56 @@ TEST(MrtLoaderTest, FullTableCountsMatchTheDataReadme) {
   EXPECT_LT(index.attribute_set_count(), index.route_count() / 2);
 }
 
+// One BGP4MP_MESSAGE_AS4 record: an UPDATE from `peer` (IPv4) withdrawing `prefix` (IPv4).
+std::string WithdrawalRecord(const IpAddress& peer, uint32_t peer_as, const IpPrefix& prefix) {
+  std::string update(16, '\xff');
+  const int prefix_bytes = (prefix.length() + 7) / 8;
+  const int length = 19 + 2 + 1 + prefix_bytes + 2;
+  update += {char(length >> 8), char(length & 255), 2, 0, char(1 + prefix_bytes),
+             char(prefix.length())};
+  update.append(reinterpret_cast<const char*>(prefix.address().bytes().data()), prefix_bytes);
+  update += {0, 0};  // no path attributes
+  std::string body;
+  auto u32 = [&](uint32_t v) { body += {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
+  u32(peer_as);
+  u32(6447);  // local AS
+  body += {0, 0, 0, 1};  // interface index, AFI 1
+  body.append(reinterpret_cast<const char*>(peer.bytes().data()), 4);
+  body += {10, 0, 0, 1};  // local address
+  body += update;
+  std::string record;
+  auto r32 = [&](uint32_t v) { record += {char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
+  r32(1401487300);
+  record += {0, 16, 0, 4};  // BGP4MP, MESSAGE_AS4
+  r32(static_cast<uint32_t>(body.size()));
+  return record + body;
+}
+
+// A file holding a RIB and then an UPDATE of one of its peers ends as loading them one after
+// the other does: the loader groups RIB entries of equal attributes per session, and an
+// UPDATE's withdrawal must still come after the RIB entry it undoes (a small peer's entries
+// are all still pending when the UPDATE is read).
+TEST(MrtLoaderTest, RibThenUpdateInOneFileAppliesInFileOrder) {
+  const std::string rib = ReadFile(absl::StrCat(
+      PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2"));
+  auto bytes = [](const std::string& s) {
+    return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  RouteIndex rib_only;
+  LoadMrtBuffer(bytes(rib), "jinx", rib_only);
+  const SessionKey small{"jinx", *IpAddress::Parse("196.223.14.10")};
+  std::vector<Route> routes = rib_only.ListRoutes(small, std::nullopt, SIZE_MAX);
+  ASSERT_EQ(routes.size(), 1375u);
+  const IpPrefix withdrawn = routes[routes.size() / 2].prefix;
+
+  RouteIndex index;
+  const std::string file = rib + WithdrawalRecord(small.peer, 37100, withdrawn);
+  MrtLoadResult result = LoadMrtBuffer(bytes(file), "jinx", index);
+  EXPECT_EQ(result.withdrawn, 1u);
+  EXPECT_FALSE(index.Lookup(small, withdrawn).has_value()) << withdrawn.ToString();
+  EXPECT_EQ(index.route_count(), 503590u - 1);
+}
+
 TEST(MrtReaderTest, TruncatedAndGarbageInputIsReportedNotFatal) {
   std::string data = ReadFile(absl::StrCat(
       PFX_SOURCE_DIR, "/testdata/mrt/routeviews.route-views.jinx.updates.1401493500.bz2"));
