@@ -119,6 +119,7 @@ done
 rv_s=(); for _ in $(seq "$RUNS"); do rv_s+=("$(seconds_of "$PFXCTL" revalidate)"); done
 kill "$RPFXD"; wait "$RPFXD" 2>/dev/null || true
 rv_med=$(printf '%s\n' "${rv_s[@]}" | median)
+rv_max=$(printf '%s\n' "${rv_s[@]}" | sort -g | tail -1)
 pl_s=(); for _ in $(seq "$RUNS"); do pl_s+=("$($B/pfx_bench pipeline "$RIB" 100000 "${IRR_FILES[@]}" | json_field seconds)"); done
 pl_med=$(printf '%s\n' "${pl_s[@]}" | median)
 
@@ -164,13 +165,13 @@ cat > bench/results/latest.json <<EOT
 {
   "machine": "$(nproc) cores",
   "runs": $RUNS,
-  "mrt_load": {"routes": $(j "$routes"), "pfxd_s": $(j "$load_med"), "bgpdump_s": $(j "$ref_med"), "speedup": $(r "$(echo "$ref_med / $load_med" | bc -l)"), "target": ">= 3"},
+  "mrt_load": {"routes": $(j "$routes"), "pfxd_s": $(j "$load_med"), "bgpdump_s": $(j "$ref_med"), "speedup": $(r "$(echo "$ref_med / $load_med" | bc -l)"), "target": ">= 10"},
   "update_stream": {"pfxd_s": $(j "$upd_med"), "bgpdump_s": $(j "$uref_med"), "speedup": $(r "$(echo "$uref_med / $upd_med" | bc -l)"), "target": ">= 3"},
-  "route_memory": {"pfxd_bytes_per_route": $(r "$pfx_bpr"), "gobgpd_bytes_per_route": $(r "$gobgpd_bpr"), "ratio": $(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)"), "target": "<= 64 B and <= 0.25"},
-  "bmp_ingest": {"routes_per_s": $(j "$bmp_med"), "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.5"},
-  "revalidation": {"prefixes": 100000, "revalidate_s": $(j "$rv_med"), "in_process_s": $(j "$pl_med"), "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "target": "< 1 s and >= 0.5"},
+  "route_memory": {"pfxd_bytes_per_route": $(r "$pfx_bpr"), "gobgpd_bytes_per_route": $(r "$gobgpd_bpr"), "ratio": $(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)"), "target": "<= 32 B and <= 0.25"},
+  "bmp_ingest": {"routes_per_s": $(j "$bmp_med"), "mrt_load_routes_per_s": $(r "$mrt_rate"), "ratio": $(r "$(echo "$bmp_med / $mrt_rate" | bc -l)"), "target": ">= 1e6/s and >= 0.8"},
+  "revalidation": {"prefixes": 100000, "revalidate_s": $(j "$rv_med"), "slowest_run_s": $(j "$rv_max"), "in_process_s": $(j "$pl_med"), "ratio": $(r "$(echo "$pl_med / $rv_med" | bc -l)"), "slowest_run_ratio": $(r "$(echo "$pl_med / $rv_max" | bc -l)"), "target": "< 0.5 s and >= 0.7 in every run"},
   "api_writes": {"pfxd_qps": $(j "$wq"), "pfxd_p99_ms": $(j "$wp99"), "echo_qps": $(j "$ewq"), "ratio": $(r "$(echo "$wq / $ewq" | bc -l)"), "target": ">= 0.5 and p99 < 10 ms"},
-  "api_reads": {"pfxd_qps": $(j "$rq"), "echo_qps": $(j "$erq"), "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.8"},
+  "api_reads": {"pfxd_qps": $(j "$rq"), "echo_qps": $(j "$erq"), "ratio": $(r "$(echo "$rq / $erq" | bc -l)"), "target": ">= 0.9"},
   "growth": $(growth_json)
 }
 EOT
@@ -180,13 +181,13 @@ python3 -m json.tool bench/results/latest.json >/dev/null || {
   exit 1
 }
 printf '%-16s %-42s %-42s %s\n' case pfxd reference ratio
-printf '%-16s %-42s %-42s %s\n' "MRT full table" "$(r "$load_med") s ($routes routes)" "bgpdump -m $(r "$ref_med") s" "$(r "$(echo "$ref_med / $load_med" | bc -l)")x faster (target >= 3x)"
+printf '%-16s %-42s %-42s %s\n' "MRT full table" "$(r "$load_med") s ($routes routes)" "bgpdump -m $(r "$ref_med") s" "$(r "$(echo "$ref_med / $load_med" | bc -l)")x faster (target >= 10x)"
 printf '%-16s %-42s %-42s %s\n' "update stream" "$(r "$upd_med") s" "bgpdump -m $(r "$uref_med") s" "$(r "$(echo "$uref_med / $upd_med" | bc -l)")x faster (target >= 3x)"
-printf '%-16s %-42s %-42s %s\n' "route memory" "$(r "$pfx_bpr") B/route" "gobgpd $(r "$gobgpd_bpr") B/route" "$(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)") (target <= 64 B, <= 0.25)"
-printf '%-16s %-42s %-42s %s\n' "BMP ingest" "$bmp_med routes/s" "MRT load $(r "$mrt_rate") routes/s" "$(r "$(echo "$bmp_med / $mrt_rate" | bc -l)") (target >= 1M/s, >= 0.5)"
-printf '%-16s %-42s %-42s %s\n' "revalidation" "Revalidate 100k: $(r "$rv_med") s" "in-process pipeline $(r "$pl_med") s" "$(r "$(echo "$pl_med / $rv_med" | bc -l)") (target < 1 s, >= 0.5)"
+printf '%-16s %-42s %-42s %s\n' "route memory" "$(r "$pfx_bpr") B/route" "gobgpd $(r "$gobgpd_bpr") B/route" "$(r "$(echo "$pfx_bpr / $gobgpd_bpr" | bc -l)") (target <= 32 B, <= 0.25)"
+printf '%-16s %-42s %-42s %s\n' "BMP ingest" "$bmp_med routes/s" "MRT load $(r "$mrt_rate") routes/s" "$(r "$(echo "$bmp_med / $mrt_rate" | bc -l)") (target >= 1M/s, >= 0.8)"
+printf '%-16s %-42s %-42s %s\n' "revalidation" "Revalidate 100k: $(r "$rv_med") s (slowest $(r "$rv_max") s)" "in-process pipeline $(r "$pl_med") s" "$(r "$(echo "$pl_med / $rv_med" | bc -l)"), slowest run $(r "$(echo "$pl_med / $rv_max" | bc -l)") (target < 0.5 s, >= 0.7 every run)"
 printf '%-16s %-42s %-42s %s\n' "API writes" "$wq calls/s, p99 $wp99 ms" "echo $ewq calls/s" "$(r "$(echo "$wq / $ewq" | bc -l)") (target >= 0.5, p99 < 10 ms)"
-printf '%-16s %-42s %-42s %s\n' "API reads" "$rq calls/s" "echo $erq calls/s" "$(r "$(echo "$rq / $erq" | bc -l)") (target >= 0.8)"
+printf '%-16s %-42s %-42s %s\n' "API reads" "$rq calls/s" "echo $erq calls/s" "$(r "$(echo "$rq / $erq" | bc -l)") (target >= 0.9)"
 echo
 echo "growth curve$([ "$SCALE" = 1 ] || echo " (1x/4x feed and 100k only; the large sizes: --scale)"):"
 printf '%s\n' "${GROWTH_ROWS[@]}"
