@@ -17,6 +17,7 @@
 #                                   10 more minutes on the 2-core development machine; a size
 #                                   that memory, disk or GROWTH_TIMEOUT (900 s a step) rules
 #                                   out is skipped, said so, and the curve stops there.
+#                                   latest.json is also copied to latest-scale.json.
 # Environment: RUNS (3), DURATION (10 s of API load), BUILD_DIR (build), BIG_RUNS (1),
 # GROWTH_TIMEOUT (900), LIVE_RATE (10000 UPDATEs/s), LIVE_SAMPLES (200), LIVE_DEBOUNCE_MS (10).
 set -euo pipefail
@@ -180,6 +181,8 @@ python3 -m json.tool bench/results/latest.json >/dev/null || {
   echo "compare.sh: bench/results/latest.json is not valid JSON" >&2
   exit 1
 }
+# A later default run rewrites latest.json; the large sizes stay in latest-scale.json.
+[ "$SCALE" = 1 ] && cp bench/results/latest.json bench/results/latest-scale.json
 printf '%-16s %-42s %-42s %s\n' case pfxd reference ratio
 printf '%-16s %-42s %-42s %s\n' "MRT full table" "$(r "$load_med") s ($routes routes)" "bgpdump -m $(r "$ref_med") s" "$(r "$(echo "$ref_med / $load_med" | bc -l)")x faster (target >= 10x)"
 printf '%-16s %-42s %-42s %s\n' "update stream" "$(r "$upd_med") s" "bgpdump -m $(r "$uref_med") s" "$(r "$(echo "$uref_med / $upd_med" | bc -l)")x faster (target >= 3x)"
