@@ -64,6 +64,47 @@ void RouteEvents(const google::protobuf::Map<std::string, uint32_t>& before,
   }
 }
 
+// Whether two validation views hold the same outcome (the fields a validation decides).
+template <typename View>
+bool SameOutcome(const View& a, const View& b) {
+  if (a.prefix_validation_state() != b.prefix_validation_state() ||
+      a.last_decided_state() != b.last_decided_state() || a.error_message() != b.error_message() ||
+      a.has_hold_down_deadline() != b.has_hold_down_deadline() ||
+      a.observed_origins().size() != b.observed_origins().size()) {
+    return false;
+  }
+  if (a.has_hold_down_deadline() &&
+      (a.hold_down_deadline().seconds() != b.hold_down_deadline().seconds() ||
+       a.hold_down_deadline().nanos() != b.hold_down_deadline().nanos())) {
+    return false;
+  }
+  for (const auto& [session, origin] : a.observed_origins()) {
+    auto it = b.observed_origins().find(session);
+    if (it == b.observed_origins().end() || it->second != origin) return false;
+  }
+  if constexpr (std::is_same_v<View, PeeringServicePrefixValidationView>) {
+    if (a.learned_type() != b.learned_type()) return false;
+  }
+  return true;
+}
+
+// Writes the outcome `decided` holds into the whole stored record.
+template <typename View, typename Record>
+void CopyOutcome(const View& decided, Record& record) {
+  record.set_prefix_validation_state(decided.prefix_validation_state());
+  record.set_last_decided_state(decided.last_decided_state());
+  record.set_error_message(decided.error_message());
+  *record.mutable_observed_origins() = decided.observed_origins();
+  if (decided.has_hold_down_deadline()) {
+    *record.mutable_hold_down_deadline() = decided.hold_down_deadline();
+  } else {
+    record.clear_hold_down_deadline();
+  }
+  if constexpr (std::is_same_v<View, PeeringServicePrefixValidationView>) {
+    record.set_learned_type(decided.learned_type());
+  }
+}
+
 }  // namespace
 
 absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items) {
@@ -135,7 +176,12 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
   staged.peering_name = ev.peering_name;
   if (!ev.found) return staged;
 
-  auto apply = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
+  // Decides the outcome on the view `resource` (as stored); writes the record only when the
+  // outcome or its events changed it, parsing the whole record (events, key) just then.
+  auto apply = [&](auto& resource, auto record_type, Column column,
+                   EventLog::Kind kind) -> absl::Status {
+    using View = std::decay_t<decltype(resource)>;
+    using Record = typename decltype(record_type)::type;
     ValidationState previous = FromProto(resource.prefix_validation_state());
     if (previous == ValidationState::kUnknown) previous = FromProto(resource.last_decided_state());
     std::optional<absl::Time> previous_deadline;
@@ -152,9 +198,10 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
           absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", *decision.deadline, absl::UTCTimeZone()),
           " unless the route returns)");
     }
+    View decided;
     std::vector<v1::PrefixEvent> events;
-    google::protobuf::Map<std::string, uint32_t> observed;
-    RouteEvents(resource.observed_origins(), ev.result.sessions, ev.prefix, now, events, observed);
+    RouteEvents(resource.observed_origins(), ev.result.sessions, ev.prefix, now, events,
+                *decided.mutable_observed_origins());
     staged.notice.change.set_old_state(resource.prefix_validation_state());
     staged.notice.change.set_new_state(new_state);
     staged.applied = true;
@@ -171,31 +218,33 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
                                  message.empty() ? "all checks passed" : message,
                                  LevelForState(new_state), now));
     }
-    resource.set_prefix_validation_state(new_state);
-    if (decision.state != ValidationState::kUnknown) resource.set_last_decided_state(new_state);
-    resource.set_error_message(message);
-    *resource.mutable_observed_origins() = observed;
+    decided.set_prefix_validation_state(new_state);
+    decided.set_last_decided_state(decision.state != ValidationState::kUnknown
+                                       ? new_state
+                                       : resource.last_decided_state());
+    decided.set_error_message(message);
     if (decision.deadline.has_value()) {
-      *resource.mutable_hold_down_deadline() = ToTimestamp(*decision.deadline);
-    } else {
-      resource.clear_hold_down_deadline();
+      *decided.mutable_hold_down_deadline() = ToTimestamp(*decision.deadline);
     }
-    if constexpr (std::is_same_v<std::decay_t<decltype(resource)>, PeeringServicePrefixRecord>) {
-      resource.set_learned_type(ev.result.learned_via_provider
-                                    ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
-                                    : v1::LEARNED_TYPE_NONE);
+    if constexpr (std::is_same_v<View, PeeringServicePrefixValidationView>) {
+      decided.set_learned_type(ev.result.learned_via_provider
+                                   ? v1::LEARNED_TYPE_VIA_SERVICE_PROVIDER
+                                   : v1::LEARNED_TYPE_NONE);
     }
-    for (const v1::PrefixEvent& e : events) {
-      RecordEvent(*ctx_.events, writes, kind, ev.resource_key, e, resource.mutable_events());
-    }
-    // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
-    // (Sealing is deterministic, storage/key_sealer.h: an unchanged record has the same bytes.)
-    absl::StatusOr<std::string> updated = SerializeStored(*ctx_.db, resource);
-    if (!updated.ok()) return updated.status();
-    if (*updated != ev.stored) writes.Put(column, ev.resource_key, *updated);
     staged.deadline = decision.deadline;
     staged.notice.change.set_error_message(message);
-    return absl::OkStatus();
+    // An unchanged outcome (the common case of a bulk Revalidate) rewrites nothing.
+    if (events.empty() && SameOutcome(resource, decided)) return absl::OkStatus();
+    Record record;
+    if (absl::Status s = ParseStored(*ctx_.db, ev.stored, record); !s.ok()) {
+      return absl::Status(s.code(),
+                          absl::StrCat(keys::Readable(ev.resource_key), ": ", s.message()));
+    }
+    CopyOutcome(decided, record);
+    for (const v1::PrefixEvent& e : events) {
+      RecordEvent(*ctx_.events, writes, kind, ev.resource_key, e, record.mutable_events());
+    }
+    return PutMessage(*ctx_.db, writes, column, ev.resource_key, record);
   };
 
   // The resource may have changed or gone since Evaluate read it, but only through a registry
@@ -217,7 +266,8 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     }
     return Freshness::kRewritten;
   };
-  auto stage = [&](auto& resource, Column column, EventLog::Kind kind) -> absl::Status {
+  auto stage = [&](auto& resource, auto record_type, Column column,
+                   EventLog::Kind kind) -> absl::Status {
     absl::StatusOr<Freshness> freshness = refresh(resource, column);
     if (!freshness.ok()) return freshness.status();
     if (*freshness == Freshness::kGone || resource.prefix() != ev.prefix) {
@@ -231,12 +281,14 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
       staged.notice.change.set_error_message(resource.error_message());
       return absl::OkStatus();
     }
-    return apply(resource, column, kind);
+    return apply(resource, record_type, column, kind);
   };
   absl::Status s =
       item.target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX
-          ? stage(ev.registered_prefix, Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix)
-          : stage(ev.service_prefix, Column::kServicePrefixes, EventLog::kServicePrefix);
+          ? stage(ev.registered_prefix, std::type_identity<RegisteredPrefixRecord>(),
+                  Column::kRegisteredPrefixes, EventLog::kRegisteredPrefix)
+          : stage(ev.service_prefix, std::type_identity<PeeringServicePrefixRecord>(),
+                  Column::kServicePrefixes, EventLog::kServicePrefix);
   if (!s.ok()) return s;
   for (const SessionObservation& o : ev.result.sessions) {
     if (auto a = IpAddress::Parse(o.peer_address); a.ok())

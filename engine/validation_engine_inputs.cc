@@ -185,7 +185,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
   };
 
   if (target.kind() == v1::ValidationTarget::KIND_REGISTERED_PREFIX) {
-    RegisteredPrefixRecord& r = ev.registered_prefix;
+    RegisteredPrefixValidationView& r = ev.registered_prefix;
     absl::StatusOr<bool> exists = read(Column::kRegisteredPrefixes, r);
     if (!exists.ok()) return exists.status();
     if (!*exists) return ev;
@@ -200,7 +200,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     return ev;
   }
 
-  PeeringServicePrefixRecord& p = ev.service_prefix;
+  PeeringServicePrefixValidationView& p = ev.service_prefix;
   absl::StatusOr<bool> exists = read(Column::kServicePrefixes, p);
   if (!exists.ok()) return exists.status();
   if (!*exists) return ev;

@@ -45,12 +45,13 @@ struct ValidationEngine::Evaluation {
   std::string prefix;
   std::string peering_name;
   ValidationResult result;  // result.sessions: every required session, primary then backup
-  // The resource as read, raw and parsed (one of the two messages): Stage re-reads the bytes
-  // under the write lock and reuses the parsed copy when they did not change.
+  // The resource as read, raw and as its validation view (one of the two; storage/records.proto):
+  // Stage re-reads the bytes under the write lock and reuses the view when they did not
+  // change, and parses the whole record from them only when the outcome changed.
   std::string stored;
   uint64_t applied_groups = 0;  // the committer's count before the read
-  RegisteredPrefixRecord registered_prefix;
-  PeeringServicePrefixRecord service_prefix;
+  RegisteredPrefixValidationView registered_prefix;
+  PeeringServicePrefixValidationView service_prefix;
 };
 
 // Reads shared by the evaluations of one batch. A batch is validated at one moment without

@@ -27,10 +27,12 @@ using storage::ConnectionRecord;
 using storage::EventRecord;
 using storage::PeeringRecord;
 using storage::PeeringServicePrefixRecord;
+using storage::PeeringServicePrefixValidationView;
 using storage::PeeringServiceRecord;
 using storage::QueueEntryRecord;
 using storage::RegisteredAsnRecord;
 using storage::RegisteredPrefixRecord;
+using storage::RegisteredPrefixValidationView;
 using storage::SessionRecord;
 
 // `with_events`: Get shows the recent events a record carries; List pages leave them out.

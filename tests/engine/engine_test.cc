@@ -21,6 +21,8 @@
 #include "registry/events.h"
 #include "registry/registry.h"
 #include "storage/keys.h"
+#include "storage/messages.h"
+#include "storage/records.h"
 #include "tests/common/fake_clock.h"
 #include "tests/common/registry_call.h"
 #include "tests/common/test_store.h"
@@ -290,6 +292,35 @@ TEST_F(EngineTest, RouteBackBeforeTheDeadlineIsVerifiedAndTheLateTimerKeepsIt) {
   EXPECT_EQ(r.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_VERIFIED);
   EXPECT_FALSE(r.has_hold_down_deadline());
   EXPECT_EQ(timers_->pending(), 0u);
+}
+
+// A validation whose state, message and events are unchanged may still change the record: a
+// session no longer required leaves the routes seen (no event says so). That is written, so
+// the route's return after the session is required again is an announcement.
+TEST_F(EngineTest, AnOutcomeChangedWithoutAnEventIsStored) {
+  StartEngine(kHoldDown);
+  MakeVerified();
+  auto observed = [&] {
+    auto record = GetMessage<RegisteredPrefixRecord>(*db_, Column::kRegisteredPrefixes,
+                                                     keys::Child("voice-1", "r1"));
+    EXPECT_TRUE(record.ok() && record->has_value());
+    return record.ok() && record->has_value() ? (*record)->observed_origins().size() : 0;
+  };
+  ASSERT_EQ(observed(), 2u);
+  const int events_before = Get("r1").events_size();
+
+  v1::SetConnectionStateRequest set;
+  set.set_peering_name("voice-1");
+  set.set_connection_id("sea-2");
+  set.set_connection_state(v1::CONNECTION_STATE_VALIDATING);
+  auto updated = Call(*registry_, &Registry::SetConnectionState, set);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  ASSERT_TRUE(queue_->Enqueue({Target("r1")}, Durability::kBuffered).ok());
+  Drain();
+  v1::RegisteredPrefix r = Get("r1");
+  EXPECT_EQ(r.prefix_validation_state(), v1::PREFIX_VALIDATION_STATE_VERIFIED);
+  EXPECT_EQ(r.events_size(), events_before);
+  EXPECT_EQ(observed(), 1u);
 }
 
 TEST_F(EngineTest, ZeroHoldDownFailsAMissingRouteAtOnce) {

@@ -353,6 +353,9 @@ void FillEveryField(google::protobuf::Message& m) {
         case FieldDescriptor::CPPTYPE_INT64:
           f->is_repeated() ? r->AddInt64(&m, f, 64496 + n) : r->SetInt64(&m, f, 64496 + n);
           break;
+        case FieldDescriptor::CPPTYPE_UINT32:
+          f->is_repeated() ? r->AddUInt32(&m, f, 64496 + n) : r->SetUInt32(&m, f, 64496 + n);
+          break;
         case FieldDescriptor::CPPTYPE_BOOL:
           f->is_repeated() ? r->AddBool(&m, f, true) : r->SetBool(&m, f, true);
           break;
@@ -407,6 +410,47 @@ TEST(RecordsTest, ResourcesAndEventsAreStoredAsRecordsAndReadBackWhole) {
   ExpectStoredAndReadBackWhole<v1::RegisteredAsn>();
   ExpectStoredAndReadBackWhole<v1::PrefixEvent>();
   ExpectStoredAndReadBackWhole<v1::ValidationTarget>();
+}
+
+// A validation view (records.proto) reads the stored bytes of its record: each of its fields
+// is the record's field of the same number, name and type, and a stored record parses as the
+// view with those values (compared field by field on the wire).
+template <typename Record, typename View>
+void ExpectViewOfRecord() {
+  const auto* rd = Record::descriptor();
+  const auto* vd = View::descriptor();
+  Record record;
+  FillEveryField(record);
+  View view;
+  ASSERT_TRUE(view.ParseFromString(record.SerializeAsString()));
+  for (int i = 0; i < vd->field_count(); ++i) {
+    const auto* vf = vd->field(i);
+    const auto* rf = rd->FindFieldByNumber(vf->number());
+    ASSERT_NE(rf, nullptr) << vf->full_name() << ": no record field numbered " << vf->number();
+    EXPECT_EQ(vf->name(), rf->name()) << vf->full_name();
+    EXPECT_EQ(vf->type(), rf->type()) << vf->full_name();
+    EXPECT_EQ(vf->is_repeated(), rf->is_repeated()) << vf->full_name();
+    if (vf->is_map()) {
+      ASSERT_TRUE(rf->is_map()) << vf->full_name();
+      EXPECT_EQ(vf->message_type()->map_key()->type(), rf->message_type()->map_key()->type());
+      EXPECT_EQ(vf->message_type()->map_value()->type(), rf->message_type()->map_value()->type());
+    } else if (vf->message_type() != nullptr) {
+      EXPECT_EQ(vf->message_type()->full_name(), rf->message_type()->full_name());
+    }
+    if (vf->enum_type() != nullptr) EXPECT_EQ(vf->enum_type(), rf->enum_type());
+    // The field's value alone, from the record and from the view.
+    Record record_copy = record, record_only;
+    record_only.GetReflection()->SwapFields(&record_copy, &record_only, {rf});
+    View view_copy = view, view_only;
+    view_only.GetReflection()->SwapFields(&view_copy, &view_only, {vf});
+    EXPECT_EQ(SerializeDeterministically(record_only), SerializeDeterministically(view_only))
+        << vf->full_name();
+  }
+}
+
+TEST(RecordsTest, ValidationViewsReadTheirRecordsFields) {
+  ExpectViewOfRecord<RegisteredPrefixRecord, RegisteredPrefixValidationView>();
+  ExpectViewOfRecord<PeeringServicePrefixRecord, PeeringServicePrefixValidationView>();
 }
 
 TEST(RecordsTest, SessionStatesFromTheFeedAreNotStored) {
