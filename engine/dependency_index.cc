@@ -27,16 +27,16 @@ void DependencyIndex::UnlinkSessions(const std::string& key, const Entry& e) {
   }
 }
 
-void DependencyIndex::SetSessions(const v1::ValidationTarget& target,
-                                  const std::vector<SessionKey>& sessions) {
-  std::string key = TargetKey(target);
+void DependencyIndex::SetSessions(const std::vector<SessionsOf>& batch) {
   absl::MutexLock lock(&mu_);
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return;             // forgotten meanwhile
-  if (it->second.sessions == sessions) return;  // the usual case on revalidation
-  UnlinkSessions(key, it->second);
-  it->second.sessions = sessions;
-  for (const SessionKey& s : sessions) by_session_[s].insert(key);
+  for (const auto& [key, sessions] : batch) {
+    auto it = entries_.find(*key);
+    if (it == entries_.end()) continue;             // forgotten meanwhile
+    if (it->second.sessions == *sessions) continue;  // the usual case on revalidation
+    UnlinkSessions(*key, it->second);
+    it->second.sessions = *sessions;
+    for (const SessionKey& s : *sessions) by_session_[s].insert(*key);
+  }
 }
 
 void DependencyIndex::Forget(const v1::ValidationTarget& target) {

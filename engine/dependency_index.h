@@ -18,13 +18,24 @@
 #include "feed/route_index.h"
 #include "pfx/v1/validation.pb.h"
 #include "registry/prefix_tracker.h"
+#include "storage/validation_queue.h"
 
 namespace pfx {
 
 class DependencyIndex final : public PrefixTracker {
  public:
   void Track(const v1::ValidationTarget& target, const IpPrefix& prefix) override;
-  void SetSessions(const v1::ValidationTarget& target, const std::vector<SessionKey>& sessions);
+  void SetSessions(const v1::ValidationTarget& target, const std::vector<SessionKey>& sessions) {
+    const std::string key = TargetKey(target);
+    SetSessions({{&key, &sessions}});
+  }
+  // The sessions of several targets under one lock (a worker's batch); `key` is the target's
+  // TargetKey (storage/validation_queue.h).
+  struct SessionsOf {
+    const std::string* key;
+    const std::vector<SessionKey>* sessions;
+  };
+  void SetSessions(const std::vector<SessionsOf>& batch);
   void Forget(const v1::ValidationTarget& target) override;
 
   std::vector<v1::ValidationTarget> ForPrefix(const IpPrefix& prefix) const;

@@ -23,6 +23,7 @@ namespace pfx {
 struct ValidationNotice {
   v1::ValidationStateChange change;  // old_state == new_state when nothing changed
   std::string peering_name;          // registered prefixes: their peering; else empty
+  std::string target_key;            // TargetKey(change.target()), or empty: not made yet
   absl::Status failure;  // not OK: the target could not be validated (only change.target set)
 };
 

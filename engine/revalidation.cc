@@ -124,7 +124,7 @@ bool RevalidationProgress::OnNotices(const std::vector<ValidationNotice>& notice
   absl::MutexLock lock(&mu_);
   bool counted = false;
   for (const ValidationNotice& n : notices) {
-    auto it = selected_.find(TargetKey(n.change.target()));
+    auto it = selected_.find(n.target_key.empty() ? TargetKey(n.change.target()) : n.target_key);
     if (it == selected_.end() || it->second) continue;
     it->second = true;
     ++done_;

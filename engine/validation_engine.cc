@@ -111,13 +111,14 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
   // 1. Evaluate without locks.
   std::vector<std::pair<const QueueItem*, Evaluation>> evaluated;
   absl::Status first_error;
-  BatchReads reads(ctx_.db);
+  BatchReads reads = StartReads();
   // A target that cannot be validated keeps its stored state; its notice says why, so a
   // Revalidate waiting for it counts it (failed) instead of waiting forever.
   std::vector<ValidationNotice> failures;
   auto fail = [&](const QueueItem& item, const absl::Status& status) {
     ValidationNotice& n = failures.emplace_back();
     *n.change.mutable_target() = item.target;
+    n.target_key = item.key;
     n.failure = status;
     if (first_error.ok()) first_error = status;
   };
@@ -151,13 +152,22 @@ absl::Status ValidationEngine::ProcessBatch(const std::vector<QueueItem>& items)
     // a crash before the WAL reaches disk leaves them queued and they are validated again.
     if (committed.ok()) committed = ctx_.db->Commit(writes, Durability::kBuffered);
   }
-  for (auto& [item, ev] : evaluated) ctx_.queue->Release(*item);
+  std::vector<const QueueItem*> done;
+  done.reserve(evaluated.size());
+  for (auto& [item, ev] : evaluated) done.push_back(item);
+  ctx_.queue->Release(done);
   if (!committed.ok()) {
     for (auto& [item, ev] : evaluated) fail(*item, committed);
     notices_->Publish(failures);
     return committed;
   }
   // 3. After the commit: dependencies, hold-down timers, notices.
+  std::vector<DependencyIndex::SessionsOf> sessions;
+  sessions.reserve(staged.size());
+  for (const Staged& s : staged) {
+    if (s.exists && !s.stale) sessions.push_back({&s.item->key, &s.sessions});
+  }
+  dependencies_->SetSessions(sessions);
   std::vector<ValidationNotice> notices;
   notices.reserve(staged.size());
   for (Staged& s : staged) notices.push_back(Publish(s, now));
@@ -171,7 +181,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
                                                                  Evaluation& ev, absl::Time now) {
   ctx_.queue->Complete(writes, item);
   Staged staged;
-  staged.item = item;
+  staged.item = &item;
   staged.prefix = ev.prefix;
   staged.peering_name = ev.peering_name;
   if (!ev.found) return staged;
@@ -298,14 +308,14 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
 }
 
 ValidationNotice ValidationEngine::Publish(Staged& s, absl::Time now) {
-  const v1::ValidationTarget& target = s.item.target;
+  const v1::ValidationTarget& target = s.item->target;
   *s.notice.change.mutable_target() = target;
+  s.notice.target_key = s.item->key;
   if (!s.exists) {
     // Deleted meanwhile (or changed prefix): still a completion, Revalidate progress counts it.
     dependencies_->Forget(target);
     return std::move(s.notice);
   }
-  if (!s.stale) dependencies_->SetSessions(target, s.sessions);
   if (s.applied && !s.stale) {
     stats_.Record(s.notice.change.old_state(), s.notice.change.new_state(), s.decided_before,
                   s.failing_checks);

@@ -66,7 +66,7 @@ class ValidationEngine {
   struct Evaluation;
   // What one validated entry contributes to a batch, and what to do after the commit.
   struct Staged {
-    QueueItem item;
+    const QueueItem* item = nullptr;  // the batch's, which outlives it
     bool exists = false;
     // A registry mutation rewrote the resource after Evaluate read it: the result is stale and
     // was not applied (that mutation decided the state itself, or queued the prefix again).
@@ -93,6 +93,8 @@ class ValidationEngine {
   // and whether it is configured but cannot answer.
   std::shared_ptr<const VrpIndex> Vrps() const;
   bool RpkiUnavailable() const;
+  // Reads for one batch (or one Explain), with the reference data snapshots taken now.
+  BatchReads StartReads() const;
   absl::StatusOr<ValidationResult> CheckRegistered(const IpPrefix& prefix,
                                                    const std::string& peering_name,
                                                    BatchReads& reads) const;
@@ -117,7 +119,8 @@ class ValidationEngine {
   // with the store's write lock held.
   absl::StatusOr<Staged> Stage(WriteSet& writes, const QueueItem& item, Evaluation& evaluation,
                                absl::Time now);
-  // After the commit: dependencies, hold-down timer; returns the notice to publish.
+  // After the commit: hold-down timer, stats; returns the notice to publish (the batch's
+  // dependencies are set before, in one call).
   ValidationNotice Publish(Staged& staged, absl::Time now);
 
   StoreContext ctx_;

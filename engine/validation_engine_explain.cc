@@ -13,7 +13,7 @@ namespace pfx {
 
 absl::StatusOr<v1::ExplainResponse> ValidationEngine::Explain(
     const v1::ExplainRequest& request) const {
-  BatchReads reads(ctx_.db);
+  BatchReads reads = StartReads();
   switch (request.subject_case()) {
     case v1::ExplainRequest::kTarget:
       return ExplainTarget(request.target(), reads);

@@ -35,17 +35,22 @@ bool ValidationEngine::RpkiUnavailable() const {
   return rpki_ != nullptr && rpki_->configured() && !rpki_->usable();
 }
 
+ValidationEngine::BatchReads ValidationEngine::StartReads() const {
+  return BatchReads(ctx_.db, {irr_->Get(), Vrps(), RpkiUnavailable()});
+}
+
 absl::StatusOr<ValidationResult> ValidationEngine::CheckRegistered(const IpPrefix& prefix,
                                                                    const std::string& peering_name,
                                                                    BatchReads& reads) const {
   absl::StatusOr<const v1::Peering*> peering = reads.Peering(peering_name);
   if (!peering.ok()) return peering.status();
-  std::vector<RequiredSession> required;
-  if (*peering != nullptr) required = SessionsOfPeering(**peering, prefix.family());
-  std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  std::shared_ptr<const VrpIndex> vrps = Vrps();
-  return CheckRegisteredPrefix({prefix, Observe(*ctx_.routes, required, prefix), irr.get(),
-                                {vrps.get(), options_.rpki_policy, RpkiUnavailable()}});
+  static const std::vector<RequiredSession> kNone;
+  const std::vector<RequiredSession>& required =
+      *peering != nullptr ? reads.RequiredSessions(**peering, prefix.family()) : kNone;
+  const BatchReads::References& refs = reads.references();
+  return CheckRegisteredPrefix(
+      {prefix, Observe(*ctx_.routes, required, prefix), refs.irr.get(),
+       {refs.vrps.get(), options_.rpki_policy, refs.rpki_unavailable}});
 }
 
 absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
@@ -59,14 +64,13 @@ absl::StatusOr<ValidationResult> ValidationEngine::CheckService(
   absl::flat_hash_set<std::string> provider_names;
   for (const v1::Peering& peering : provider) provider_names.insert(peering.name());
 
-  std::shared_ptr<const IrrIndex> irr = irr_->Get();
-  std::shared_ptr<const VrpIndex> vrps = Vrps();
+  const BatchReads::References& refs = reads.references();
   ServicePrefixInput in;
   in.prefix = prefix;
   in.given_key = query.given_key;
   in.provider_found = !provider.empty();
-  in.irr = irr.get();
-  in.rpki = {vrps.get(), options_.rpki_policy, RpkiUnavailable()};
+  in.irr = refs.irr.get();
+  in.rpki = {refs.vrps.get(), options_.rpki_policy, refs.rpki_unavailable};
   in.has_backup_location = !query.backup_location.empty();
   in.primary_sessions =
       Observe(*ctx_.routes,

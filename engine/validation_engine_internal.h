@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/validation_engine.h"
+#include "registry/session_map.h"
 #include "storage/keys.h"
 #include "storage/messages.h"
 #include "storage/records.h"
@@ -59,7 +60,25 @@ struct ValidationEngine::Evaluation {
 // (and a Revalidate batch is mostly prefixes of one peering).
 class ValidationEngine::BatchReads {
  public:
-  explicit BatchReads(const Database* db) : db_(db) {}
+  // The reference data a batch is checked against: one snapshot for the batch (taking them
+  // per prefix cost two locks and four shared reference counts, which the workers contend on).
+  struct References {
+    std::shared_ptr<const IrrIndex> irr;
+    std::shared_ptr<const VrpIndex> vrps;  // null: RPKI not configured or not usable
+    bool rpki_unavailable = false;
+  };
+
+  BatchReads(const Database* db, References references)
+      : db_(db), references_(std::move(references)) {}
+
+  const References& references() const { return references_; }
+
+  // The sessions a registered prefix of `peering` in `family` must be advertised on.
+  const std::vector<RequiredSession>& RequiredSessions(const v1::Peering& peering, Family family) {
+    auto [it, inserted] = required_.try_emplace(std::pair(peering.name(), family));
+    if (inserted) it->second = SessionsOfPeering(peering, family);
+    return it->second;
+  }
 
   absl::StatusOr<const v1::Peering*> Peering(const std::string& name) {
     auto it = peerings_.find(name);
@@ -94,6 +113,8 @@ class ValidationEngine::BatchReads {
 
  private:
   const Database* db_;
+  References references_;
+  absl::flat_hash_map<std::pair<std::string, Family>, std::vector<RequiredSession>> required_;
   absl::flat_hash_map<std::string, std::optional<v1::Peering>> peerings_;
   absl::flat_hash_map<uint32_t, std::vector<v1::Peering>> by_asn_;
 };

@@ -139,6 +139,10 @@ absl::Status Database::OpenInstance(bool read_only) {
   // (100k registrations with their events are ~20 MB on disk): with RocksDB's 8 MB default,
   // API reads spent a third of their time re-reading and re-inserting evicted blocks.
   table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  // A flushed memtable's blocks go into the cache as they are written: what was just written
+  // is what is read next (a bulk Revalidate's outcomes, then the next Revalidate's scan, which
+  // otherwise read and decompressed every block of the new file once, a third of its time).
+  table.prepopulate_block_cache = rocksdb::BlockBasedTableOptions::PrepopulateBlockCache::kFlushOnly;
   // A hash index inside each data block turns a point lookup's in-block binary search into
   // one probe (Gets are the API's most common read).
   table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
@@ -262,6 +266,12 @@ absl::StatusOr<std::optional<std::string>> Database::Get(Column column,
 }
 
 absl::Status Database::Commit(WriteSet& writes, Durability durability) {
+  if (writes.ops_.empty() && durability == Durability::kBuffered) {
+    // Nothing to write (a batch of unchanged validations): no trip through RocksDB's writer.
+    for (absl::AnyInvocable<void()>& hook : writes.on_applied_) hook();
+    writes.on_applied_.clear();
+    return absl::OkStatus();
+  }
   if (absl::Status s = ResumeAfterFailure(); !s.ok()) return s;
   Hold hold(*this);
   if (db_ == nullptr) return absl::UnavailableError("storage is closed: reopening it failed");

@@ -134,6 +134,8 @@ class Database {
   ~Database();
 
   absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key) const;
+  // An empty kBuffered set writes nothing and succeeds (its hooks run); an empty kSynced one
+  // still goes through RocksDB (and fails while the storage is failed).
   absl::Status Commit(WriteSet& writes, Durability durability);
   // Returns once every batch committed (kBuffered) before the call is in the WAL on disk.
   // GroupCommitter calls it once for a whole group of mutations.

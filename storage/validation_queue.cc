@@ -21,16 +21,15 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
   absl::Status parse_error;
   absl::Status s =
       db->Scan(Column::kQueue, "", "", [&](absl::string_view key, absl::string_view value) {
-        QueueItem item;
-        item.seq = keys::ParseSequence(key);
-        next_seq = std::max(next_seq, item.seq + 1);
+        const uint64_t seq = keys::ParseSequence(key);
+        next_seq = std::max(next_seq, seq + 1);
         QueueEntryRecord entry;
         if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           parse_error = absl::DataLossError("queue entry does not parse");
           return false;
         }
-        item.target = ToApi(entry);
-        if (!waiting.emplace(TargetKey(item.target), item.seq).second) {
+        QueueItem item(seq, ToApi(entry));
+        if (!waiting.emplace(item.key, item.seq).second) {
           duplicates.Delete(Column::kQueue, key);
           return true;
         }
@@ -55,16 +54,17 @@ absl::StatusOr<std::unique_ptr<ValidationQueue>> ValidationQueue::Open(Database*
 std::optional<QueueItem> ValidationQueue::Stage(WriteSet& writes,
                                                 const v1::ValidationTarget& target) {
   absl::MutexLock lock(&mu_);
-  auto waiting = waiting_.find(TargetKey(target));
+  QueueItem item(0, target);
+  auto waiting = waiting_.find(item.key);
   if (waiting != waiting_.end() && waiting->second != 0) return std::nullopt;
-  QueueItem item{next_seq_++, target};
+  item.seq = next_seq_++;
   writes.Put(Column::kQueue, keys::Sequence(item.seq), ToRecord(target).SerializeAsString());
   return item;
 }
 
 void ValidationQueue::Publish(const QueueItem& item) {
   absl::MutexLock lock(&mu_);
-  auto [waiting, inserted] = waiting_.emplace(TargetKey(item.target), item.seq);
+  auto [waiting, inserted] = waiting_.emplace(item.key, item.seq);
   if (inserted) {
     items_.push_back(item);
     items_.back().queued_at = absl::Now();
@@ -75,8 +75,10 @@ void ValidationQueue::Publish(const QueueItem& item) {
 
 void ValidationQueue::EnqueueTransient(const std::vector<v1::ValidationTarget>& targets) {
   absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
   for (const v1::ValidationTarget& t : targets) {
-    if (waiting_.emplace(TargetKey(t), 0).second) items_.push_back(QueueItem{0, t, absl::Now()});
+    QueueItem item(0, t, now);
+    if (waiting_.emplace(item.key, 0).second) items_.push_back(std::move(item));
   }
 }
 
@@ -105,7 +107,7 @@ std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration time
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (shutdown_) return true;
     for (const QueueItem& item : items_) {
-      if (!in_flight_.contains(TargetKey(item.target))) return true;
+      if (!in_flight_.contains(item.key)) return true;
     }
     return false;
   };
@@ -113,18 +115,16 @@ std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration time
   std::vector<QueueItem> taken;
   if (shutdown_) return taken;
   for (auto it = items_.begin(); it != items_.end() && taken.size() < max;) {
-    std::string key = TargetKey(it->target);
-    if (in_flight_.contains(key)) {
+    if (in_flight_.contains(it->key)) {
       ++it;
       continue;
     }
     taken.push_back(std::move(*it));
     it = items_.erase(it);
-    auto waiting = waiting_.find(key);
+    auto waiting = waiting_.find(taken.back().key);
     taken.back().seq = waiting->second;  // the map has the seq: a transient entry may have
     waiting_.erase(waiting);             // become durable while it waited
-
-    in_flight_.insert(std::move(key));
+    in_flight_.insert(taken.back().key);
   }
   return taken;
 }
@@ -135,7 +135,12 @@ void ValidationQueue::Complete(WriteSet& writes, const QueueItem& item) {
 
 void ValidationQueue::Release(const QueueItem& item) {
   absl::MutexLock lock(&mu_);
-  in_flight_.erase(TargetKey(item.target));
+  in_flight_.erase(item.key);
+}
+
+void ValidationQueue::Release(const std::vector<const QueueItem*>& items) {
+  absl::MutexLock lock(&mu_);
+  for (const QueueItem* item : items) in_flight_.erase(item->key);
 }
 
 void ValidationQueue::Shutdown() {

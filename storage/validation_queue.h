@@ -37,15 +37,20 @@
 
 namespace pfx {
 
+// A stable text key for a target: "<kind>|parent|name".
+std::string TargetKey(const v1::ValidationTarget& target);
+
 struct QueueItem {
+  QueueItem() = default;
+  QueueItem(uint64_t seq, v1::ValidationTarget target, absl::Time queued_at = absl::InfinitePast())
+      : seq(seq), target(std::move(target)), key(TargetKey(this->target)), queued_at(queued_at) {}
+
   uint64_t seq = 0;  // the row's key; 0 for a transient entry (no row)
   v1::ValidationTarget target;
+  std::string key;  // TargetKey(target), made once: the queue, workers and notices use it
   // When it joined the in-memory queue (this process's clock; for the oldest entry's age).
   absl::Time queued_at = absl::InfinitePast();
 };
-
-// A stable text key for a target: "<kind>|parent|name".
-std::string TargetKey(const v1::ValidationTarget& target);
 
 class ValidationQueue {
  public:
@@ -69,6 +74,7 @@ class ValidationQueue {
   // Adds the deletion of the entry to `writes`; call Release after committing it.
   void Complete(WriteSet& writes, const QueueItem& item);
   void Release(const QueueItem& item);
+  void Release(const std::vector<const QueueItem*>& items);  // under one lock
 
   // Wakes every waiting Pop, which then returns nullopt; later Pops return at once.
   void Shutdown();
