@@ -5,9 +5,10 @@
 namespace pfx {
 
 AttributeStore::Id AttributeStore::Acquire(const RouteAttributes& attributes) {
-  if (auto it = by_value_.find(&attributes); it != by_value_.end()) {
-    if (slots_[it->second].references++ == 0) --unreferenced_;
-    return it->second;
+  const Probe probe{&attributes, Hash32(attributes)};
+  if (auto it = by_value_.find(probe); it != by_value_.end()) {
+    if (slots_[*it].references++ == 0) --unreferenced_;
+    return *it;
   }
   Id id;
   if (!free_ids_.empty()) {
@@ -17,9 +18,11 @@ AttributeStore::Id AttributeStore::Acquire(const RouteAttributes& attributes) {
     id = static_cast<Id>(slots_.size());
     slots_.emplace_back();
   }
-  slots_[id].attributes = std::make_unique<RouteAttributes>(attributes);
-  slots_[id].references = 1;
-  by_value_.emplace(slots_[id].attributes.get(), id);
+  Slot& slot = slots_[id];
+  slot.attributes = std::make_unique<RouteAttributes>(attributes);
+  slot.references = 1;
+  slot.hash = probe.hash;
+  by_value_.insert(id);  // hashed from the slot, which is filled first
   peak_in_use_ = std::max(peak_in_use_, size());
   return id;
 }
@@ -33,7 +36,7 @@ void AttributeStore::Sweep() {
   for (Id id = 0; id < slots_.size(); ++id) {
     Slot& slot = slots_[id];
     if (slot.attributes == nullptr || slot.references > 0) continue;
-    by_value_.erase(slot.attributes.get());
+    by_value_.erase(id);  // hashed from the slot, which is still filled
     slot.attributes.reset();
     free_ids_.push_back(id);
   }

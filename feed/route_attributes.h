@@ -16,7 +16,8 @@
 #include <memory>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "validator/as_path.h"
 #include "validator/ip_prefix.h"
 
@@ -39,6 +40,10 @@ class AttributeStore {
  public:
   using Id = uint32_t;
 
+  AttributeStore() = default;
+  AttributeStore(const AttributeStore&) = delete;  // the set's functors point at slots_
+  AttributeStore& operator=(const AttributeStore&) = delete;
+
   // Returns the id of an equal attribute set, adding one reference.
   Id Acquire(const RouteAttributes& attributes);
   // Adds a reference to a set already held (one more route with it).
@@ -52,15 +57,36 @@ class AttributeStore {
   struct Slot {
     std::unique_ptr<RouteAttributes> attributes;
     uint32_t references = 0;
+    uint32_t hash = 0;  // of *attributes (Hash32), kept in what was the slot's padding
   };
-  struct PtrHash {
+  // What Acquire looks up: a set not interned yet, with its hash.
+  struct Probe {
+    const RouteAttributes* attributes;
+    uint32_t hash;
+  };
+  // The interning set holds ids only (4 bytes each); hashing and comparing go through the
+  // slots, so growing the set re-hashes from the slots' stored hashes without touching the
+  // attribute sets, and a probe compares a set only when its whole hash matches.
+  struct IdHash {
     using is_transparent = void;
-    size_t operator()(const RouteAttributes* a) const { return absl::HashOf(*a); }
+    const std::vector<Slot>* slots;
+    size_t operator()(Id id) const { return (*slots)[id].hash; }
+    size_t operator()(const Probe& p) const { return p.hash; }
   };
-  struct PtrEq {
+  struct IdEq {
     using is_transparent = void;
-    bool operator()(const RouteAttributes* a, const RouteAttributes* b) const { return *a == *b; }
+    const std::vector<Slot>* slots;
+    bool operator()(Id a, Id b) const { return a == b; }
+    bool operator()(Id a, const Probe& p) const {
+      const Slot& slot = (*slots)[a];
+      return slot.hash == p.hash && *slot.attributes == *p.attributes;
+    }
+    bool operator()(const Probe& p, Id a) const { return (*this)(a, p); }
   };
+  static uint32_t Hash32(const RouteAttributes& a) {
+    const uint64_t h = absl::HashOf(a);
+    return static_cast<uint32_t>(h ^ (h >> 32));
+  }
   static constexpr size_t kMinRetained = 4096;
   // Frees every unreferenced set.
   void Sweep();
@@ -69,7 +95,7 @@ class AttributeStore {
   std::vector<Id> free_ids_;
   size_t unreferenced_ = 0;  // sets kept in by_value_ with no references
   size_t peak_in_use_ = 0;
-  absl::flat_hash_map<const RouteAttributes*, Id, PtrHash, PtrEq> by_value_;
+  absl::flat_hash_set<Id, IdHash, IdEq> by_value_{0, IdHash{&slots_}, IdEq{&slots_}};
 };
 
 }  // namespace pfx

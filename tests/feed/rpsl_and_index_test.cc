@@ -226,6 +226,12 @@ TEST(AttributeStoreTest, ReleasedSetsAreReusedUntilTheyOutnumberThePeak) {
   }
   EXPECT_EQ(store.size(), 0u);
   EXPECT_LT(store.Acquire(Attributes(100000)), last);  // a freed id, not a new slot
+  // Sets are still found by value after the sweep freed and recycled their ids.
+  AttributeStore::Id again = store.Acquire(Attributes(100001));
+  EXPECT_EQ(store.Acquire(Attributes(100001)), again);
+  EXPECT_NE(store.Acquire(Attributes(100002)), again);
+  EXPECT_EQ(store.size(), 3u);
+  EXPECT_EQ(store.Get(again).as_path.ToString(), "174 100001");
 }
 
 TEST(RouteIndexTest, AnnounceReplaceWithdrawAndListeners) {
