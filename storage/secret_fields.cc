@@ -1,5 +1,6 @@
 #include "storage/secret_fields.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -45,28 +46,53 @@ bool MayHoldSecrets(const Descriptor* type) {
   return result;
 }
 
+namespace {
+
+// Where a type's secrets can be, worked out once per type: its secret fields and its message
+// fields whose types may hold one, in field-number order (as ListFields gives them). A visit
+// then neither lists the set fields by reflection nor looks up each one's options.
+struct PlannedField {
+  const FieldDescriptor* field;
+  bool secret;  // else a message that may hold one
+};
+
+const std::vector<PlannedField>& PlanOf(const Descriptor* type) {
+  thread_local absl::flat_hash_map<const Descriptor*, std::vector<PlannedField>> plans;
+  auto [it, inserted] = plans.try_emplace(type);
+  if (inserted) {
+    for (int i = 0; i < type->field_count(); ++i) {
+      const FieldDescriptor* field = type->field(i);
+      if (IsSecret(field)) {
+        it->second.push_back({field, true});
+      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+                 MayHoldSecrets(field->message_type())) {
+        it->second.push_back({field, false});
+      }
+    }
+    std::sort(it->second.begin(), it->second.end(), [](const PlannedField& a, const PlannedField& b) {
+      return a.field->number() < b.field->number();
+    });
+  }
+  return it->second;
+}
+
+}  // namespace
+
 absl::Status VisitSecretFields(
     Message& message, absl::FunctionRef<absl::Status(Message&, const FieldDescriptor*)> visit) {
   if (!MayHoldSecrets(message.GetDescriptor())) return absl::OkStatus();
   const Reflection* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (IsSecret(field)) {
+  for (const auto& [field, secret] : PlanOf(message.GetDescriptor())) {
+    if (secret) {
+      if (!reflection->HasField(message, field)) continue;
       if (absl::Status s = visit(message, field); !s.ok()) return s;
-      continue;
-    }
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
-        !MayHoldSecrets(field->message_type())) {
-      continue;
-    }
-    if (field->is_repeated()) {
+    } else if (field->is_repeated()) {
       for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
         absl::Status s =
             VisitSecretFields(*reflection->MutableRepeatedMessage(&message, field, i), visit);
         if (!s.ok()) return s;
       }
-    } else {
+    } else if (reflection->HasField(message, field)) {
       absl::Status s = VisitSecretFields(*reflection->MutableMessage(&message, field), visit);
       if (!s.ok()) return s;
     }
