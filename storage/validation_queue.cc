@@ -70,7 +70,11 @@ void ValidationQueue::Publish(const QueueItem& item) {
     items_.back().queued_at = absl::Now();
   } else if (waiting->second == 0) {
     waiting->second = item.seq;  // waiting transiently: that entry now stands for this row
-  }  // else raced with another durable Stage: its entry is waiting already
+  } else if (waiting->second != item.seq) {
+    // Raced with another durable Stage (both staged before either published): one entry
+    // waits, and its completion deletes this row too.
+    duplicates_[item.key].push_back(item.seq);
+  }
 }
 
 void ValidationQueue::EnqueueTransient(const std::vector<v1::ValidationTarget>& targets) {
@@ -124,6 +128,10 @@ std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration time
     auto waiting = waiting_.find(taken.back().key);
     taken.back().seq = waiting->second;  // the map has the seq: a transient entry may have
     waiting_.erase(waiting);             // become durable while it waited
+    if (auto d = duplicates_.find(taken.back().key); d != duplicates_.end()) {
+      taken.back().duplicate_seqs = std::move(d->second);
+      duplicates_.erase(d);
+    }
     in_flight_.insert(taken.back().key);
   }
   return taken;
@@ -131,6 +139,7 @@ std::vector<QueueItem> ValidationQueue::PopBatch(size_t max, absl::Duration time
 
 void ValidationQueue::Complete(WriteSet& writes, const QueueItem& item) {
   if (item.seq != 0) writes.Delete(Column::kQueue, keys::Sequence(item.seq));
+  for (uint64_t seq : item.duplicate_seqs) writes.Delete(Column::kQueue, keys::Sequence(seq));
 }
 
 void ValidationQueue::Release(const QueueItem& item) {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -46,6 +47,9 @@ struct QueueItem {
       : seq(seq), target(std::move(target)), key(TargetKey(this->target)), queued_at(queued_at) {}
 
   uint64_t seq = 0;  // the row's key; 0 for a transient entry (no row)
+  // Rows staged for the same target while this entry waited, by producers that raced (each
+  // staged before another's Publish); completing the entry deletes them too.
+  std::vector<uint64_t> duplicate_seqs;
   v1::ValidationTarget target;
   std::string key;  // TargetKey(target), made once: the queue, workers and notices use it
   // When it joined the in-memory queue (this process's clock; for the oldest entry's age).
@@ -92,6 +96,8 @@ class ValidationQueue {
   std::deque<QueueItem> items_ ABSL_GUARDED_BY(mu_);
   // Target key -> seq of its waiting entry (0: transient); the seq in items_ may be stale.
   absl::flat_hash_map<std::string, uint64_t> waiting_ ABSL_GUARDED_BY(mu_);
+  // Target key -> the rows of durable Stages that raced with another's (see duplicate_seqs).
+  absl::flat_hash_map<std::string, std::vector<uint64_t>> duplicates_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -203,6 +203,32 @@ TEST_F(StorageTest, DurableStageOfATransientlyWaitingTargetWritesItsRow) {
   EXPECT_EQ((*ValidationQueue::Open(db_.get()))->waiting(), 0u);
 }
 
+// Two producers that each stage a row for one target before either publishes (a registry
+// mutation and a worker's requeue, say) leave one waiting entry, whose completion deletes
+// both rows: none is left to validate again after a restart.
+TEST_F(StorageTest, RacingDurableStagesLeaveOneEntryAndNoRowBehind) {
+  {
+    auto q = std::move(*ValidationQueue::Open(db_.get()));
+    WriteSet first, second;
+    std::optional<QueueItem> a1 = q->Stage(first, Target("a"));
+    std::optional<QueueItem> a2 = q->Stage(second, Target("a"));
+    ASSERT_TRUE(a1.has_value() && a2.has_value());
+    ASSERT_TRUE(db_->Commit(first, Durability::kSynced).ok());
+    ASSERT_TRUE(db_->Commit(second, Durability::kSynced).ok());
+    q->Publish(*a1);
+    q->Publish(*a2);
+    EXPECT_EQ(q->waiting(), 1u);
+    auto a = q->Pop(absl::Seconds(1));
+    ASSERT_TRUE(a.has_value());
+    WriteSet done;
+    q->Complete(done, *a);
+    ASSERT_TRUE(db_->Commit(done, Durability::kSynced).ok());
+    q->Release(*a);
+  }
+  Reopen();
+  EXPECT_EQ((*ValidationQueue::Open(db_.get()))->waiting(), 0u);
+}
+
 TEST_F(StorageTest, QueueNeverHandsOneTargetToTwoWorkers) {
   auto q = std::move(*ValidationQueue::Open(db_.get()));
   ASSERT_TRUE(q->Enqueue({Target("a")}, Durability::kBuffered).ok());
