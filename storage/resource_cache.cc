@@ -51,7 +51,14 @@ void ResourceCache::Apply(absl::string_view key, std::optional<absl::string_view
 bool ResourceCache::Store(Shard& shard, absl::string_view key, absl::string_view value) {
   auto it = shard.values.find(key);
   if (it != shard.values.end()) {
-    bytes_.fetch_sub(Cost(it->first, it->second));
+    const size_t old_cost = Cost(it->first, it->second);
+    if (bytes_.load() - old_cost + Cost(key, value) > budget_bytes_) {
+      // A grown value the budget cannot take: the old one goes (it is stale either way).
+      bytes_.fetch_sub(old_cost);
+      shard.values.erase(it);
+      return false;
+    }
+    bytes_.fetch_sub(old_cost);
     it->second.assign(value.data(), value.size());
     bytes_.fetch_add(Cost(it->first, it->second));
     return true;

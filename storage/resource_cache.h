@@ -13,11 +13,15 @@
 //   - a commit calls Apply() after RocksDB accepted the batch (new values replace cached ones,
 //     deletes erase them), and Forget() for the keys of a batch whose outcome is unknown;
 //   - Clear() empties it (the instance was reopened and its WAL replayed).
+// Commits that write the same cached key must not overlap: Apply() follows RocksDB's order
+// only when they are serialized. pfxd's runtime writers of these columns (the registry's
+// committer, the validation workers) all hold the store's write lock; reseal and schema
+// migration run alone at start-up.
 // Only present keys are cached (a miss goes to RocksDB, whose bloom filters answer it).
 //
 // Memory: the value and key bytes plus kEntryOverhead per resource, at most `budget_bytes`
-// in all; past it, new keys are not cached (cached ones are still updated), so reads of the
-// rest go to RocksDB as before. Thread-safe; readers of different shards never contend.
+// in all; past it, new keys are not cached (cached ones are still updated, or dropped when a
+// grown value no longer fits), so reads of the rest go to RocksDB as before. Thread-safe; readers of different shards never contend.
 
 #ifndef PFX_STORAGE_RESOURCE_CACHE_H_
 #define PFX_STORAGE_RESOURCE_CACHE_H_

@@ -1,10 +1,12 @@
 #include "storage/secret_fields.h"
 
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "pfx/v1/common.pb.h"
 
 namespace pfx {
@@ -57,12 +59,15 @@ struct PlannedField {
 };
 
 const std::vector<PlannedField>& PlanOf(const Descriptor* type) {
-  thread_local absl::flat_hash_map<const Descriptor*, std::vector<PlannedField>> plans;
+  // Node-based: a visit recursing into a type seen for the first time adds a plan while an
+  // outer visit still iterates its own, which must not move.
+  thread_local absl::node_hash_map<const Descriptor*, std::vector<PlannedField>> plans;
   auto [it, inserted] = plans.try_emplace(type);
   if (inserted) {
     for (int i = 0; i < type->field_count(); ++i) {
       const FieldDescriptor* field = type->field(i);
       if (IsSecret(field)) {
+        assert(!field->is_repeated() && "secret fields are singular (secret_fields.h)");
         it->second.push_back({field, true});
       } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
                  MayHoldSecrets(field->message_type())) {

@@ -70,7 +70,7 @@ void ValidationQueue::Publish(const QueueItem& item) {
     items_.back().queued_at = absl::Now();
   } else if (waiting->second == 0) {
     waiting->second = item.seq;  // waiting transiently: that entry now stands for this row
-  } else if (waiting->second != item.seq) {
+  } else if (item.seq != 0 && waiting->second != item.seq) {
     // Raced with another durable Stage (both staged before either published): one entry
     // waits, and its completion deletes this row too.
     duplicates_[item.key].push_back(item.seq);

@@ -63,6 +63,10 @@ TEST(ResourceCacheTest, TheBudgetRefusesNewKeysButNeverLeavesAStaleValue) {
   cache.Apply("a", std::string(9, 'A'));  // cached keys still follow their writes
   EXPECT_EQ(cache.Find("a"), std::string(9, 'A'));
   EXPECT_EQ(cache.bytes(), 2 * one - 1);
+  // A cached value that grows past the budget is dropped, not kept stale nor over budget.
+  cache.Apply("b", std::string(12, 'B'));
+  EXPECT_EQ(cache.Find("b"), std::nullopt);
+  EXPECT_EQ(cache.bytes(), one - 1);
 }
 
 class ResourceCacheDatabaseTest : public testing::Test {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "pfx/v1/common.pb.h"
 #include "pfx/v1/peering.pb.h"
 #include "storage/database.h"
 #include "storage/event_log.h"
@@ -464,6 +465,9 @@ void ExpectViewOfRecord() {
       EXPECT_EQ(vf->message_type()->full_name(), rf->message_type()->full_name());
     }
     if (vf->enum_type() != nullptr) EXPECT_EQ(vf->enum_type(), rf->enum_type());
+    // A secret in the record is one in the view (opened when the view is read), and back.
+    EXPECT_EQ(vf->options().GetExtension(v1::secret), rf->options().GetExtension(v1::secret))
+        << vf->full_name();
     // The field's value alone, from the record and from the view.
     Record record_copy = record, record_only;
     record_only.GetReflection()->SwapFields(&record_copy, &record_only, {rf});
