@@ -270,7 +270,7 @@ absl::StatusOr<ValidationEngine::Staged> ValidationEngine::Stage(WriteSet& write
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) return Freshness::kGone;
     if (**raw == ev.stored) return Freshness::kCurrent;
-    if (absl::Status s = ParseStored(*ctx_.db, **raw, resource); !s.ok()) {
+    if (absl::Status s = ParseStoredView(*ctx_.db, **raw, resource); !s.ok()) {
       return absl::Status(s.code(),
                           absl::StrCat(keys::Readable(ev.resource_key), ": ", s.message()));
     }

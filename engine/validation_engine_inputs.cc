@@ -181,7 +181,7 @@ absl::StatusOr<ValidationEngine::Evaluation> ValidationEngine::Evaluate(
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) return false;
     ev.stored = std::move(**raw);
-    if (absl::Status s = ParseStored(*ctx_.db, ev.stored, resource); !s.ok()) {
+    if (absl::Status s = ParseStoredView(*ctx_.db, ev.stored, resource); !s.ok()) {
       return absl::Status(s.code(),
                           absl::StrCat(keys::Readable(ev.resource_key), ": ", s.message()));
     }

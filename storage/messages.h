@@ -24,6 +24,7 @@
 #include "storage/database.h"
 #include "storage/keys.h"
 #include "storage/secret_fields.h"
+#include "storage/wire_fields.h"
 
 namespace pfx {
 
@@ -73,6 +74,21 @@ absl::Status ParseStored(const Database& db, absl::string_view bytes, Message& m
   if (opened.ok()) return opened;
   return absl::Status(opened.code(), absl::StrCat("stored ", Message::descriptor()->name(), ": ",
                                                   opened.message()));
+}
+
+// A view (storage/records.proto) from its record's stored bytes: as ParseStored, but only
+// the fields the view declares are parsed; the record's others are skipped, not kept as the
+// view's unknown fields.
+template <typename View>
+absl::Status ParseStoredView(const Database& db, absl::string_view bytes, View& view) {
+  static const FieldMask kDeclared = DeclaredFields(View::descriptor());
+  thread_local std::string kept;
+  kept.clear();
+  if (!KeepFields(bytes, kDeclared, kept)) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", View::descriptor()->name(), " does not parse"));
+  }
+  return ParseStored(db, kept, view);
 }
 
 template <typename Message>
