@@ -6,10 +6,18 @@
 namespace pfx {
 
 void BmpRouter::Flush() {
-  if (pending_.announced_shared.empty()) return;
-  index_->Apply(pending_);
-  pending_.announced_shared.clear();
+  for (auto& [address, batch] : pending_) {
+    if (batch.announced_shared.empty()) continue;
+    index_->Apply(batch);
+    batch.announced_shared.clear();
+  }
   pending_routes_ = 0;
+}
+
+void BmpRouter::FlushSession(RouteBatch& batch) {
+  if (batch.announced_shared.empty()) return;
+  index_->Apply(batch);
+  batch.announced_shared.clear();
 }
 
 absl::Status BmpRouter::Apply(const BmpMessage& m) {
@@ -64,10 +72,13 @@ absl::Status BmpRouter::RouteMonitoring(const BmpMessage& m) {
         "Route Monitoring for peer ", m.peer->address.ToString(), ": ", update.status().message()));
   }
   SessionKey key = Key(*m.peer);
-  if (!(pending_.session == key) || update->end_of_rib || !update->withdrawn.empty()) {
-    Flush();  // keep the order: earlier announcements land before this message's changes
-    pending_.session = key;
+  RouteBatch& pending = pending_.try_emplace(m.peer->address).first->second;
+  if (update->end_of_rib || !update->withdrawn.empty()) {
+    // Keep the session's order: its earlier announcements land before this message's changes
+    // (sessions are independent, so the others' may wait).
+    FlushSession(pending);
   }
+  pending.session = key;
   if (update->end_of_rib) {
     ++stats_.end_of_rib;
     index_->MarkInitialTableComplete(key);
@@ -82,8 +93,17 @@ absl::Status BmpRouter::RouteMonitoring(const BmpMessage& m) {
   if (m.peer->timestamp_seconds == 0) received = absl::Now();
   stats_.announced += update->announced.size();
   pending_routes_ += update->announced.size();
-  pending_.announced_shared.push_back(
-      {std::move(update->attributes), received, std::move(update->announced)});
+  // An UPDATE with the same attributes and time as the previous one joins its group, as in
+  // the MRT loader: a router dumping its table one prefix per UPDATE sends an AS's prefixes
+  // one after another, and the group is copied and interned once.
+  std::vector<SharedRoutes>& groups = pending.announced_shared;
+  if (!groups.empty() && groups.back().received == received &&
+      groups.back().attributes == update->attributes) {
+    std::vector<IpPrefix>& prefixes = groups.back().prefixes;
+    prefixes.insert(prefixes.end(), update->announced.begin(), update->announced.end());
+  } else {
+    groups.push_back({std::move(update->attributes), received, std::move(update->announced)});
+  }
   if (pending_routes_ >= kBatchSize) Flush();
   return absl::OkStatus();
 }

@@ -63,13 +63,19 @@ class BmpRouter {
   };
   SessionKey Key(const BmpPeerHeader& peer) const { return {name_, peer.address}; }
   absl::Status RouteMonitoring(const BmpMessage& m);
+  // Hands one session's buffered announcements to the index.
+  void FlushSession(RouteBatch& batch);
 
   static constexpr size_t kBatchSize = 4096;
 
   std::string name_;
   RouteIndex* index_;
-  RouteBatch pending_;         // announcements not yet applied, one group per UPDATE
-  size_t pending_routes_ = 0;  // prefixes in pending_
+  // Announcements not yet applied, per session (peer address): one group per run of the
+  // session's UPDATEs with the same attributes and time. Per session, because a table dump
+  // may interleave sessions (a replayed MRT RIB sends a prefix's entries for every peer in a
+  // row), and a batch that ended at every change of session would hold one route.
+  absl::flat_hash_map<IpAddress, RouteBatch> pending_;
+  size_t pending_routes_ = 0;  // prefixes in pending_, every session
   std::string sys_name_;
   absl::flat_hash_map<IpAddress, Peer> peers_;
   BmpRouterStats stats_;

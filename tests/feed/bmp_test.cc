@@ -191,6 +191,39 @@ TEST(BmpRouterTest, PrePolicyRoutesSessionsAndEndOfRib) {
   EXPECT_EQ(index.GetSession(key)->route_count, 0u);
 }
 
+// A table dump that interleaves sessions (a replayed MRT RIB sends each prefix's entries for
+// every peer in a row): each session keeps its order (a withdrawal after an announcement
+// wins), and a session's run of UPDATEs with one attribute set is interned once.
+TEST(BmpRouterTest, InterleavedSessionsKeepTheirOrderAndShareAttributes) {
+  RouteIndex index;
+  BmpRouter router("edge-1", &index);
+  BmpPeerHeader a = Peer("198.51.100.1", 13335);
+  BmpPeerHeader b = Peer("198.51.100.2", 15169);
+  std::string stream;
+  AppendBmpPeerUp(a, 8075, stream);
+  AppendBmpPeerUp(b, 8075, stream);
+  for (const char* prefix : {"1.1.1.0/24", "1.1.2.0/24", "1.1.3.0/24"}) {
+    stream += RouteMonitoring(a, prefix, "13335");
+    stream += RouteMonitoring(b, prefix, "15169 3356");
+  }
+  std::string withdraw;
+  AppendUpdate({}, Attrs("13335", "192.0.2.1"), {*IpPrefix::Parse("1.1.2.0/24")}, withdraw);
+  AppendBmpRouteMonitoring(a, withdraw, stream);
+  stream += RouteMonitoring(b, "1.1.4.0/24", "15169 3356");
+  for (const BmpMessage& m : ParseAll(stream)) ASSERT_TRUE(router.Apply(m).ok());
+  router.Flush();
+  SessionKey ka{"edge-1", a.address}, kb{"edge-1", b.address};
+  EXPECT_EQ(index.GetSession(ka)->route_count, 2u);
+  EXPECT_FALSE(index.Lookup(ka, *IpPrefix::Parse("1.1.2.0/24")).has_value());
+  EXPECT_TRUE(index.Lookup(ka, *IpPrefix::Parse("1.1.3.0/24")).has_value());
+  EXPECT_EQ(index.GetSession(kb)->route_count, 4u);
+  EXPECT_EQ(index.Lookup(kb, *IpPrefix::Parse("1.1.4.0/24"))->attributes.as_path.ToString(),
+            "15169 3356");
+  EXPECT_EQ(index.attribute_set_count(), 2u);  // one per session's path
+  EXPECT_EQ(router.stats().announced, 7u);
+  EXPECT_EQ(router.stats().withdrawn, 1u);
+}
+
 TEST(BmpRouterTest, GarbageUpdateIsAnError) {
   RouteIndex index;
   BmpRouter router("edge-1", &index);
